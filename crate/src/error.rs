@@ -1,0 +1,32 @@
+//! One error type for the whole crate; `web.rs` turns it into a `JsError`.
+
+use thiserror::Error;
+
+pub type Result<T> = std::result::Result<T, KilnError>;
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum KilnError {
+    /// A setting the user gave is out of range or inconsistent.
+    #[error("invalid setting `{field}`: {message}")]
+    Config { field: String, message: String },
+    /// A layer list that cannot be built (Keras would fail at `model.add`).
+    #[error("layer {index} ({kind}): {message}")]
+    Layer { index: usize, kind: String, message: String },
+    /// The dataset file or split could not be read.
+    #[error("data: {0}")]
+    Data(String),
+    /// Loss became NaN or infinite; the weights before that step are kept.
+    #[error(
+        "training diverged: loss is {value} at epoch {epoch}, step {step}. The weights from the step before are kept. Try a lower learning rate or a smaller model."
+    )]
+    Diverged { epoch: usize, step: usize, value: String },
+    /// The backend failed (device lost, out of memory, read-back failure).
+    #[error("backend: {0}")]
+    Backend(String),
+}
+
+impl KilnError {
+    pub fn config(field: &str, message: impl Into<String>) -> Self {
+        Self::Config { field: field.to_string(), message: message.into() }
+    }
+}

@@ -1,0 +1,15 @@
+//! The training loop, one step at a time so the worker can yield between steps.
+
+mod loss;
+mod run;
+mod trainer;
+
+pub use loss::{binary_cross_entropy_with_logits, correct_predictions};
+pub use run::Run;
+pub use trainer::{Metrics, Trainer};
+
+/// Drive an async call to completion natively (the CPU backend never waits).
+#[cfg(not(target_family = "wasm"))]
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    pollster::block_on(future)
+}

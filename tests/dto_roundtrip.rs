@@ -1,0 +1,67 @@
+//! The JSON that crosses the wasm boundary has the field names of `www/src/protocol.ts`.
+
+use kiln::dto::{History, LayerConfig, RunConfig, RunEvent, presets};
+use serde_json::json;
+
+#[test]
+fn run_config_json_matches_protocol_ts() {
+    // Written by hand in the shape protocol.ts declares.
+    let from_ts = json!({
+        "data": "imdb-1k", "model": "pooled",
+        "layers": [
+            {"kind": "embedding", "output_dim": 16},
+            {"kind": "global_average_pooling1d"},
+            {"kind": "dense", "units": 16, "activation": "relu"},
+            {"kind": "dense", "units": 1, "activation": "sigmoid"}
+        ],
+        "num_words": 10000, "maxlen": 256, "padding": "pre", "truncating": "post",
+        "batch_size": 512, "epochs": 10, "optimizer": {"kind": "adam", "learning_rate": 0.001},
+        "validation_split": 0.0, "seed": 1234
+    });
+    let config: RunConfig = serde_json::from_value(from_ts.clone()).unwrap();
+    assert_eq!(config.layers[1], LayerConfig::GlobalAveragePooling1d);
+    assert_eq!(serde_json::to_value(&config).unwrap(), from_ts);
+}
+
+#[test]
+fn unknown_fields_and_kinds_are_rejected() {
+    let mut bad = serde_json::to_value(&presets()[0].config).unwrap();
+    bad["layers"][1] = json!({"kind": "transformer", "units": 4});
+    let err = serde_json::from_value::<RunConfig>(bad).unwrap_err().to_string();
+    assert!(err.contains("transformer"), "{err}");
+    let mut extra = serde_json::to_value(&presets()[0].config).unwrap();
+    extra["bacth_size"] = json!(3);
+    assert!(serde_json::from_value::<RunConfig>(extra).is_err());
+}
+
+#[test]
+fn events_are_type_tagged() {
+    let cases = [
+        (
+            RunEvent::Step { epoch: 1, step: 2, steps: 3, loss: 0.5, accuracy: 0.75, batch_loss: 0.25, batch_accuracy: 1.0 },
+            json!({"type": "step", "epoch": 1, "step": 2, "steps": 3, "loss": 0.5, "accuracy": 0.75, "batch_loss": 0.25, "batch_accuracy": 1.0}),
+        ),
+        (
+            RunEvent::Epoch { epoch: 1, loss: 0.5, accuracy: 0.5, val_loss: 0.25, val_accuracy: 0.75 },
+            json!({"type": "epoch", "epoch": 1, "loss": 0.5, "accuracy": 0.5, "val_loss": 0.25, "val_accuracy": 0.75}),
+        ),
+        (
+            RunEvent::Done { test_loss: 0.5, test_accuracy: 0.5, history: History { loss: vec![0.5], ..Default::default() } },
+            json!({"type": "done", "test_loss": 0.5, "test_accuracy": 0.5,
+                   "history": {"loss": [0.5], "accuracy": [], "val_loss": [], "val_accuracy": []}}),
+        ),
+    ];
+    for (event, want) in cases {
+        assert_eq!(serde_json::to_value(&event).unwrap(), want);
+    }
+}
+
+#[test]
+fn presets_are_named_and_valid() {
+    let names: Vec<_> = presets().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["lstm", "pooled"]);
+    for p in presets() {
+        p.config.validate().unwrap();
+        assert_eq!(p.config.model, p.name);
+    }
+}

@@ -1,0 +1,353 @@
+// Browser end-to-end tests for the Kiln page, in headless Chromium.
+//
+//   KILN_URL=http://127.0.0.1:PORT/ node tests/e2e/run.mjs [--url URL] [--only NAME]
+//
+// Without a URL it starts `node www/serve.mjs` itself (the page must be built:
+// `./build.sh build --dev`). `./build.sh test` runs it against the dev wasm.
+// Screenshots go to $OUT (default out/). Prints one line per test and
+// "N passed, N failed"; exits 1 if any failed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { launch, newPage, pageUrl } from '../../tools/browser.mjs';
+
+const argv = process.argv.slice(2);
+const OUT = resolve(process.env.OUT || 'out');
+mkdirSync(OUT, { recursive: true });
+const onlyIdx = argv.indexOf('--only');
+const only = onlyIdx >= 0 ? argv[onlyIdx + 1] : null;
+
+const MIN = 60_000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let current = null; // the open page of the running test, for failure diagnostics
+
+// ------------------------------------------------------------------ helpers --
+
+/** Opens `?query` in a fresh context, recording console errors and page errors. */
+async function open(browser, base, query, { initScript } = {}) {
+  const { context, page } = await newPage(browser);
+  const log = [];
+  const consoleErrors = [];
+  const pageErrors = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    log.push(`[${msg.type()}] ${text}`);
+    if (msg.type() === 'error') {
+      // a missing favicon is not the page's fault
+      if (/favicon\.ico/.test(msg.location()?.url ?? '')) return;
+      consoleErrors.push(text);
+    }
+  });
+  page.on('pageerror', (err) => pageErrors.push(String(err?.stack || err)));
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  if (initScript) await page.addInitScript(initScript);
+  const t = {
+    context,
+    page,
+    log,
+    consoleErrors,
+    pageErrors,
+    get crashed() {
+      return crashed;
+    },
+  };
+  current = t;
+  await page.goto(`${base}?${query}`, { waitUntil: 'load' });
+  return t;
+}
+
+/** Plain-data snapshot of window.kiln (without config). */
+function snapshot(page) {
+  return page.evaluate(() => {
+    const k = window.kiln;
+    if (!k) return null;
+    return JSON.parse(JSON.stringify({ state: k.state, history: k.history, events: k.events }));
+  });
+}
+
+/** Polls until pred(snapshot) is true; throws with the last snapshot on timeout or page error. */
+async function until(t, pred, what, timeoutMs) {
+  const t0 = Date.now();
+  let last = null;
+  for (;;) {
+    last = await snapshot(t.page).catch(() => last);
+    if (last && pred(last)) return last;
+    if (t.pageErrors.length) throw new Error(`page error while waiting for ${what}: ${t.pageErrors[0]}`);
+    if (t.crashed) throw new Error(`page crashed while waiting for ${what}`);
+    if (t.page.isClosed()) throw new Error(`page closed while waiting for ${what}`);
+    if (last?.state?.status === 'error' && !/error/.test(what)) {
+      throw new Error(`page entered state error while waiting for ${what}: ${last.state.message}`);
+    }
+    if (Date.now() - t0 > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last state: ${JSON.stringify(last?.state)} events=${last?.events}`);
+    }
+    await sleep(100);
+  }
+}
+
+const status = (s) => s?.state?.status;
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function assertAccuracy(s) {
+  const acc = s.state?.test?.accuracy;
+  assert(typeof acc === 'number' && acc >= 0 && acc <= 1, `test.accuracy should be a number in [0,1], got ${JSON.stringify(s.state?.test)}`);
+}
+
+function assertClean(t) {
+  assert(!t.pageErrors.length, `page errors: ${t.pageErrors.join('\n')}`);
+  assert(!t.consoleErrors.length, `console errors: ${t.consoleErrors.join('\n')}`);
+}
+
+/** Counts pixels that differ from each canvas's top-left pixel in #charts. */
+function chartInk(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const c of document.querySelectorAll('#charts canvas')) {
+      const ctx = c.getContext('2d');
+      if (!ctx || !c.width || !c.height) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3]) ink++;
+      }
+      out.push(ink);
+    }
+    return out;
+  });
+}
+
+/** Screenshot to $OUT/name, checked against a screenshot of a blank page of the same size. */
+async function screenshot(t, name) {
+  const file = resolve(OUT, name);
+  const png = await t.page.screenshot({ path: file, fullPage: true });
+  const blank = await t.context.newPage();
+  await blank.setContent('<html><body style="margin:0;background:#fff"></body></html>');
+  const blankPng = await blank.screenshot({ fullPage: true });
+  await blank.close();
+  assert(png.length > blankPng.length * 2 && png.length > 10_000, `screenshot ${file} looks blank (${png.length} bytes, blank page ${blankPng.length})`);
+  return { file, bytes: png.length };
+}
+
+/**
+ * Samples events and #progress while training runs; resolves with what was
+ * seen when the state reaches done.
+ */
+async function watchTraining(t, timeoutMs) {
+  const events = new Set();
+  const progress = new Set();
+  const t0 = Date.now();
+  let s;
+  for (;;) {
+    s = await snapshot(t.page);
+    if (status(s) === 'training') {
+      events.add(s.events);
+      progress.add(await t.page.locator('#progress').innerText().catch(() => ''));
+    }
+    if (status(s) === 'done') break;
+    if (status(s) === 'error') throw new Error(`state error: ${s.state.message}`);
+    if (t.pageErrors.length) throw new Error(`page error: ${t.pageErrors[0]}`);
+    if (t.crashed) throw new Error('page crashed');
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000}s; state ${JSON.stringify(s?.state)} events=${s?.events}`);
+    await sleep(100);
+  }
+  return { final: s, events: [...events].sort((a, b) => a - b), progress: [...progress] };
+}
+
+// -------------------------------------------------------------------- tests --
+
+const TINY = 'data=imdb-1k&model=pooled';
+
+const tests = [
+  {
+    name: 'cpu',
+    title: 'CPU training: progress, events, history, test accuracy, charts',
+    timeout: 15 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, `${TINY}&epochs=1&backend=cpu&autostart=1`);
+      try {
+        const seen = await watchTraining(t, 15 * MIN);
+        const s = seen.final;
+        assert(seen.events.length >= 2 && seen.events.at(-1) > seen.events[0], `window.kiln.events should grow while training, saw ${JSON.stringify(seen.events)}`);
+        assert(seen.progress.filter(Boolean).length >= 2, `#progress should change while training, saw ${JSON.stringify(seen.progress)}`);
+        assert(s.state.backend === 'cpu', `state.backend should be cpu, got ${s.state.backend}`);
+        assertAccuracy(s);
+        assert(s.history.loss.length === 1, `history.loss should have 1 entry, got ${JSON.stringify(s.history.loss)}`);
+        await sleep(500); // let the charts paint the final point
+        const ink = await chartInk(t.page);
+        assert(ink.length > 0, 'no canvases in #charts');
+        assert(ink.some((n) => n > 50), `charts look empty (non-background pixels per canvas: ${ink})`);
+        const shot = await screenshot(t, 'e2e-cpu.png');
+        assertClean(t);
+        return `acc=${s.state.test.accuracy.toFixed(3)} loss=${s.history.loss[0].toFixed(4)} events=${seen.events.at(-1)} chart ink=${ink} ${shot.file}`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+  {
+    name: 'webgpu',
+    title: 'WebGPU training (SwiftShader)',
+    timeout: 30 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, `${TINY}&epochs=1&maxlen=64&batch_size=128&backend=webgpu&autostart=1`);
+      try {
+        const seen = await watchTraining(t, 30 * MIN);
+        const s = seen.final;
+        assert(s.state.backend === 'webgpu', `state.backend should be webgpu, got ${s.state.backend}`);
+        assertAccuracy(s);
+        assert(s.history.loss.length === 1, `history.loss should have 1 entry, got ${JSON.stringify(s.history.loss)}`);
+        await screenshot(t, 'e2e-webgpu.png');
+        assertClean(t);
+        return `acc=${s.state.test.accuracy.toFixed(3)} loss=${s.history.loss[0].toFixed(4)} events=${s.events}`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+  {
+    name: 'pause',
+    title: 'pause, resume, stop',
+    timeout: 15 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, `${TINY}&epochs=50&backend=cpu&autostart=1`);
+      try {
+        await until(t, (s) => status(s) === 'training' && s.events > 0, 'training to start', 10 * MIN);
+        await t.page.click('#pause');
+        await until(t, (s) => status(s) === 'paused', 'state paused', 2 * MIN);
+        assert(/resume/i.test(await t.page.locator('#pause').innerText()), '#pause should read Resume while paused');
+        await sleep(1000); // a step already under way may still report
+        const e1 = (await snapshot(t.page)).events;
+        await sleep(3000);
+        const e2 = (await snapshot(t.page)).events;
+        assert(e1 === e2, `events should not grow while paused (${e1} -> ${e2})`);
+        assert(status(await snapshot(t.page)) === 'paused', 'should still be paused');
+        await t.page.click('#pause');
+        await until(t, (s) => status(s) === 'training' && s.events > e2, 'training to resume', 5 * MIN);
+        assert(/pause/i.test(await t.page.locator('#pause').innerText()), '#pause should read Pause after resuming');
+        await t.page.click('#stop');
+        const s = await until(t, (x) => status(x) === 'done', 'state done after stop', 10 * MIN);
+        assertAccuracy(s);
+        assert(s.history.loss.length < 50, `stop should end training early, history has ${s.history.loss.length} epochs`);
+        assertClean(t);
+        return `paused at ${e1} events, stopped after ${s.history.loss.length} epoch(s), acc=${s.state.test.accuracy.toFixed(3)}`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+  {
+    name: 'bad-input',
+    title: 'bad input (batch_size=0) is an error, then a valid run works',
+    timeout: 15 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, `${TINY}&epochs=1&backend=cpu&batch_size=0&autostart=1`);
+      try {
+        const s = await until(t, (x) => status(x) === 'error', 'state error', 2 * MIN);
+        assert(typeof s.state.message === 'string' && s.state.message.length > 0, 'state.message should explain the error');
+        const text = await t.page.locator('body').innerText();
+        const visible = text.includes(s.state.message) || /batch/i.test(await t.page.locator('#status').innerText().catch(() => ''));
+        assert(visible, `the error message should be visible on the page: ${s.state.message}`);
+        assert(!t.pageErrors.length, `page errors: ${t.pageErrors.join('\n')}`);
+        assert(!t.crashed, 'page crashed');
+        // fix the input in the form and train again
+        const field = t.page.locator('[name="batch_size"], #batch_size').first();
+        assert((await field.count()) > 0, 'no batch_size field ([name=batch_size] or #batch_size) in the form');
+        await field.fill('32');
+        await t.page.click('#train');
+        const seen = await watchTraining(t, 10 * MIN);
+        assertAccuracy(seen.final);
+        assert(!t.pageErrors.length, `page errors: ${t.pageErrors.join('\n')}`);
+        return `error shown: "${s.state.message}"; rerun acc=${seen.final.state.test.accuracy.toFixed(3)}`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+  {
+    name: 'responsive',
+    title: 'main thread stays responsive while training',
+    timeout: 15 * MIN,
+    async run(browser, base) {
+      const initScript = () => {
+        window.__longtasks = [];
+        try {
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, ms: e.duration });
+          }).observe({ type: 'longtask', buffered: true });
+        } catch {
+          // longtask not supported: round-trips still measured
+        }
+      };
+      const t = await open(browser, base, `${TINY}&epochs=50&backend=cpu&autostart=1`, { initScript });
+      try {
+        await until(t, (s) => status(s) === 'training' && s.events > 0, 'training to start', 10 * MIN);
+        const since = await t.page.evaluate(() => performance.now());
+        const rtts = [];
+        for (let i = 0; i < 40; i++) {
+          const a = performance.now();
+          await t.page.evaluate(() => window.kiln.events);
+          rtts.push(performance.now() - a);
+          await sleep(100);
+        }
+        const long = await t.page.evaluate((s0) => window.__longtasks.filter((e) => e.start >= s0).map((e) => Math.round(e.ms)), since);
+        const still = status(await snapshot(t.page));
+        await t.page.click('#stop');
+        await until(t, (x) => status(x) === 'done', 'state done after stop', 10 * MIN);
+        rtts.sort((a, b) => a - b);
+        const p50 = rtts[Math.floor(rtts.length * 0.5)];
+        const p95 = rtts[Math.floor(rtts.length * 0.95)];
+        const worstLong = long.length ? Math.max(...long) : 0;
+        const summary = `round-trip p50=${p50.toFixed(0)}ms p95=${p95.toFixed(0)}ms max=${rtts.at(-1).toFixed(0)}ms; long tasks while training: ${long.length} (worst ${worstLong}ms)`;
+        assert(still === 'training', `training ended during the measurement (${still}); use a longer run`);
+        assert(p95 < 200, `main thread unresponsive: ${summary}`);
+        assert(worstLong < 1000, `long task over 1s on the main thread: ${summary}`);
+        assertClean(t);
+        return summary;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+];
+
+// ------------------------------------------------------------------- runner --
+
+const server = await pageUrl(argv);
+const browser = await launch();
+console.log(`e2e: ${server.url} with ${process.env.KILN_CHROMIUM || '/usr/bin/chromium'} ${browser.version()}`);
+let passed = 0;
+let failed = 0;
+const report = [];
+for (const [i, test] of tests.entries()) {
+  if (only && test.name !== only) continue;
+  const t0 = Date.now();
+  current = null;
+  let timer;
+  try {
+    const detail = await Promise.race([
+      test.run(browser, server.url),
+      new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(`test timed out after ${test.timeout / 1000}s`)), test.timeout))),
+    ]);
+    passed++;
+    const line = `ok ${i + 1} - ${test.name}: ${test.title} (${((Date.now() - t0) / 1000).toFixed(1)}s)${detail ? ` — ${detail}` : ''}`;
+    console.log(line);
+    report.push(line);
+  } catch (err) {
+    failed++;
+    const line = `not ok ${i + 1} - ${test.name}: ${test.title} (${((Date.now() - t0) / 1000).toFixed(1)}s)`;
+    console.log(`${line}\n  ${String(err?.stack || err).replace(/\n/g, '\n  ')}`);
+    if (current?.log.length) console.log(`  last console lines:\n    ${current.log.slice(-25).join('\n    ')}`);
+    await current?.context.close().catch(() => {});
+    report.push(`${line}: ${err?.message ?? err}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+await browser.close().catch(() => {});
+await server.stop();
+writeFileSync(resolve(OUT, 'e2e-report.txt'), `${report.join('\n')}\n${passed} passed, ${failed} failed\n`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

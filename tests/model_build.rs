@@ -1,0 +1,97 @@
+//! Models from layer lists: Keras' parameter counts, shapes and errors.
+
+use burn::prelude::Device;
+use kiln::dto::{Activation, LayerConfig, RunConfig};
+use kiln::error::KilnError;
+use kiln::model::build;
+
+#[test]
+fn presets_have_keras_parameter_counts() {
+    // (preset, num_words, maxlen, Keras' total, per-layer params and output shapes)
+    let cases: [(&str, usize, usize, usize, &[(&str, &[Option<usize>], usize)]); 2] = [
+        (
+            "lstm",
+            5000,
+            500,
+            213_301,
+            &[
+                ("embedding", &[None, Some(500), Some(32)], 160_000),
+                ("lstm", &[None, Some(100)], 53_200),
+                ("dense", &[None, Some(1)], 101),
+            ],
+        ),
+        (
+            "pooled",
+            10_000,
+            256,
+            160_289,
+            &[
+                ("embedding", &[None, Some(256), Some(16)], 160_000),
+                ("global_average_pooling1d", &[None, Some(16)], 0),
+                ("dense", &[None, Some(16)], 272),
+                ("dense_1", &[None, Some(1)], 17),
+            ],
+        ),
+    ];
+    let device = Device::flex();
+    for (name, num_words, maxlen, total, rows) in cases {
+        let config = RunConfig::preset(name).unwrap();
+        assert_eq!((config.num_words, config.maxlen), (num_words, maxlen), "{name} defaults");
+        let built = build(&config.layers, config.num_words, config.maxlen, 1, &device).unwrap();
+        assert_eq!(built.summary.total_params, total, "{name}");
+        assert_eq!(built.summary.trainable_params, total);
+        let got: Vec<_> = built.summary.rows.iter().map(|r| (r.name.as_str(), r.output_shape.as_slice(), r.params)).collect();
+        assert_eq!(got, rows.to_vec(), "{name}");
+        // The burn module holds exactly the parameters the summary counts.
+        use burn::module::Module;
+        assert_eq!(built.model.num_params(), total, "{name} module");
+    }
+}
+
+#[test]
+fn bad_layer_lists_name_the_layer_and_shapes() {
+    use LayerConfig::*;
+    let dense1 = Dense { units: 1, activation: Activation::Sigmoid };
+    let cases: Vec<(Vec<LayerConfig>, usize, &str)> = vec![
+        (vec![Lstm { units: 4 }, dense1.clone()], 1, "Embedding"),
+        (vec![Embedding { output_dim: 8 }, dense1.clone()], 2, "(None, 10, 8)"),
+        (vec![Embedding { output_dim: 8 }, Embedding { output_dim: 8 }, dense1.clone()], 2, "first layer"),
+        (vec![Embedding { output_dim: 0 }, GlobalAveragePooling1d, dense1.clone()], 1, "output_dim"),
+        (vec![Embedding { output_dim: 8 }, GlobalAveragePooling1d, Dense { units: 1, activation: Activation::Relu }], 3, "sigmoid"),
+        (vec![Embedding { output_dim: 8 }, Lstm { units: 0 }, dense1.clone()], 2, "units"),
+    ];
+    for (layers, index, needle) in cases {
+        match build(&layers, 50, 10, 1, &Device::flex()) {
+            Err(e @ KilnError::Layer { index: i, .. }) => {
+                assert_eq!(i, index, "{e}");
+                assert!(e.to_string().contains(needle), "`{e}` should mention `{needle}`");
+            }
+            Err(e) => panic!("wrong error for {layers:?}: {e}"),
+            Ok(_) => panic!("{layers:?} should not build"),
+        }
+    }
+}
+
+#[test]
+fn bad_settings_are_errors_not_panics() {
+    let cases = [
+        ("batch_size", "0", "batch_size"),
+        ("maxlen", "0", "maxlen"),
+        ("num_words", "1", "num_words"),
+        ("epochs", "0", "epochs"),
+        ("lr", "-1", "learning_rate"),
+        ("lr", "NaN", "learning_rate"),
+        ("validation_split", "1", "validation_split"),
+        ("batch_size", "ten", "batch_size"),
+        ("padding", "middle", "padding"),
+        ("model", "transformer", "model"),
+        ("data", "imdb-3k", "data"),
+        ("colour", "red", "colour"),
+    ];
+    for (key, value, field) in cases {
+        let err = RunConfig::from_pairs([("model", "pooled"), (key, value)]).unwrap_err();
+        assert!(matches!(&err, KilnError::Config { field: f, .. } if f == field), "{key}={value}: {err}");
+    }
+    let ok = RunConfig::from_pairs([("model", "pooled"), ("epochs", "2"), ("lr", "0.01")]).unwrap();
+    assert_eq!((ok.epochs, ok.learning_rate(), ok.batch_size), (2, 0.01, 512));
+}

@@ -1,0 +1,66 @@
+//! Headless-browser tests (wasm-bindgen-test in Chromium): training on the CPU
+//! backend and on WebGPU, reading the GPU only asynchronously.
+#![cfg(target_family = "wasm")]
+
+#[path = "common.rs"]
+mod common;
+
+use burn::prelude::Device;
+use kiln::dto::{RunConfig, RunEvent};
+use kiln::train::Run;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Train `steps` batches; return the first and last running losses.
+async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
+    let imdb = common::corpus(64);
+    let split = common::split(48, 64);
+    let config = RunConfig::from_pairs([
+        ("model", model),
+        ("data", "imdb-1k"),
+        ("maxlen", "8"),
+        ("num_words", "40"),
+        ("batch_size", "16"),
+        ("epochs", "20"),
+        ("lr", "0.02"),
+    ])
+    .unwrap();
+    let mut run = Run::new(shrunk(config), &imdb, &split, device).unwrap();
+    let mut losses = Vec::new();
+    while losses.len() < steps {
+        if let RunEvent::Step { batch_loss, .. } = run.next().await.unwrap() {
+            losses.push(batch_loss);
+        }
+    }
+    (losses[0], *losses.last().unwrap())
+}
+
+fn shrunk(mut config: RunConfig) -> RunConfig {
+    use kiln::dto::LayerConfig::*;
+    for layer in &mut config.layers {
+        match layer {
+            Embedding { output_dim } => *output_dim = 8,
+            Lstm { units } => *units = 8,
+            Dense { .. } | GlobalAveragePooling1d => {}
+        }
+    }
+    config
+}
+
+#[wasm_bindgen_test]
+async fn cpu_backend_loss_falls() {
+    for model in ["pooled", "lstm"] {
+        let (first, last) = train_steps(model, &Device::flex(), 30).await;
+        assert!(last < first * 0.8, "{model} on CPU: {first} -> {last}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_backend_loss_falls() {
+    let device = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");
+    for (model, steps) in [("pooled", 30), ("lstm", 12)] {
+        let (first, last) = train_steps(model, &device, steps).await;
+        assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");
+    }
+}

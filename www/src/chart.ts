@@ -1,0 +1,116 @@
+// An appending line chart over uPlot, after TF Playground's linechart.ts:
+// addDataPoint(x, values) with one value per line (null: no point there),
+// reset(), and a redraw batched to one per animation frame.
+
+import uPlot from "uplot";
+
+export interface LineSpec {
+  label: string;
+  stroke: string;
+  width?: number;
+  dash?: number[];
+  /** Draw markers at the points (for sparse per-epoch lines). */
+  points?: boolean;
+}
+
+export interface ChartOptions {
+  title: string;
+  xLabel: string;
+  lines: LineSpec[];
+  height?: number;
+}
+
+type Value = number | null;
+
+export class AppendingLineChart {
+  private readonly xs: number[] = [];
+  private readonly ys: Value[][];
+  private readonly plot: uPlot;
+  private readonly resize: ResizeObserver;
+  private frame: number | null = null;
+
+  constructor(
+    private readonly container: HTMLElement,
+    options: ChartOptions,
+  ) {
+    this.ys = options.lines.map(() => []);
+    const opts: uPlot.Options = {
+      title: options.title,
+      width: this.width(),
+      height: options.height ?? 260,
+      scales: { x: { time: false } },
+      axes: [{ label: options.xLabel }, {}],
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: false },
+      series: [
+        { label: options.xLabel },
+        ...options.lines.map(
+          (l): uPlot.Series => ({
+            label: l.label,
+            stroke: l.stroke,
+            width: l.width ?? 1,
+            ...(l.dash ? { dash: l.dash } : {}),
+            spanGaps: true,
+            points: { show: l.points === true, size: 6, fill: l.stroke },
+          }),
+        ),
+      ],
+    };
+    this.plot = new uPlot(opts, this.data(), container);
+    this.resize = new ResizeObserver(() => this.plot.setSize({ width: this.width(), height: opts.height }));
+    this.resize.observe(container);
+  }
+
+  /** Append a point; a repeated x fills in that point's non-null values. */
+  addDataPoint(x: number, values: readonly Value[]): void {
+    if (values.length !== this.ys.length) {
+      throw new Error(`expected ${this.ys.length} values, got ${values.length}`);
+    }
+    const last = this.xs.length - 1;
+    if (last >= 0 && this.xs[last] === x) {
+      values.forEach((v, i) => {
+        if (v !== null) this.ys[i]![last] = v;
+      });
+    } else {
+      this.xs.push(x);
+      values.forEach((v, i) => this.ys[i]!.push(v !== null && Number.isFinite(v) ? v : null));
+    }
+    this.scheduleRedraw();
+  }
+
+  reset(): void {
+    this.xs.length = 0;
+    for (const y of this.ys) y.length = 0;
+    this.scheduleRedraw();
+  }
+
+  get length(): number {
+    return this.xs.length;
+  }
+
+  destroy(): void {
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.resize.disconnect();
+    this.plot.destroy();
+  }
+
+  private width(): number {
+    return Math.max(200, this.container.clientWidth);
+  }
+
+  private data(): uPlot.AlignedData {
+    return [this.xs, ...this.ys] as uPlot.AlignedData;
+  }
+
+  private scheduleRedraw(): void {
+    if (this.frame !== null) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.redraw();
+    });
+  }
+
+  private redraw(): void {
+    this.plot.setData(this.data());
+  }
+}

@@ -1,0 +1,60 @@
+// The typed view of the wasm module that wasm-bindgen generates into
+// www/pkg/kiln.js (git-ignored, built by ./build.sh). It is loaded at run time
+// with a dynamic import, so neither tsc nor esbuild needs it to exist.
+
+import type { Backend, Preset, RunConfig, RunEvent } from "./protocol.js";
+
+export interface KilnDataset {
+  readonly trainLen: number;
+  readonly testLen: number;
+  free(): void;
+}
+
+export interface KilnRun {
+  /** 1st call: "prepared"; then a "step" per batch, an "epoch" after each epoch, then "done". */
+  next(): Promise<RunEvent>;
+  /** Stop early: evaluates the test set now and resolves to "done". */
+  finish(): Promise<RunEvent>;
+  free(): void;
+}
+
+export interface KilnModule {
+  default(): Promise<unknown>;
+  presets(): Preset[];
+  Dataset: { fromImdbCsv(csv: Uint8Array, split: string): KilnDataset };
+  Run: { create(config: RunConfig, dataset: KilnDataset, backend: Backend): Promise<KilnRun> };
+}
+
+/** From www/dist/worker.js: www/pkg/kiln.js. */
+export const KILN_URL = new URL("../pkg/kiln.js", import.meta.url);
+
+let loading: Promise<KilnModule> | null = null;
+
+/** Import and initialise the module once; a failure is retried on the next call. */
+export function loadKiln(url: URL = KILN_URL): Promise<KilnModule> {
+  loading ??= (async () => {
+    let mod: KilnModule;
+    try {
+      mod = (await import(url.href)) as KilnModule;
+    } catch (e) {
+      throw new Error(`Kiln's wasm module (${url.pathname}) could not be loaded: run ./build.sh first (${errorText(e)})`);
+    }
+    await mod.default();
+    return mod;
+  })();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+/** The message of anything thrown: wasm-bindgen throws Error, strings or JsValues. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === "string") return e;
+  try {
+    return JSON.stringify(e) ?? String(e);
+  } catch {
+    return String(e);
+  }
+}

@@ -1,0 +1,181 @@
+// Wiring only: the worker's messages go to the session (state) and the ui
+// modules (DOM); the buttons and the form post messages to the worker.
+
+import type { FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
+import { Session, type Result } from "./session.js";
+import { Charts } from "./ui/charts.js";
+import { Controls } from "./ui/controls.js";
+import { byId } from "./ui/dom.js";
+import { ConfigForm } from "./ui/form.js";
+import { clearResults, renderResults } from "./ui/results.js";
+import { clearSummary, renderSummary } from "./ui/summary.js";
+import { parseSettings, serializeSettings, toRunConfig } from "./url_state.js";
+
+/** `window.kiln`, for tests and embedding pages; refreshed after every message. */
+export interface KilnWindow {
+  state: KilnState;
+  history: History;
+  events: number;
+  config: RunConfig | null;
+  result: Result | null;
+}
+declare global {
+  interface Window {
+    kiln: KilnWindow;
+  }
+}
+
+const session = new Session();
+const controls = new Controls();
+const form = new ConfigForm(byId<HTMLFormElement>("config"), byId("model-source"));
+const charts = new Charts(byId("charts"));
+const summaryBox = byId("summary");
+const resultsBox = byId("results");
+const logBox = byId("log");
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+
+let presets: readonly Preset[] = [];
+let backendReason = "";
+let stoppedEarly = false;
+let result: Result | null = null;
+const log: string[] = [];
+window.kiln = { state: session.state, history: session.history, events: 0, config: null, result: null };
+
+function render(): void {
+  window.kiln = {
+    state: session.state,
+    history: session.history,
+    events: session.events,
+    config: session.config,
+    result,
+  };
+  controls.render(session.state, presets.length > 0, backendReason);
+  form.setEnabled(presets.length > 0 && !["preparing", "training", "paused"].includes(session.state.status));
+}
+
+const send = (msg: ToWorker): void => worker.postMessage(msg);
+
+function fail(message: string): void {
+  session.state.status = "error";
+  session.state.message = message;
+  controls.showErrors("Error", [message]);
+  console.error(`[kiln] ERROR ${message}`);
+}
+
+function start(): void {
+  const read = form.read();
+  if (!read.settings) {
+    controls.showErrors("These settings are not valid:", read.errors);
+    return;
+  }
+  let config: RunConfig;
+  try {
+    config = toRunConfig(read.settings, presets);
+  } catch (e) {
+    controls.showErrors("These settings are not valid:", [String(e)]);
+    return;
+  }
+  history.replaceState(null, "", serializeSettings({ ...read.settings, autostart: false }));
+  controls.clearErrors();
+  session.start(config);
+  backendReason = "";
+  stoppedEarly = false;
+  result = null;
+  log.length = 0;
+  logBox.textContent = "";
+  controls.setProgress("");
+  charts.reset();
+  clearSummary(summaryBox);
+  clearResults(resultsBox);
+  send({ type: "start", config, backend: read.settings.backend });
+}
+
+function onEvent(event: RunEvent, ms: number): void {
+  switch (event.type) {
+    case "prepared":
+      session.onPrepared(event);
+      renderSummary(summaryBox, event);
+      return;
+    case "step": {
+      const p = session.onStep(event, ms);
+      controls.setProgress(p.line);
+      charts.step(p);
+      return;
+    }
+    case "epoch": {
+      const p = session.onEpoch(event, ms);
+      log.push(p.header, p.line);
+      logBox.textContent = log.join("\n");
+      controls.setProgress(`${p.header}  ${p.line}`);
+      charts.epoch(p, event);
+      console.log(`[kiln] ${p.header}`);
+      console.log(`[kiln] ${p.line}`);
+      return;
+    }
+    case "done": {
+      result = session.onDone(event);
+      renderResults(resultsBox, result, stoppedEarly);
+      console.log(`[kiln] test_loss: ${event.test_loss.toFixed(4)} - test_accuracy: ${event.test_accuracy.toFixed(4)}`);
+      console.log("[kiln] RESULT " + JSON.stringify(result));
+      return;
+    }
+  }
+}
+
+function onMessage(msg: FromWorker): void {
+  switch (msg.type) {
+    case "ready": {
+      presets = msg.presets;
+      form.setPresets(presets);
+      const { settings, errors } = parseSettings(location.search, presets);
+      form.fill(settings);
+      session.state.message = "Choose the settings and press Train";
+      if (errors.length > 0) controls.showErrors("Some settings in the address were not used:", errors);
+      else if (settings.autostart) queueMicrotask(start);
+      break;
+    }
+    case "status":
+      session.state.status = msg.status;
+      session.state.message = msg.message;
+      break;
+    case "backend":
+      session.state.backend = msg.backend;
+      backendReason = msg.reason;
+      console.log(`[kiln] backend ${msg.backend}: ${msg.reason}`);
+      break;
+    case "event":
+      onEvent(msg.event, msg.ms);
+      break;
+    case "error":
+      fail(msg.message);
+      break;
+  }
+  render();
+}
+
+worker.addEventListener("message", (e: MessageEvent<FromWorker>) => onMessage(e.data));
+worker.addEventListener("error", (e) => {
+  fail(`The training worker failed to load: ${e.message || "see the browser console"}`);
+  render();
+});
+controls.train.addEventListener("click", () => {
+  start();
+  render();
+});
+controls.pause.addEventListener("click", () => {
+  const paused = session.state.status === "paused";
+  send({ type: paused ? "resume" : "pause" });
+  session.state.message = paused ? "Resuming…" : "Pausing after this step…";
+  render();
+});
+controls.stop.addEventListener("click", () => {
+  stoppedEarly = true;
+  send({ type: "stop" });
+  session.state.message = "Stopping after this step…";
+  render();
+});
+
+session.state.message = "Loading Kiln…";
+clearSummary(summaryBox);
+clearResults(resultsBox);
+render();

@@ -1,0 +1,136 @@
+// The page's record of one run, fed by the worker's messages (pure: no DOM).
+// It keeps window.kiln's fields, the step timings and the smoothed curves,
+// and turns events into the lines and points the UI shows.
+
+import { Ema, epochLine, mean, median, stepLine } from "./progress.js";
+import type { Backend, History, KilnState, RunConfig, RunEvent } from "./protocol.js";
+
+type Ev<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
+
+export interface StepPoint {
+  x: number; // global step, 1-based
+  line: string; // Keras progress line
+  loss: number;
+  lossSmooth: number;
+  accuracy: number;
+  accuracySmooth: number;
+}
+
+export interface EpochPoint {
+  x: number; // the x of the epoch's last step
+  header: string; // "Epoch 2/10"
+  line: string; // Keras' epoch-final line
+}
+
+export interface Result {
+  model: string;
+  data: string;
+  backend: Backend | null;
+  epochs: number;
+  test_accuracy: number;
+  test_loss: number;
+  ms_per_step_median: number | null;
+  history: History;
+}
+
+const roundTo = (x: number | null, digits: number): number | null =>
+  x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
+
+export const emptyHistory = (): History => ({ loss: [], accuracy: [], val_loss: [], val_accuracy: [] });
+
+export class Session {
+  state: KilnState = { status: "idle", message: "", backend: null, test: null };
+  history: History = emptyHistory();
+  /** Step events seen in this run. */
+  events = 0;
+  config: RunConfig | null = null;
+  prepared: Ev<"prepared"> | null = null;
+
+  private runStepMs: number[] = []; // every step but the run's first (shader compiles, warm-up)
+  private epochStepMs: number[] = []; // this epoch's steps, same exclusion
+  private epochTotalMs = 0; // this epoch's wall time so far
+  private lastX = 0;
+  private lossEma = new Ema(0.9);
+  private accEma = new Ema(0.9);
+
+  /** A new run: clears everything but the backend decision that follows. */
+  start(config: RunConfig): void {
+    this.config = config;
+    this.state = { status: "preparing", message: "Starting…", backend: null, test: null };
+    this.history = emptyHistory();
+    this.events = 0;
+    this.prepared = null;
+    this.runStepMs = [];
+    this.epochStepMs = [];
+    this.epochTotalMs = 0;
+    this.lastX = 0;
+    this.lossEma.reset();
+    this.accEma.reset();
+  }
+
+  onPrepared(ev: Ev<"prepared">): void {
+    this.prepared = ev;
+  }
+
+  onStep(ev: Ev<"step">, ms: number): StepPoint {
+    if (this.events > 0) {
+      this.runStepMs.push(ms);
+      this.epochStepMs.push(ms);
+    }
+    this.events += 1;
+    if (ev.step === 1) this.epochTotalMs = 0;
+    this.epochTotalMs += ms;
+    this.lastX = (ev.epoch - 1) * ev.steps + ev.step;
+    return {
+      x: this.lastX,
+      line: stepLine({
+        epoch: ev.epoch,
+        epochs: this.config?.epochs ?? ev.epoch,
+        step: ev.step,
+        steps: ev.steps,
+        msPerStep: mean(this.epochStepMs),
+        metrics: { loss: ev.loss, accuracy: ev.accuracy },
+      }),
+      loss: ev.batch_loss,
+      lossSmooth: this.lossEma.push(ev.batch_loss),
+      accuracy: ev.batch_accuracy,
+      accuracySmooth: this.accEma.push(ev.batch_accuracy),
+    };
+  }
+
+  onEpoch(ev: Ev<"epoch">, ms: number): EpochPoint {
+    this.history.loss.push(ev.loss);
+    this.history.accuracy.push(ev.accuracy);
+    this.history.val_loss.push(ev.val_loss);
+    this.history.val_accuracy.push(ev.val_accuracy);
+    const steps = this.prepared?.steps_per_epoch ?? Math.max(1, this.lastX);
+    const point: EpochPoint = {
+      x: this.lastX,
+      header: `Epoch ${ev.epoch}/${this.config?.epochs ?? ev.epoch}`,
+      line: epochLine({
+        steps,
+        totalMs: this.epochTotalMs + ms,
+        msPerStep: mean(this.epochStepMs) ?? this.epochTotalMs / steps,
+        metrics: { loss: ev.loss, accuracy: ev.accuracy, val_loss: ev.val_loss, val_accuracy: ev.val_accuracy },
+      }),
+    };
+    this.epochStepMs = [];
+    this.epochTotalMs = 0;
+    return point;
+  }
+
+  onDone(ev: Ev<"done">): Result {
+    this.history = ev.history;
+    this.state.test = { loss: ev.test_loss, accuracy: ev.test_accuracy };
+    return {
+      model: this.config?.model ?? "",
+      data: this.config?.data ?? "",
+      backend: this.state.backend,
+      epochs: this.config?.epochs ?? ev.history.loss.length,
+      test_accuracy: ev.test_accuracy,
+      test_loss: ev.test_loss,
+      ms_per_step_median: roundTo(median(this.runStepMs), 3),
+      history: ev.history,
+    };
+  }
+}

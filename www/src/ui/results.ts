@@ -1,0 +1,40 @@
+// The final test metrics and the per-epoch history.
+
+import { formatMetric } from "../progress.js";
+import type { History } from "../protocol.js";
+import type { Result } from "../session.js";
+import { el, row } from "./dom.js";
+
+export function historyTable(h: History): HTMLTableElement {
+  const table = el("table", undefined, "history");
+  const head = el("thead");
+  head.append(row(["epoch", "loss", "accuracy", "val_loss", "val_accuracy"], "th"));
+  const body = el("tbody");
+  h.loss.forEach((_, i) => {
+    const cell = (xs: number[]): string => (xs[i] === undefined ? "" : formatMetric(xs[i]));
+    body.append(row([String(i + 1), cell(h.loss), cell(h.accuracy), cell(h.val_loss), cell(h.val_accuracy)]));
+  });
+  table.append(head, body);
+  return table;
+}
+
+export function renderResults(target: HTMLElement, r: Result, stoppedEarly: boolean): void {
+  const dl = el("dl", undefined, "metrics");
+  const item = (k: string, v: string, id?: string): void => {
+    const dd = el("dd", v);
+    if (id) dd.id = id;
+    dl.append(el("dt", k), dd);
+  };
+  item("Test accuracy", `${(r.test_accuracy * 100).toFixed(2)}%`, "test-accuracy");
+  item("Test loss", formatMetric(r.test_loss), "test-loss");
+  item("Time per step (median)", r.ms_per_step_median === null ? "–" : `${r.ms_per_step_median.toFixed(1)} ms`);
+  item("Backend", r.backend === "webgpu" ? "WebGPU" : r.backend === "cpu" ? "CPU" : "–");
+  const parts: HTMLElement[] = [dl];
+  if (stoppedEarly) parts.push(el("p", "Stopped early: these are the test metrics of the model at that point.", "note"));
+  if (r.history.loss.length > 0) parts.push(historyTable(r.history));
+  target.replaceChildren(...parts);
+}
+
+export function clearResults(target: HTMLElement): void {
+  target.replaceChildren(el("p", "Test metrics appear when training is done or stopped.", "note"));
+}

@@ -1,0 +1,150 @@
+// The worker owns the wasm module, the dataset and the Run; the page only
+// renders what it posts. One run at a time; pause, resume and stop are
+// messages, read between steps.
+
+import { chooseBackend, type Gpu } from "./backend.js";
+import { loadDataset } from "./imdb_data.js";
+import { errorText, loadKiln, type KilnRun } from "./kiln_wasm.js";
+import type { BackendChoice, FromWorker, RunConfig, RunEvent, Status, ToWorker } from "./protocol.js";
+
+// lib.dom types `self` as a Window; this is the part of a worker scope we use.
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  addEventListener(type: "message", fn: (e: MessageEvent<ToWorker>) => void): void;
+  addEventListener(type: "unhandledrejection", fn: (e: PromiseRejectionEvent) => void): void;
+  addEventListener(type: "error", fn: (e: ErrorEvent) => void): void;
+  navigator: { gpu?: Gpu };
+}
+const scope = self as unknown as WorkerScope;
+
+const post = (msg: FromWorker): void => scope.postMessage(msg);
+const status = (s: Status, message: string): void => post({ type: "status", status: s, message });
+const fail = (e: unknown): void => post({ type: "error", message: errorText(e) });
+
+/** Control of the current run, flipped by messages. */
+interface Control {
+  paused: boolean;
+  stopped: boolean;
+  wake: (() => void) | null;
+}
+let control: Control | null = null;
+
+/** A macrotask, so queued pause/stop messages are handled between steps. */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+function waitWhilePaused(c: Control): Promise<void> {
+  if (!c.paused || c.stopped) return Promise.resolve();
+  return new Promise((resolve) => {
+    c.wake = resolve;
+  });
+}
+
+function wake(c: Control): void {
+  const w = c.wake;
+  c.wake = null;
+  w?.();
+}
+
+/** Await one event and post it with the wall time of the call. */
+async function timed(call: () => Promise<RunEvent>): Promise<RunEvent["type"]> {
+  const t0 = performance.now();
+  const event = await call();
+  post({ type: "event", event, ms: performance.now() - t0 });
+  return event.type;
+}
+
+async function train(config: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
+  status("preparing", "Loading Kiln…");
+  const kiln = await loadKiln();
+  const decision = await chooseBackend(scope.navigator.gpu, choice);
+  post({ type: "backend", backend: decision.backend, reason: decision.reason });
+  const dataset = await loadDataset(kiln, (m) => status("preparing", m));
+  if (c.stopped) return status("idle", "Stopped before training started");
+  status("preparing", `Tokenising the reviews and building the ${config.model} model on ${decision.backend}…`);
+  const run: KilnRun = await kiln.Run.create(config, dataset, decision.backend);
+  const training = `${config.model} on ${config.data}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"} of batch ${config.batch_size}`;
+  let lastEvent: RunEvent["type"] | null = null;
+  try {
+    while (!c.stopped) {
+      if (c.paused) {
+        status("paused", "Paused");
+        await waitWhilePaused(c);
+        if (c.stopped) break;
+        status("training", training);
+      }
+      lastEvent = await timed(() => run.next());
+      if (lastEvent === "done") break;
+      if (lastEvent === "prepared") status("training", training);
+      await yieldToMessages();
+    }
+    if (lastEvent === null) return status("idle", "Stopped before training started");
+    if (lastEvent !== "done") {
+      status("preparing", "Stopped: evaluating the test set…");
+      await timed(() => run.finish());
+    }
+    status("done", c.stopped ? "Stopped early; the test set is evaluated" : "Trained and evaluated on the test set");
+  } finally {
+    run.free();
+  }
+}
+
+function onMessage(msg: ToWorker): void {
+  switch (msg.type) {
+    case "start": {
+      if (control) return fail(new Error("A run is already in progress: stop it first"));
+      const c: Control = { paused: false, stopped: false, wake: null };
+      control = c;
+      train(msg.config, msg.backend, c)
+        .catch(fail)
+        .finally(() => {
+          if (control === c) control = null;
+        });
+      return;
+    }
+    case "pause":
+      if (control) control.paused = true;
+      return;
+    case "resume":
+      if (control) {
+        control.paused = false;
+        wake(control);
+      }
+      return;
+    case "stop":
+      if (control) {
+        control.stopped = true;
+        wake(control);
+      }
+      return;
+  }
+}
+
+scope.addEventListener("message", (e) => {
+  try {
+    onMessage(e.data);
+  } catch (err) {
+    fail(err);
+  }
+});
+scope.addEventListener("unhandledrejection", (e) => {
+  e.preventDefault();
+  fail(e.reason);
+});
+scope.addEventListener("error", (e) => {
+  e.preventDefault();
+  fail(e.error ?? e.message);
+});
+
+// Load the module at once so the page gets the presets.
+loadKiln()
+  .then((kiln) => post({ type: "ready", presets: kiln.presets() }))
+  .catch(fail);
