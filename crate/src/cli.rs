@@ -46,13 +46,18 @@ fn run() -> Result<(), String> {
             RunEvent::Prepared { train_samples, test_samples, summary, .. } => {
                 println!("Train on {train_samples} samples, test on {test_samples}; {} parameters", summary.total_params);
             }
-            RunEvent::Step { epoch, step, .. } => {
+            RunEvent::Step { epoch, step, steps, loss, accuracy, .. } => {
                 if step == 1 {
                     println!("Epoch {epoch}/{}", config.epochs);
                     epoch_start = Instant::now();
                 }
                 if !(epoch == 1 && step == 1) {
                     step_ms.push(ms);
+                }
+                if step % (steps / 10).max(1) == 0 && step < steps {
+                    let per_step = epoch_start.elapsed().as_secs_f64() * 1e3 / step as f64;
+                    let eta = per_step * (steps - step) as f64 / 1e3;
+                    eprintln!("{step}/{steps} - ETA {eta:.0}s - {per_step:.0}ms/step - loss: {loss:.4} - accuracy: {accuracy:.4}");
                 }
             }
             RunEvent::Epoch { loss, accuracy, val_loss, val_accuracy, .. } => {

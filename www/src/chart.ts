@@ -22,6 +22,16 @@ export interface ChartOptions {
 
 type Value = number | null;
 
+/** Whole-number tick spacings for the step axis. */
+const INT_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+
+/** Tick labels with as many decimals as their spacing needs (0.6931, 0.6932, …). */
+export function formatTicks(splits: readonly number[]): string[] {
+  const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 1;
+  const decimals = step > 0 ? Math.min(8, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9))) : 0;
+  return splits.map((v) => v.toFixed(decimals));
+}
+
 export class AppendingLineChart {
   private readonly xs: number[] = [];
   private readonly ys: Value[][];
@@ -39,7 +49,10 @@ export class AppendingLineChart {
       width: this.width(),
       height: options.height ?? 260,
       scales: { x: { time: false } },
-      axes: [{ label: options.xLabel }, {}],
+      axes: [
+        { label: options.xLabel, incrs: INT_INCRS, values: (_u, splits) => splits.map((v) => String(v)) },
+        { values: (_u, splits) => formatTicks(splits), size: 56 },
+      ],
       cursor: { drag: { x: false, y: false } },
       legend: { live: false },
       series: [

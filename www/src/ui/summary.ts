@@ -11,6 +11,16 @@ export function shapeText(shape: readonly (number | null)[]): string {
   return `(${dims.join(", ")}${dims.length === 1 ? "," : ""})`;
 }
 
+/** Keras' class names for the Rust layer kinds. */
+const CLASS_NAMES: Record<string, string> = {
+  embedding: "Embedding",
+  lstm: "LSTM",
+  global_average_pooling1d: "GlobalAveragePooling1D",
+  dense: "Dense",
+};
+
+export const className = (kind: string): string => CLASS_NAMES[kind] ?? kind;
+
 export function renderSummary(target: HTMLElement, ev: Prepared): void {
   const s = ev.summary;
   const table = el("table", undefined, "keras-summary");
@@ -18,7 +28,7 @@ export function renderSummary(target: HTMLElement, ev: Prepared): void {
   const head = el("thead");
   head.append(row(["Layer (type)", "Output Shape", "Param #"], "th"));
   const body = el("tbody");
-  for (const r of s.rows) body.append(row([`${r.name} (${r.kind})`, shapeText(r.output_shape), fmtInt(r.params)]));
+  for (const r of s.rows) body.append(row([`${r.name} (${className(r.kind)})`, shapeText(r.output_shape), fmtInt(r.params)]));
   const foot = el("tfoot");
   for (const [label, n] of [
     ["Total params", s.total_params],
