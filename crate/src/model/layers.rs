@@ -98,15 +98,15 @@ impl Lstm {
         let [batch, seq, input] = x.dims();
         let u = self.units;
         let device = x.device();
-        // One matmul projects every timestep's input.
-        let projected = x.reshape([batch * seq, input]).matmul(self.kernel.val()) + self.bias.val().unsqueeze_dim(0);
-        let projected = projected.reshape([batch, seq, 4 * u]); // [batch, seq, 4u]
-        let recurrent = self.recurrent_kernel.val();
+        let (kernel, recurrent, bias) = (self.kernel.val(), self.recurrent_kernel.val(), self.bias.val().unsqueeze_dim(0));
         let mut h = Tensor::<2>::zeros([batch, u], &device);
         let mut c = Tensor::<2>::zeros([batch, u], &device);
+        // Slicing the narrow input rather than a [batch, seq, 4u] projection: burn's
+        // slice backward writes a zero gradient of the whole sliced tensor per step.
+        // (The fused recurrent kernel of the speed work removes this cost.)
         for t in 0..seq {
-            let z = projected.clone().slice([0..batch, t..t + 1, 0..4 * u]).reshape([batch, 4 * u])
-                + h.matmul(recurrent.clone()); // [batch, 4u]
+            let xt = x.clone().slice([0..batch, t..t + 1, 0..input]).reshape([batch, input]); // [batch, in]
+            let z = xt.matmul(kernel.clone()) + h.matmul(recurrent.clone()) + bias.clone(); // [batch, 4u]
             let gate = |k: usize| z.clone().slice([0..batch, k * u..(k + 1) * u]);
             let i = activation::sigmoid(gate(0));
             let f = activation::sigmoid(gate(1));
