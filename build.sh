@@ -248,7 +248,9 @@ trap cleanup EXIT
 # start_server PORT: node www/serve.mjs in the background; waits until it accepts connections.
 start_server() {
   local port="$1" i
-  run node www/serve.mjs --port "$port" >&2 &
+  # not through run(): $! must be node itself, not a subshell, so kill reaches it
+  printf '+ node www/serve.mjs --port %s &\n' "$port" >&2
+  node www/serve.mjs --port "$port" >&2 &
   SERVER_PID=$!
   for i in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi

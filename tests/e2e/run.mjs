@@ -166,7 +166,7 @@ const tests = [
     title: 'CPU training: progress, events, history, test accuracy, charts',
     timeout: 15 * MIN,
     async run(browser, base) {
-      const t = await open(browser, base, `${TINY}&epochs=1&backend=cpu&autostart=1`);
+      const t = await open(browser, base, `${TINY}&epochs=1&batch_size=64&backend=cpu&autostart=1`);
       try {
         const seen = await watchTraining(t, 15 * MIN);
         const s = seen.final;
@@ -212,7 +212,7 @@ const tests = [
     title: 'pause, resume, stop',
     timeout: 15 * MIN,
     async run(browser, base) {
-      const t = await open(browser, base, `${TINY}&epochs=50&backend=cpu&autostart=1`);
+      const t = await open(browser, base, `${TINY}&epochs=50&batch_size=32&backend=cpu&autostart=1`);
       try {
         await until(t, (s) => status(s) === 'training' && s.events > 0, 'training to start', 10 * MIN);
         await t.page.click('#pause');
@@ -281,7 +281,7 @@ const tests = [
           // longtask not supported: round-trips still measured
         }
       };
-      const t = await open(browser, base, `${TINY}&epochs=50&backend=cpu&autostart=1`, { initScript });
+      const t = await open(browser, base, `${TINY}&epochs=50&batch_size=32&backend=cpu&autostart=1`, { initScript });
       try {
         await until(t, (s) => status(s) === 'training' && s.events > 0, 'training to start', 10 * MIN);
         const since = await t.page.evaluate(() => performance.now());
