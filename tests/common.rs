@@ -1,6 +1,7 @@
 //! A tiny synthetic sentiment corpus shared by the native tests.
 
 use kiln::data::{Imdb, Split};
+use kiln::dto::RunConfig;
 
 /// `n` reviews: positive ones use good words, negative ones bad words, with shared filler.
 pub fn corpus(n: usize) -> Imdb {
@@ -29,4 +30,17 @@ pub fn corpus(n: usize) -> Imdb {
 #[allow(dead_code)]
 pub fn split(train: usize, total: usize) -> Split {
     Split { train: (0..train).collect(), test: (train..total).collect() }
+}
+
+/// The same architecture with 8-wide embeddings and recurrent layers, for fast tests.
+#[allow(dead_code)]
+pub fn shrink(config: &mut RunConfig) {
+    use kiln::dto::LayerConfig::*;
+    for layer in &mut config.layers {
+        match layer {
+            Embedding { output_dim } => *output_dim = 8,
+            Lstm { units } => *units = 8,
+            Dense { .. } | GlobalAveragePooling1d => {}
+        }
+    }
 }

@@ -20,7 +20,7 @@ fn each_preset_architecture_overfits_one_batch() {
         config.maxlen = 8;
         config.num_words = 50;
         config.set("lr", "0.01").unwrap();
-        shrink(&mut config);
+        common::shrink(&mut config);
         let mut tokenizer = Tokenizer::new(TokenizerConfig { num_words: Some(50), ..Default::default() });
         tokenizer.fit_on_texts(imdb.texts.iter().map(String::as_str));
         let data = Encoded::new(&tokenizer, &imdb.texts, &imdb.labels, 8, config.padding, config.truncating);
@@ -38,18 +38,5 @@ fn each_preset_architecture_overfits_one_batch() {
         assert_eq!(last.accuracy, 1.0, "{preset}");
         let eval = block_on(trainer.evaluate(&data, 5)).unwrap();
         assert!((eval.loss - last.loss).abs() < 0.05 && eval.accuracy == 1.0, "{preset}: evaluate {eval:?}");
-    }
-}
-
-/// Smaller layers, same architecture.
-fn shrink(config: &mut RunConfig) {
-    use kiln::dto::LayerConfig::*;
-    for layer in &mut config.layers {
-        match layer {
-            Embedding { output_dim } => *output_dim = 8,
-            Lstm { units } => *units = 8,
-            Dense { units, .. } if *units > 1 => *units = 8,
-            Dense { .. } | GlobalAveragePooling1d => {}
-        }
     }
 }

@@ -16,7 +16,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
     let imdb = common::corpus(64);
     let split = common::split(48, 64);
-    let config = RunConfig::from_pairs([
+    let mut config = RunConfig::from_pairs([
         ("model", model),
         ("data", "imdb-1k"),
         ("maxlen", "8"),
@@ -26,7 +26,8 @@ async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
         ("lr", "0.02"),
     ])
     .unwrap();
-    let mut run = Run::new(shrunk(config), &imdb, &split, device).unwrap();
+    common::shrink(&mut config);
+    let mut run = Run::new(config, &imdb, &split, device).unwrap();
     let mut losses = Vec::new();
     while losses.len() < steps {
         if let RunEvent::Step { batch_loss, .. } = run.next().await.unwrap() {
@@ -34,18 +35,6 @@ async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
         }
     }
     (losses[0], *losses.last().unwrap())
-}
-
-fn shrunk(mut config: RunConfig) -> RunConfig {
-    use kiln::dto::LayerConfig::*;
-    for layer in &mut config.layers {
-        match layer {
-            Embedding { output_dim } => *output_dim = 8,
-            Lstm { units } => *units = 8,
-            Dense { .. } | GlobalAveragePooling1d => {}
-        }
-    }
-    config
 }
 
 #[wasm_bindgen_test]
