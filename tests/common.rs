@@ -36,11 +36,14 @@ pub fn split(train: usize, total: usize) -> Split {
 #[allow(dead_code)]
 pub fn shrink(config: &mut RunConfig) {
     use kiln::dto::LayerConfig::*;
-    for layer in &mut config.layers {
+    fn small(layer: &mut kiln::dto::LayerConfig) {
         match layer {
-            Embedding { output_dim } => *output_dim = 8,
-            Lstm { units } => *units = 8,
-            Dense { .. } | GlobalAveragePooling1d => {}
+            Embedding(c) => c.output_dim = 8,
+            SimpleRnn(c) | Lstm(c) | Gru(c) => c.units = 8,
+            Bidirectional(b) => small(&mut b.layer),
+            Conv1d(c) => c.filters = 8,
+            _ => {}
         }
     }
+    config.layers.iter_mut().for_each(small);
 }

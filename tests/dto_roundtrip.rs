@@ -16,10 +16,10 @@ fn run_config_json_matches_protocol_ts() {
         ],
         "num_words": 10000, "maxlen": 256, "padding": "pre", "truncating": "post",
         "batch_size": 512, "epochs": 10, "optimizer": {"kind": "adam", "learning_rate": 0.001},
-        "validation_split": 0.0, "seed": 1234
+        "loss": "binary_crossentropy", "validation_split": 0.0, "seed": 1234
     });
     let config: RunConfig = serde_json::from_value(from_ts.clone()).unwrap();
-    assert_eq!(config.layers[1], LayerConfig::GlobalAveragePooling1d);
+    assert_eq!(config.layers[1], LayerConfig::global_average_pooling1d());
     assert_eq!(serde_json::to_value(&config).unwrap(), from_ts);
 }
 
@@ -46,9 +46,9 @@ fn events_are_type_tagged() {
             json!({"type": "epoch", "epoch": 1, "loss": 0.5, "accuracy": 0.5, "val_loss": 0.25, "val_accuracy": 0.75}),
         ),
         (
-            RunEvent::Done { test_loss: 0.5, test_accuracy: 0.5, history: History { loss: vec![0.5], ..Default::default() } },
+            RunEvent::Done { test_loss: 0.5, test_accuracy: 0.5, history: History { loss: vec![0.5], ..Default::default() }, stopped_early: None, restored_epoch: Some(1) },
             json!({"type": "done", "test_loss": 0.5, "test_accuracy": 0.5,
-                   "history": {"loss": [0.5], "accuracy": [], "val_loss": [], "val_accuracy": []}}),
+                   "history": {"loss": [0.5], "accuracy": [], "val_loss": [], "val_accuracy": []}, "restored_epoch": 1}),
         ),
     ];
     for (event, want) in cases {
@@ -59,7 +59,14 @@ fn events_are_type_tagged() {
 #[test]
 fn presets_are_named_and_valid() {
     let names: Vec<_> = presets().into_iter().map(|p| p.name).collect();
-    assert_eq!(names, ["lstm", "pooled"]);
+    for want in ["m1_lstm", "m2_cnn", "m3_cnn_lstm", "m4_pooled", "m5_bilstm", "m1_post"] {
+        assert!(names.iter().any(|n| n == want), "{want} missing from {names:?}");
+    }
+    let unique: std::collections::HashSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "duplicate preset names");
+    // Old names still resolve.
+    assert_eq!(RunConfig::preset("lstm").unwrap().model, "m1_lstm");
+    assert_eq!(RunConfig::preset("pooled").unwrap().model, "m4_pooled");
     for p in presets() {
         p.config.validate().unwrap();
         assert_eq!(p.config.model, p.name);

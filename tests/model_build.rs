@@ -50,15 +50,16 @@ fn presets_have_keras_parameter_counts() {
 
 #[test]
 fn bad_layer_lists_name_the_layer_and_shapes() {
-    use LayerConfig::*;
-    let dense1 = Dense { units: 1, activation: Activation::Sigmoid };
+    let dense1 = LayerConfig::dense(1, Activation::Sigmoid);
+    let emb = LayerConfig::embedding;
+    let gap = LayerConfig::global_average_pooling1d;
     let cases: Vec<(Vec<LayerConfig>, usize, &str)> = vec![
-        (vec![Lstm { units: 4 }, dense1.clone()], 1, "Embedding"),
-        (vec![Embedding { output_dim: 8 }, dense1.clone()], 2, "(None, 10, 8)"),
-        (vec![Embedding { output_dim: 8 }, Embedding { output_dim: 8 }, dense1.clone()], 2, "first layer"),
-        (vec![Embedding { output_dim: 0 }, GlobalAveragePooling1d, dense1.clone()], 1, "output_dim"),
-        (vec![Embedding { output_dim: 8 }, GlobalAveragePooling1d, Dense { units: 1, activation: Activation::Relu }], 3, "sigmoid"),
-        (vec![Embedding { output_dim: 8 }, Lstm { units: 0 }, dense1.clone()], 2, "units"),
+        (vec![LayerConfig::lstm(4), dense1.clone()], 1, "Embedding"),
+        (vec![emb(8), dense1.clone()], 2, "(None, 10, 1) is a sequence"),
+        (vec![emb(8), emb(8), dense1.clone()], 2, "first layer"),
+        (vec![emb(0), gap(), dense1.clone()], 1, "output_dim"),
+        (vec![emb(8), gap(), LayerConfig::dense(1, Activation::Relu)], 3, "sigmoid"),
+        (vec![emb(8), LayerConfig::lstm(0), dense1.clone()], 2, "units"),
     ];
     for (layers, index, needle) in cases {
         match build(&layers, 50, 10, 1, &Device::flex()) {

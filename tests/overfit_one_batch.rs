@@ -26,7 +26,7 @@ fn each_preset_architecture_overfits_one_batch() {
         let data = Encoded::new(&tokenizer, &imdb.texts, &imdb.labels, 8, config.padding, config.truncating);
         let device = Device::flex();
         let built = build(&config.layers, 50, 8, 7, &device.clone().autodiff()).unwrap();
-        let mut trainer = Trainer::new(built.model, &config, device);
+        let mut trainer = Trainer::new(built.model, built.head, &config, device);
         let rows: Vec<usize> = (0..16).collect();
         let first = block_on(trainer.step(&data, &rows, (1, 1))).unwrap();
         let mut last = first;

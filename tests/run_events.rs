@@ -104,7 +104,7 @@ fn diverging_step_stops_and_keeps_the_weights() {
     let data = Encoded::new(&tokenizer, &imdb.texts, &imdb.labels, 8, cfg.padding, cfg.truncating);
     let device = Device::flex();
     let built = kiln::model::build(&cfg.layers, 40, 8, 3, &device.clone().autodiff()).unwrap();
-    let mut trainer = Trainer::new(built.model, &cfg, device);
+    let mut trainer = Trainer::new(built.model, built.head, &cfg, device);
     let rows: Vec<usize> = (0..16).collect();
     let mut outcome = Ok(());
     let weights = |t: &Trainer| match &t.model().layers[0] {

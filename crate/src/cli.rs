@@ -68,7 +68,7 @@ fn run() -> Result<(), String> {
                     secs * 1e3 / steps as f64
                 );
             }
-            RunEvent::Done { test_loss, test_accuracy, history } => {
+            RunEvent::Done { test_loss, test_accuracy, history, .. } => {
                 println!("test_loss: {test_loss:.4} - test_accuracy: {test_accuracy:.4}");
                 let result = serde_json::json!({
                     "model": config.model, "data": config.data, "backend": "native-cpu (burn flex)",

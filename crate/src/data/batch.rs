@@ -36,20 +36,22 @@ impl Encoded {
         Self { ids, labels, maxlen: self.maxlen }
     }
 
-    /// The rows `rows` as tensors.
+    /// Number of classes: the largest label + 1, and at least 2.
+    pub fn num_classes(&self) -> usize {
+        self.labels.iter().fold(1.0f32, |m, &l| m.max(l)) as usize + 1
+    }
+
+    /// The rows `rows`: ids as a tensor, labels as class ids.
     ///
     /// # Shapes
-    /// - ids `[rows.len(), maxlen]`, labels `[rows.len(), 1]`
-    pub fn batch(&self, rows: &[usize], device: &Device) -> (Tensor<2, Int>, Tensor<2>) {
+    /// - ids `[rows.len(), maxlen]`, labels `[rows.len()]`
+    pub fn batch(&self, rows: &[usize], device: &Device) -> (Tensor<2, Int>, Vec<f32>) {
         let mut ids = Vec::with_capacity(rows.len() * self.maxlen);
         for &r in rows {
             ids.extend(self.ids[r * self.maxlen..(r + 1) * self.maxlen].iter().map(|&i| i as i32));
         }
         let labels: Vec<f32> = rows.iter().map(|&r| self.labels[r]).collect();
-        (
-            Tensor::from_data(TensorData::new(ids, [rows.len(), self.maxlen]), device),
-            Tensor::from_data(TensorData::new(labels, [rows.len(), 1]), device),
-        )
+        (Tensor::from_data(TensorData::new(ids, [rows.len(), self.maxlen]), device), labels)
     }
 }
 

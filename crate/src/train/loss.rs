@@ -1,5 +1,61 @@
 use burn::prelude::*;
-use burn::tensor::activation::relu;
+use burn::tensor::activation::{log_softmax, relu};
+
+use crate::model::Head;
+
+/// The labels of one batch, in the form the model's head needs.
+pub enum Targets {
+    /// 0/1 labels `[batch, 1]` for a sigmoid output.
+    Binary(Tensor<2>),
+    /// One-hot `[batch, classes]` and class ids `[batch, 1]` for a softmax output
+    /// (categorical and sparse categorical cross-entropy give the same value).
+    Classes { one_hot: Tensor<2>, ids: Tensor<2, Int> },
+}
+
+impl Targets {
+    /// # Shapes
+    /// - labels: class ids, one per row of the batch
+    pub fn new(labels: &[f32], head: Head, device: &Device) -> Self {
+        let n = labels.len();
+        match head {
+            Head::Sigmoid { .. } => Self::Binary(Tensor::from_data(TensorData::new(labels.to_vec(), [n, 1]), device)),
+            Head::Softmax { classes } => {
+                let mut one_hot = vec![0.0f32; n * classes];
+                for (row, &label) in labels.iter().enumerate() {
+                    one_hot[row * classes + (label as usize).min(classes - 1)] = 1.0;
+                }
+                let ids: Vec<i32> = labels.iter().map(|&l| l as i32).collect();
+                Self::Classes {
+                    one_hot: Tensor::from_data(TensorData::new(one_hot, [n, classes]), device),
+                    ids: Tensor::from_data(TensorData::new(ids, [n, 1]), device),
+                }
+            }
+        }
+    }
+}
+
+/// Summed loss `[1]` and number of correct predictions `[1]` of a batch.
+pub fn loss_and_correct(logits: Tensor<2>, targets: Targets) -> (Tensor<1>, Tensor<1>) {
+    match targets {
+        Targets::Binary(y) => {
+            let correct = correct_predictions(logits.clone().detach(), y.clone());
+            (binary_cross_entropy_with_logits(logits, y), correct)
+        }
+        Targets::Classes { one_hot, ids } => {
+            let correct = logits.clone().detach().argmax(1).equal(ids).float().sum();
+            (softmax_cross_entropy_with_logits(logits, one_hot), correct)
+        }
+    }
+}
+
+/// Categorical cross-entropy of `softmax(logits)` against one-hot targets, summed:
+/// `-Σ y · log_softmax(z)`.
+///
+/// # Shapes
+/// - logits, one_hot `[batch, classes]` → `[1]`
+pub fn softmax_cross_entropy_with_logits(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
+    (log_softmax(logits, 1) * one_hot).sum().neg()
+}
 
 /// Binary cross-entropy of `sigmoid(logits)` against 0/1 targets, computed
 /// stably from the logits: `max(z, 0) - z·y + log(1 + e^{-|z|})`, summed.
@@ -44,5 +100,27 @@ mod tests {
         assert!((got as f64 - want).abs() < 1e-4, "{got} vs {want}");
         let correct: f32 = correct_predictions(logits, targets).into_scalar();
         assert_eq!(correct, 2.0); // -30 and 40 are right; -2, 0 and 0.5 are wrong
+    }
+
+    #[test]
+    fn softmax_cross_entropy_matches_the_formula() {
+        let device = Device::flex();
+        let z = [[2.0f32, -1.0, 0.5], [0.0, 0.0, 0.0]];
+        let labels = [2.0f32, 1.0];
+        let logits = Tensor::<2>::from_data(TensorData::new(z.concat(), [2, 3]), &device);
+        let targets = Targets::new(&labels, Head::Softmax { classes: 3 }, &device);
+        let (loss, correct) = loss_and_correct(logits, targets);
+        let want: f64 = z
+            .iter()
+            .zip(labels)
+            .map(|(row, label)| {
+                let lse = row.iter().map(|&v| (v as f64).exp()).sum::<f64>().ln();
+                lse - row[label as usize] as f64
+            })
+            .sum();
+        let got: f32 = loss.into_scalar();
+        assert!((got as f64 - want).abs() < 1e-5, "{got} vs {want}");
+        // Row 0 predicts class 0 (label 2): wrong; row 1 ties, argmax 0 (label 1): wrong.
+        assert_eq!(correct.into_scalar::<f32>(), 0.0);
     }
 }

@@ -1,6 +1,7 @@
 //! The training loop, one step at a time so the worker can yield between steps.
 
 mod loss;
+mod optim;
 mod run;
 mod trainer;
 

@@ -6,7 +6,7 @@ use burn::prelude::*;
 
 use super::trainer::{Metrics, Trainer};
 use crate::data::{Encoded, Imdb, Split, Subset, epoch_order};
-use crate::dto::{History, RunConfig, RunEvent};
+use crate::dto::{History, Monitor, RunConfig, RunEvent};
 use crate::error::{KilnError, Result};
 use crate::metrics::RunningMean;
 use crate::model;
@@ -35,6 +35,16 @@ pub struct Run {
     loss: RunningMean,
     accuracy: RunningMean,
     history: History,
+    best: Option<Best>,
+    stopped_early: Option<usize>,
+}
+
+/// EarlyStopping's memory: the best monitored value so far, its epoch and weights.
+struct Best {
+    value: f64,
+    epoch: usize,
+    wait: usize,
+    model: Option<model::Model>,
 }
 
 impl Run {
@@ -53,7 +63,11 @@ impl Run {
         if train.is_empty() || val.as_ref().is_some_and(Encoded::is_empty) || test.is_empty() {
             return Err(KilnError::config("validation_split", "leaves no training or validation samples"));
         }
+        let num_classes = train.num_classes();
         let built = model::build(&config.layers, config.num_words, config.maxlen, config.seed, &device.clone().autodiff())?;
+        check_head(built.head, &config, num_classes)?;
+        device.seed(config.seed); // dropout masks
+        let test_samples = test.len();
         let steps = train.len().div_ceil(config.batch_size);
         let prepared = RunEvent::Prepared {
             train_samples: train.len(),
@@ -61,10 +75,12 @@ impl Run {
             test_samples: test.len(),
             steps_per_epoch: steps,
             vocab_size: config.num_words.min(tokenizer.word_count() + 1),
+            num_classes,
             summary: built.summary,
         };
+        let _ = test_samples;
         Ok(Self {
-            trainer: Trainer::new(built.model, &config, device.clone()),
+            trainer: Trainer::new(built.model, built.head, &config, device.clone()),
             order: epoch_order(train.len(), config.seed, 1),
             config,
             train,
@@ -77,6 +93,8 @@ impl Run {
             loss: RunningMean::default(),
             accuracy: RunningMean::default(),
             history: History::default(),
+            best: None,
+            stopped_early: None,
         })
     }
 
@@ -116,8 +134,15 @@ impl Run {
         if let Phase::Done(event) = &self.phase {
             return Ok(event.clone());
         }
+        let restored_epoch = self.restore_best();
         let Metrics { loss, accuracy } = self.trainer.evaluate(&self.test, self.config.batch_size).await?;
-        let event = RunEvent::Done { test_loss: loss, test_accuracy: accuracy, history: self.history.clone() };
+        let event = RunEvent::Done {
+            test_loss: loss,
+            test_accuracy: accuracy,
+            history: self.history.clone(),
+            stopped_early: self.stopped_early,
+            restored_epoch,
+        };
         self.phase = Phase::Done(event.clone());
         Ok(event)
     }
@@ -152,7 +177,11 @@ impl Run {
         self.history.val_loss.push(val.loss);
         self.history.val_accuracy.push(val.accuracy);
         let event = RunEvent::Epoch { epoch: self.epoch, loss, accuracy, val_loss: val.loss, val_accuracy: val.accuracy };
-        if self.epoch == self.config.epochs {
+        let stop = self.early_stopping(Metrics { loss, accuracy }, val);
+        if stop {
+            self.stopped_early = Some(self.epoch);
+        }
+        if stop || self.epoch == self.config.epochs {
             self.phase = Phase::Test;
         } else {
             self.epoch += 1;
@@ -163,5 +192,64 @@ impl Run {
             self.phase = Phase::Training;
         }
         Ok(event)
+    }
+}
+
+impl Run {
+    /// Keras' `EarlyStopping.on_epoch_end`: true when training should stop.
+    fn early_stopping(&mut self, train: Metrics, val: Metrics) -> bool {
+        let Some(es) = &self.config.early_stopping else { return false };
+        let (value, lower_is_better) = match es.monitor {
+            Monitor::ValLoss => (val.loss, true),
+            Monitor::ValAccuracy => (val.accuracy, false),
+            Monitor::Loss => (train.loss, true),
+            Monitor::Accuracy => (train.accuracy, false),
+        };
+        let improved = match &self.best {
+            None => true,
+            Some(best) if lower_is_better => value < best.value - es.min_delta,
+            Some(best) => value > best.value + es.min_delta,
+        };
+        if improved {
+            let model = es.restore_best_weights.then(|| self.trainer.model().clone());
+            self.best = Some(Best { value, epoch: self.epoch, wait: 0, model });
+            return false;
+        }
+        let best = self.best.as_mut().expect("set on the first epoch");
+        best.wait += 1;
+        best.wait >= es.patience.max(1) && self.epoch > 1
+    }
+
+    /// `restore_best_weights`: put back the best epoch's weights; its epoch (1-based).
+    fn restore_best(&mut self) -> Option<usize> {
+        let best = self.best.as_mut()?;
+        let model = best.model.take()?;
+        let epoch = best.epoch;
+        if epoch != self.history.loss.len() {
+            self.trainer.set_model(model);
+        }
+        Some(epoch)
+    }
+}
+
+/// The model's output must fit the loss and the labels, as Keras would insist at `fit`.
+fn check_head(head: model::Head, config: &RunConfig, num_classes: usize) -> Result<()> {
+    use crate::dto::Loss;
+    let err = |message: String| Err(KilnError::config("loss", message));
+    match (head, config.loss) {
+        (model::Head::Sigmoid { .. }, Loss::BinaryCrossentropy) if num_classes == 2 => Ok(()),
+        (model::Head::Sigmoid { .. }, Loss::BinaryCrossentropy) => err(format!(
+            "the data has {num_classes} classes: end with Dense({num_classes}, activation=\"softmax\") and use sparse_categorical_crossentropy"
+        )),
+        (model::Head::Sigmoid { .. }, loss) => {
+            err(format!("{} needs a softmax output; a Dense(1, sigmoid) output takes binary_crossentropy", loss.name()))
+        }
+        (model::Head::Softmax { .. }, Loss::BinaryCrossentropy) => err(
+            "binary_crossentropy takes a Dense(1, activation=\"sigmoid\") output; a softmax output takes sparse_categorical_crossentropy".into(),
+        ),
+        (model::Head::Softmax { classes }, _) if classes != num_classes => err(format!(
+            "the softmax output has {classes} units but the data has {num_classes} classes"
+        )),
+        (model::Head::Softmax { .. }, _) => Ok(()),
     }
 }

@@ -1,13 +1,14 @@
 //! One optimisation step, and evaluation over a dataset.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
-use super::loss::{binary_cross_entropy_with_logits, correct_predictions};
+use super::loss::{Targets, loss_and_correct};
+use super::optim::optimizer;
 use crate::data::Encoded;
-use crate::dto::{OptimizerConfig, RunConfig};
+use crate::dto::RunConfig;
 use crate::error::{KilnError, Result};
-use crate::model::Model;
+use crate::model::{Head, Model};
 
 /// Mean loss and accuracy over some samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,6 +22,7 @@ pub struct Trainer {
     model: Option<Model>,
     optim: ModuleOptimizer,
     learning_rate: f64,
+    head: Head,
     /// Plain device (evaluation) and its autodiff twin (training).
     device: Device,
     train_device: Device,
@@ -28,12 +30,14 @@ pub struct Trainer {
 
 impl Trainer {
     /// `model` must live on `device.autodiff()`.
-    pub fn new(model: Model, config: &RunConfig, device: Device) -> Self {
-        let (optim, learning_rate) = match config.optimizer {
-            OptimizerConfig::Adam { learning_rate } => (AdamConfig::new().with_epsilon(1e-7).init(), learning_rate),
-        };
+    pub fn new(model: Model, head: Head, config: &RunConfig, device: Device) -> Self {
         let train_device = device.clone().autodiff();
-        Self { model: Some(model), optim, learning_rate, device, train_device }
+        Self { model: Some(model), optim: optimizer(config), learning_rate: config.learning_rate(), head, device, train_device }
+    }
+
+    /// Swap in other weights (EarlyStopping's `restore_best_weights`).
+    pub fn set_model(&mut self, model: Model) {
+        self.model = Some(model);
     }
 
     pub fn model(&self) -> &Model {
@@ -45,10 +49,9 @@ impl Trainer {
     pub async fn step(&mut self, data: &Encoded, rows: &[usize], at: (usize, usize)) -> Result<Metrics> {
         let (ids, labels) = data.batch(rows, &self.train_device);
         let model = self.model.take().expect("step() is never re-entered");
-        let logits = model.forward_logits(ids); // [batch, 1]
+        let logits = model.forward_logits(ids); // [batch, 1] or [batch, classes]
         let n = rows.len() as f64;
-        let loss_sum = binary_cross_entropy_with_logits(logits.clone(), labels.clone());
-        let correct = correct_predictions(logits.detach(), labels);
+        let (loss_sum, correct) = loss_and_correct(logits, Targets::new(&labels, self.head, &self.train_device));
         let loss = loss_sum.clone() / n;
         let grads = loss.backward();
         let stats = read(Tensor::cat(vec![loss_sum.detach(), correct], 0)).await;
@@ -78,9 +81,8 @@ impl Trainer {
         let mut totals = Tensor::<1>::zeros([2], &self.device);
         for chunk in rows.chunks(batch_size.max(1)) {
             let (ids, labels) = data.batch(chunk, &self.device);
-            let logits = model.forward_logits(ids);
-            let loss = binary_cross_entropy_with_logits(logits.clone(), labels.clone());
-            totals = totals + Tensor::cat(vec![loss, correct_predictions(logits, labels)], 0);
+            let (loss, correct) = loss_and_correct(model.forward_logits(ids), Targets::new(&labels, self.head, &self.device));
+            totals = totals + Tensor::cat(vec![loss, correct], 0);
         }
         let v = read(totals).await?;
         let n = data.len() as f64;
