@@ -12,6 +12,9 @@ pub enum KilnError {
     /// A layer list that cannot be built (Keras would fail at `model.add`).
     #[error("layer {index} ({kind}): {message}")]
     Layer { index: usize, kind: String, message: String },
+    /// Keras code that Kiln cannot read; `line` and `column` are 1-based.
+    #[error("line {line}, column {column}: {message}")]
+    Code { line: usize, column: usize, message: String },
     /// The dataset file or split could not be read.
     #[error("data: {0}")]
     Data(String),

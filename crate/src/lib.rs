@@ -10,6 +10,7 @@ pub mod cli;
 pub mod data;
 pub mod dto;
 pub mod error;
+pub mod keras;
 pub mod metrics;
 pub mod model;
 pub mod text;
