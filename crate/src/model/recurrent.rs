@@ -3,9 +3,10 @@
 
 use burn::module::Param;
 use burn::prelude::*;
-use burn::tensor::activation;
+use burn::tensor::{Distribution, activation};
 
 use super::init::Init;
+use super::layers::apply;
 use crate::dto::{MergeMode, RecurrentConfig};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,41 +69,146 @@ impl Recurrent {
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, units]`
     pub fn last(&self, x: Tensor<3>) -> Tensor<2> {
-        match self.cell {
-            Cell::Lstm => self.lstm(x),
-            Cell::SimpleRnn | Cell::Gru => todo!("recurrent helper"),
-        }
+        self.scan(x, false, |_| {})
     }
 
     /// Every hidden state (`return_sequences=True`).
     ///
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, units]`
-    pub fn sequence(&self, _x: Tensor<3>) -> Tensor<3> {
-        todo!("recurrent helper")
+    pub fn sequence(&self, x: Tensor<3>) -> Tensor<3> {
+        self.states(x, false)
     }
 
-    fn lstm(&self, x: Tensor<3>) -> Tensor<2> {
+    /// Every hidden state in time order; `backwards` reads the sequence from its
+    /// end (Keras' `go_backwards`) and puts the outputs back in time order.
+    fn states(&self, x: Tensor<3>, backwards: bool) -> Tensor<3> {
+        let mut hs = Vec::with_capacity(x.dims()[1]);
+        self.scan(x, backwards, |h| hs.push(h.unsqueeze_dim::<3>(1))); // [batch, 1, units] each
+        if backwards {
+            hs.reverse();
+        }
+        Tensor::cat(hs, 1) // [batch, seq, units]
+    }
+
+    /// The time loop every cell shares: calls `each` with h after every step and
+    /// returns the last h.
+    fn scan(&self, x: Tensor<3>, backwards: bool, mut each: impl FnMut(Tensor<2>)) -> Tensor<2> {
         let [batch, seq, input] = x.dims();
-        let u = self.config.units;
         let device = x.device();
-        let (kernel, recurrent, bias) = (self.kernel.val(), self.recurrent_kernel.val(), self.bias.val().unsqueeze_dim(0));
-        let mut h = Tensor::<2>::zeros([batch, u], &device);
-        let mut c = Tensor::<2>::zeros([batch, u], &device);
-        // Slicing the narrow input rather than a [batch, seq, 4u] projection: burn's
-        // slice backward writes a zero gradient of the whole sliced tensor per step.
-        for t in 0..seq {
+        let (inputs, recurrent) = self.projections(batch, input, &device);
+        let mut h = Tensor::<2>::zeros([batch, self.config.units], &device);
+        let mut c = h.clone(); // the LSTM carry; unused by the other cells
+        for step in 0..seq {
+            let t = if backwards { seq - 1 - step } else { step };
+            // Slicing the narrow input rather than a [batch, seq, g·u] projection: burn's
+            // slice backward writes a zero gradient of the whole sliced tensor per step.
             let xt = x.clone().slice([0..batch, t..t + 1, 0..input]).reshape([batch, input]); // [batch, in]
-            let z = xt.matmul(kernel.clone()) + h.matmul(recurrent.clone()) + bias.clone(); // [batch, 4u]
-            let gate = |k: usize| z.clone().slice([0..batch, k * u..(k + 1) * u]);
-            let i = activation::sigmoid(gate(0));
-            let f = activation::sigmoid(gate(1));
-            let g = activation::tanh(gate(2));
-            let o = activation::sigmoid(gate(3));
-            c = f * c + i * g;
-            h = o * activation::tanh(c.clone());
+            let xz = inputs.apply(xt); // [batch, g·u]
+            let hz = recurrent.apply(h.clone()); // [batch, g·u]
+            (h, c) = self.step(xz, hz, h, c);
+            each(h.clone());
         }
         h
+    }
+
+    /// One step of the cell from the projected input `x·W + b` and state `h·U`
+    /// (`+ b_rec` for GRU), both `[batch, g·u]`; returns the new `(h, c)`.
+    fn step(&self, x: Tensor<2>, r: Tensor<2>, h: Tensor<2>, c: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        let [batch, _] = x.dims();
+        let u = self.config.units;
+        let act = |t: Tensor<2>| apply(self.config.activation, t);
+        let gate = |z: &Tensor<2>, k: usize| z.clone().slice([0..batch, k * u..(k + 1) * u]); // [batch, u]
+        match self.cell {
+            Cell::SimpleRnn => (act(x + r), c),
+            Cell::Lstm => {
+                let z = x + r; // gates i, f, c, o
+                let i = activation::sigmoid(gate(&z, 0));
+                let f = activation::sigmoid(gate(&z, 1));
+                let c = f * c + i * act(gate(&z, 2));
+                (activation::sigmoid(gate(&z, 3)) * act(c.clone()), c)
+            }
+            Cell::Gru => {
+                // reset_after=True: the reset gate scales h·U_h + b_rec_h.
+                let z = activation::sigmoid(gate(&x, 0) + gate(&r, 0));
+                let reset = activation::sigmoid(gate(&x, 1) + gate(&r, 1));
+                let candidate = act(gate(&x, 2) + reset * gate(&r, 2));
+                (z.clone() * h + (z.neg() + 1.0) * candidate, c)
+            }
+        }
+    }
+
+    /// The input and recurrent projections for one call, with fresh dropout masks
+    /// when training (Keras draws them once per sequence).
+    fn projections(&self, batch: usize, input: usize, device: &Device) -> (Projection, Projection) {
+        let (u, g) = (self.config.units, self.cell.gates());
+        let (dropout, recurrent_dropout) =
+            if device.is_autodiff() { (self.config.dropout, self.config.recurrent_dropout) } else { (0.0, 0.0) };
+        // Keras switches LSTM and GRU to `implementation=1` when recurrent_dropout > 0:
+        // one mask per gate instead of one shared mask.
+        let masks = if self.cell != Cell::SimpleRnn && recurrent_dropout > 0.0 { g } else { 1 };
+        let bias = self.bias.val();
+        let (input_bias, recurrent_bias) = match self.cell {
+            Cell::Gru => (bias.clone().slice([0..g * u]), Some(bias.slice([g * u..2 * g * u]))),
+            Cell::SimpleRnn | Cell::Lstm => (bias, None),
+        };
+        (
+            Projection::new(self.kernel.val(), Some(input_bias), [masks, batch, input], dropout),
+            Projection::new(self.recurrent_kernel.val(), recurrent_bias, [masks, batch, u], recurrent_dropout),
+        )
+    }
+}
+
+/// `x·w + b` for one step, after Keras' inverted dropout mask (`1/(1 − rate)` or 0,
+/// fixed for the whole sequence).
+struct Projection {
+    w: Tensor<2>,            // [in, g·u]
+    bias: Option<Tensor<2>>, // [1, g·u]
+    mask: Mask,
+}
+
+enum Mask {
+    None,
+    /// One mask for all gates: `[batch, in]`.
+    Shared(Tensor<2>),
+    /// One mask per gate, `[g, batch, in]`, and the kernel as `[g, in, u]`.
+    PerGate(Tensor<3>, Tensor<3>),
+}
+
+impl Projection {
+    fn new(w: Tensor<2>, bias: Option<Tensor<1>>, [masks, batch, input]: [usize; 3], rate: f64) -> Self {
+        let bias = bias.map(|b| b.unsqueeze_dim(0));
+        if rate <= 0.0 {
+            return Self { w, bias, mask: Mask::None };
+        }
+        let keep = 1.0 - rate;
+        let mask = Tensor::<3>::random([masks, batch, input], Distribution::Bernoulli(keep), &w.device()) / keep;
+        let mask = if masks == 1 {
+            Mask::Shared(mask.reshape([batch, input]))
+        } else {
+            let [_, gu] = w.dims();
+            Mask::PerGate(mask, w.clone().reshape([input, masks, gu / masks]).swap_dims(0, 1)) // [g, in, u]
+        };
+        Self { w, bias, mask }
+    }
+
+    /// # Shapes
+    /// - x `[batch, in]` → `[batch, g·u]`
+    fn apply(&self, x: Tensor<2>) -> Tensor<2> {
+        let [batch, _] = x.dims();
+        let y = match &self.mask {
+            Mask::None => x.matmul(self.w.clone()),
+            Mask::Shared(mask) => (x * mask.clone()).matmul(self.w.clone()),
+            Mask::PerGate(masks, w) => {
+                let [g, _, u] = w.dims();
+                let y = (x.unsqueeze_dim::<3>(0) * masks.clone()).matmul(w.clone()); // [g, batch, u]
+                y.swap_dims(0, 1).reshape([batch, g * u]) // [batch, g·u]
+            }
+        };
+        match &self.bias {
+            Some(b) => y + b.clone(),
+            None => y,
+        }
     }
 }
 
@@ -128,13 +234,22 @@ impl Bidirectional {
 
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, 2·units]` (concat) or `[batch, units]`
-    pub fn last(&self, _x: Tensor<3>) -> Tensor<2> {
-        todo!("recurrent helper")
+    pub fn last(&self, x: Tensor<3>) -> Tensor<2> {
+        self.merge(self.forward.last(x.clone()), self.backward.scan(x, true, |_| {}))
     }
 
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, 2·units]` (concat) or `[batch, seq, units]`
-    pub fn sequence(&self, _x: Tensor<3>) -> Tensor<3> {
-        todo!("recurrent helper")
+    pub fn sequence(&self, x: Tensor<3>) -> Tensor<3> {
+        self.merge(self.forward.sequence(x.clone()), self.backward.states(x, true))
+    }
+
+    fn merge<const D: usize>(&self, forward: Tensor<D>, backward: Tensor<D>) -> Tensor<D> {
+        match self.merge_mode {
+            MergeMode::Concat => Tensor::cat(vec![forward, backward], D - 1),
+            MergeMode::Sum => forward + backward,
+            MergeMode::Ave => (forward + backward) / 2.0,
+            MergeMode::Mul => forward * backward,
+        }
     }
 }
