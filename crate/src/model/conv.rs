@@ -3,8 +3,11 @@
 
 use burn::module::Param;
 use burn::prelude::*;
+use burn::tensor::module::{avg_pool1d, conv1d, max_pool1d};
+use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions};
 
 use super::init::Init;
+use super::layers::apply;
 use crate::dto::{Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 
 /// Output length of a convolution over `steps`, or `None` when Keras would fail
@@ -38,27 +41,70 @@ pub struct Conv1d {
 
 impl Conv1d {
     pub fn new(config: &Conv1dConfig, input: usize, init: &mut Init, device: &Device) -> Self {
-        let _ = (input, init, device);
-        todo!("conv helper: {config:?}")
+        let shape = [config.kernel_size, input, config.filters];
+        Self {
+            kernel: Param::from_tensor(init.glorot_uniform_conv(shape, device)),
+            bias: Param::from_tensor(init.zeros([config.filters], device)),
+            config: config.clone(),
+        }
     }
 
     /// # Shapes
     /// - x `[batch, steps, in]` → `[batch, conv_output_len(steps), filters]`
-    pub fn forward(&self, _x: Tensor<3>) -> Tensor<3> {
-        todo!("conv helper")
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
+        let c = &self.config;
+        let [_, steps, _] = x.dims();
+        let span = c.dilation_rate * (c.kernel_size - 1) + 1;
+        let padding = match c.padding {
+            ConvPadding::Valid => (0, 0),
+            ConvPadding::Same => same_padding(steps, span, c.strides),
+            ConvPadding::Causal => (span - 1, 0),
+        };
+        let options = ConvOptions::new_with_padding([c.strides], [padding], [c.dilation_rate], 1);
+        let weight = self.kernel.val().permute([2, 1, 0]); // [filters, in, kernel_size]
+        let x = x.swap_dims(1, 2); // [batch, in, steps]
+        let y = conv1d(x, weight, Some(self.bias.val()), options); // [batch, filters, out_steps]
+        apply(c.activation, y.swap_dims(1, 2)) // [batch, out_steps, filters]
     }
+}
+
+/// TensorFlow's `SAME` padding `(left, right)` for a window spanning `span` steps:
+/// the output has `ceil(steps / stride)` steps and an odd total puts the extra cell
+/// on the right.
+fn same_padding(steps: usize, span: usize, stride: usize) -> (usize, usize) {
+    let out = steps.div_ceil(stride);
+    let total = ((out - 1) * stride + span).saturating_sub(steps);
+    (total / 2, total - total / 2)
+}
+
+fn pool_options(steps: usize, p: &Pooling1dConfig) -> (usize, usize, (usize, usize)) {
+    let stride = p.strides.unwrap_or(p.pool_size);
+    let padding = match p.padding {
+        PoolPadding::Valid => (0, 0),
+        PoolPadding::Same => same_padding(steps, p.pool_size, stride),
+    };
+    (p.pool_size, stride, padding)
 }
 
 /// # Shapes
 /// - x `[batch, steps, d]` → `[batch, pool_output_len(steps), d]`
-pub fn max_pooling_1d(_x: Tensor<3>, _p: &Pooling1dConfig) -> Tensor<3> {
-    todo!("conv helper")
+pub fn max_pooling_1d(x: Tensor<3>, p: &Pooling1dConfig) -> Tensor<3> {
+    let [_, steps, _] = x.dims();
+    let (size, stride, padding) = pool_options(steps, p);
+    let options = MaxPoolOptions::new([size]).with_stride([stride]).with_padding_pairs([padding]);
+    max_pool1d(x.swap_dims(1, 2), options).swap_dims(1, 2) // [batch, out_steps, d]
 }
 
 /// Keras' average excludes the padding of `same` from the mean.
 ///
 /// # Shapes
 /// - x `[batch, steps, d]` → `[batch, pool_output_len(steps), d]`
-pub fn average_pooling_1d(_x: Tensor<3>, _p: &Pooling1dConfig) -> Tensor<3> {
-    todo!("conv helper")
+pub fn average_pooling_1d(x: Tensor<3>, p: &Pooling1dConfig) -> Tensor<3> {
+    let [_, steps, _] = x.dims();
+    let (size, stride, padding) = pool_options(steps, p);
+    let options = AvgPoolOptions::new([size])
+        .with_stride([stride])
+        .with_padding_pairs([padding])
+        .with_count_include_pad(false);
+    avg_pool1d(x.swap_dims(1, 2), options).swap_dims(1, 2) // [batch, out_steps, d]
 }

@@ -36,6 +36,14 @@ impl Init {
         tensor(self.uniform_vec(shape[0] * shape[1], limit), shape, device)
     }
 
+    /// `GlorotUniform` for a Conv1D kernel `[kernel_size, in, filters]`: Keras takes
+    /// `fan_in = kernel_size·in` and `fan_out = kernel_size·filters`.
+    pub fn glorot_uniform_conv(&mut self, shape: [usize; 3], device: &Device) -> Tensor<3> {
+        let [k, input, filters] = shape;
+        let limit = (6.0 / (k * input + k * filters) as f32).sqrt();
+        tensor(self.uniform_vec(k * input * filters, limit), shape, device)
+    }
+
     /// `Orthogonal(gain=1)`, for a `[rows, cols]` kernel: rows or columns orthonormal.
     pub fn orthogonal(&mut self, shape: [usize; 2], device: &Device) -> Tensor<2> {
         let [rows, cols] = shape;

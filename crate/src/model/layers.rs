@@ -83,7 +83,7 @@ pub fn apply<const D: usize>(activation: Activation, x: Tensor<D>) -> Tensor<D> 
         Activation::Elu => elu(x, 1.0),
         // Keras' constants (Klambauer et al. 2017).
         Activation::Selu => elu(x, 1.673_263_242_354_377_3) * 1.050_700_987_355_480_5,
-        Activation::Gelu => activation::gelu(x),
+        Activation::Gelu => gelu(x),
         Activation::Swish => activation::silu(x),
     }
 }
@@ -93,6 +93,14 @@ pub fn apply<const D: usize>(activation: Activation, x: Tensor<D>) -> Tensor<D> 
 fn elu<const D: usize>(x: Tensor<D>, alpha: f64) -> Tensor<D> {
     let negative = (x.clone().clamp_max(0.0).exp() - 1.0) * alpha;
     x.clone().mask_where(x.lower_elem(0.0), negative)
+}
+
+/// Keras' exact `gelu` (`approximate=False`): `x/2 · (1 + erf(x/√2))`. Written out
+/// because burn's default `gelu_backward` (used by the GPU backends) differentiates
+/// the tanh approximation instead, off by up to 9e-4.
+fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    let cdf = (x.clone() * std::f64::consts::FRAC_1_SQRT_2).erf() + 1.0;
+    x * cdf * 0.5
 }
 
 /// `GlobalAveragePooling1D`: the mean over time.

@@ -2,45 +2,88 @@
 //! apart from inference by the device: only training runs on an autodiff device
 //! (`Model::valid()` moves the model off it), as burn's own `Dropout` does.
 
-use burn::module::Param;
+use burn::module::{Param, RunningState};
 use burn::prelude::*;
+use burn::tensor::Distribution;
+use burn::tensor::module::{batch_norm, batch_norm_train};
 
 use crate::dto::BatchNormalizationConfig;
 
 /// `BatchNormalization()` over the last axis: trainable `gamma` (ones) and `beta`
 /// (zeros), non-trainable `moving_mean` (zeros) and `moving_variance` (ones),
 /// updated as `moving = moving·momentum + batch·(1 − momentum)` while training.
+///
+/// The moving statistics are burn `RunningState`s: module state that is saved,
+/// moved and counted by `num_params()`, but never gets a gradient.
 #[derive(Module, Debug)]
 pub struct BatchNorm {
     pub gamma: Param<Tensor<1>>,
     pub beta: Param<Tensor<1>>,
+    pub moving_mean: RunningState<Tensor<1>>,
+    pub moving_variance: RunningState<Tensor<1>>,
     #[module(skip)]
     pub config: BatchNormalizationConfig,
 }
 
 impl BatchNorm {
     pub fn new(config: &BatchNormalizationConfig, dim: usize, device: &Device) -> Self {
-        let _ = (dim, device);
-        todo!("norm helper: {config:?}")
+        Self {
+            gamma: Param::from_tensor(Tensor::ones([dim], device)),
+            beta: Param::from_tensor(Tensor::zeros([dim], device)),
+            moving_mean: RunningState::new(Tensor::zeros([dim], device)),
+            moving_variance: RunningState::new(Tensor::ones([dim], device)),
+            config: config.clone(),
+        }
     }
 
     /// # Shapes
     /// - x `[batch, d]` → `[batch, d]`
-    pub fn forward2(&self, _x: Tensor<2>) -> Tensor<2> {
-        todo!("norm helper")
+    pub fn forward2(&self, x: Tensor<2>) -> Tensor<2> {
+        self.normalize(x)
     }
 
     /// # Shapes
     /// - x `[batch, steps, d]` → `[batch, steps, d]` (statistics over batch and steps)
-    pub fn forward3(&self, _x: Tensor<3>) -> Tensor<3> {
-        todo!("norm helper")
+    pub fn forward3(&self, x: Tensor<3>) -> Tensor<3> {
+        // burn normalises axis 1.
+        self.normalize(x.swap_dims(1, 2)).swap_dims(1, 2) // [batch, d, steps] → [batch, steps, d]
+    }
+
+    /// The current moving statistics `(mean, variance)`, each `[d]`.
+    pub fn moving_stats(&self) -> (Tensor<1>, Tensor<1>) {
+        (self.moving_mean.value_sync(), self.moving_variance.value_sync())
+    }
+
+    /// Normalises axis 1 of `[batch, d, …]`: with the batch's statistics (biased
+    /// variance) while training, updating the moving ones; with the moving ones otherwise.
+    fn normalize<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        let device = x.device();
+        let epsilon = self.config.epsilon;
+        if !device.is_autodiff() {
+            let (mean, variance) = self.moving_stats();
+            let (mean, variance) = (mean.to_device(&device), variance.to_device(&device));
+            return batch_norm(x, self.gamma.val(), self.beta.val(), mean, variance, epsilon);
+        }
+        let result = batch_norm_train(x, self.gamma.val(), self.beta.val(), epsilon);
+        let momentum = self.config.momentum;
+        let update = |state: &RunningState<Tensor<1>>, batch: Tensor<1>| {
+            let moving = state.value_sync().to_device(&device);
+            state.update((moving * momentum + batch.detach() * (1.0 - momentum)).detach());
+        };
+        update(&self.moving_mean, result.mean);
+        update(&self.moving_variance, result.variance);
+        result.output
     }
 }
 
 /// Inverted dropout while training; the identity otherwise.
 pub fn dropout<const D: usize>(x: Tensor<D>, rate: f64) -> Tensor<D> {
-    let _ = rate;
-    x
+    if rate <= 0.0 || !x.device().is_autodiff() {
+        return x;
+    }
+    let keep = 1.0 - rate;
+    let mask = x.random_like(Distribution::Bernoulli(keep));
+    x * mask / keep
 }
 
 /// One mask per (sample, channel), shared across steps.
@@ -48,6 +91,11 @@ pub fn dropout<const D: usize>(x: Tensor<D>, rate: f64) -> Tensor<D> {
 /// # Shapes
 /// - x `[batch, steps, d]` → `[batch, steps, d]`
 pub fn spatial_dropout_1d(x: Tensor<3>, rate: f64) -> Tensor<3> {
-    let _ = rate;
-    x
+    if rate <= 0.0 || !x.device().is_autodiff() {
+        return x;
+    }
+    let [batch, _, d] = x.dims();
+    let keep = 1.0 - rate;
+    let mask = Tensor::<3>::random([batch, 1, d], Distribution::Bernoulli(keep), &x.device()); // [batch, 1, d]
+    x * mask / keep
 }
