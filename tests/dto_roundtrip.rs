@@ -72,3 +72,39 @@ fn presets_are_named_and_valid() {
         assert_eq!(p.config.model, p.name);
     }
 }
+
+/// `tests/fixtures/protocol_sample.json` is also read by `tests/www/protocol.test.ts`,
+/// where it must equal values typed with `protocol.ts`: one of every layer kind and
+/// argument, every optimizer, loss and monitor, every event.
+fn sample() -> serde_json::Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/protocol_sample.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: &serde_json::Value) {
+    let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{e}: {value}"));
+    assert_eq!(&serde_json::to_value(&typed).unwrap(), value);
+}
+
+#[test]
+fn protocol_sample_round_trips() {
+    use kiln::dto::{EarlyStopping, Loss, Monitor, OptimizerConfig, Preset};
+    let s = sample();
+    round_trip::<RunConfig>(&s["config"]);
+    round_trip::<Preset>(&s["preset"]);
+    round_trip::<EarlyStopping>(&s["config"]["early_stopping"]);
+    for (key, f) in [
+        ("layers", round_trip::<LayerConfig> as fn(&serde_json::Value)),
+        ("optimizers", round_trip::<OptimizerConfig>),
+        ("losses", round_trip::<Loss>),
+        ("monitors", round_trip::<Monitor>),
+        ("events", round_trip::<RunEvent>),
+    ] {
+        let list = if key == "layers" { &s["config"]["layers"] } else { &s[key] };
+        list.as_array().unwrap().iter().for_each(f);
+    }
+    // Every layer kind appears once at least.
+    let kinds: std::collections::HashSet<&str> =
+        s["config"]["layers"].as_array().unwrap().iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds.len(), 16, "{kinds:?}");
+}

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use crate::data::{Imdb, Split};
 use crate::dto::{RunConfig, presets as all_presets};
 use crate::error::KilnError;
-use crate::train;
+use crate::{keras, model, train};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -33,6 +33,40 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsError> {
     to_js(&all_presets())
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
+}
+
+/// Keras' `model.summary()` of `config`'s layers (`Summary`), built on the CPU;
+/// a layer that cannot be built rejects with `layer N (Kind): why`.
+#[wasm_bindgen]
+pub async fn summarize(config: JsValue) -> Result<JsValue, JsError> {
+    let config: RunConfig = from_js(config, "run settings")?;
+    let built = model::build(&config.layers, config.num_words, config.maxlen, config.seed, &Device::flex()).map_err(js_error)?;
+    to_js(&built.summary)
+}
+
+/// `{config, notes}` from Keras code; settings the code does not give come from `base`.
+/// Errors read `line L, column C: why`.
+#[wasm_bindgen(js_name = parseKeras)]
+pub fn parse_keras(text: &str, base: JsValue) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Parsed {
+        config: RunConfig,
+        notes: Vec<String>,
+    }
+    let base: RunConfig = from_js(base, "run settings")?;
+    let parsed = keras::parse(text, &base).map_err(js_error)?;
+    to_js(&Parsed { config: parsed.config, notes: parsed.notes })
+}
+
+/// The Keras 3 Python that builds, compiles and fits `config`.
+#[wasm_bindgen(js_name = toKeras)]
+pub fn to_keras(config: JsValue) -> Result<String, JsError> {
+    let config: RunConfig = from_js(config, "run settings")?;
+    Ok(keras::to_code(&config))
 }
 
 /// The IMDB reviews and the benchmark split, parsed once and shared by runs.
@@ -98,8 +132,7 @@ impl Run {
     pub fn create(config: JsValue, dataset: &Dataset, backend: String) -> js_sys::Promise {
         let data = Rc::clone(&dataset.inner);
         wasm_bindgen_futures::future_to_promise(async move {
-            let config: RunConfig = serde_wasm_bindgen::from_value(config)
-                .map_err(|e| JsError::new(&format!("invalid run settings: {e}")))?;
+            let config: RunConfig = from_js(config, "run settings")?;
             let device = device(&backend).await?;
             let inner = train::Run::new(config, &data.0, &data.1, &device).map_err(js_error)?;
             Ok(JsValue::from(Run { inner }))

@@ -156,6 +156,40 @@ async function watchTraining(t, timeoutMs) {
   return { final: s, events: [...events].sort((a, b) => a - b), progress: [...progress] };
 }
 
+/** The summary's total params as a number, once the summary shows one (or null if it shows an error). */
+async function totalParams(t, want, timeoutMs = 60_000) {
+  const t0 = Date.now();
+  let last = null;
+  for (;;) {
+    last = await t.page.evaluate(() => {
+      const s = document.querySelector('#summary');
+      const total = document.querySelector('#total-params');
+      return { state: s?.dataset.state ?? null, total: total ? Number(total.textContent.replace(/,/g, '')) : null, text: s?.innerText ?? '' };
+    });
+    if (last.state !== 'pending' && (want === undefined || (want === 'error' ? last.state === 'error' : last.total === want))) return last;
+    if (t.pageErrors.length) throw new Error(`page error: ${t.pageErrors[0]}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`summary: wanted ${want}, last ${JSON.stringify(last)}`);
+    await sleep(100);
+  }
+}
+
+/** Waits for the code box's message after a button press. */
+async function codeMessage(t, timeoutMs = 60_000) {
+  await t.page.waitForFunction(() => !document.querySelector('#code-message').hidden && document.querySelector('#code-message').dataset.state, null, { timeout: timeoutMs });
+  return t.page.evaluate(() => {
+    const m = document.querySelector('#code-message');
+    return { state: m.dataset.state, text: m.innerText };
+  });
+}
+
+const SEED_002 = [
+  'model = Sequential()',
+  'model.add(Embedding(5000, 32, input_length=500))',
+  'model.add(LSTM(100))',
+  "model.add(Dense(1, activation='sigmoid'))",
+  "model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])",
+].join('\n');
+
 // -------------------------------------------------------------------- tests --
 
 const TINY = 'data=imdb-1k&model=pooled';
@@ -261,6 +295,72 @@ const tests = [
         assertAccuracy(seen.final);
         assert(!t.pageErrors.length, `page errors: ${t.pageErrors.join('\n')}`);
         return `error shown: "${s.state.message}"; rerun acc=${seen.final.state.test.accuracy.toFixed(3)}`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+  {
+    name: 'layers',
+    title: 'layer editor: edit, add, move, remove; the live summary follows',
+    timeout: 5 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, 'data=imdb-1k&model=m1_lstm');
+      try {
+        const card = (i) => t.page.locator('#layer-editor li.layer').nth(i);
+        const first = await totalParams(t, 213301, 2 * MIN);
+        await card(1).locator('input[name="units"]').fill('50');
+        // LSTM(50) on 32 inputs: 4 * (50 * (32 + 50) + 50) = 16,600; Dense(1) on 50: 51
+        await totalParams(t, 160000 + 16600 + 51);
+        assert(await t.page.locator('select[name="model"]').inputValue() === 'custom', 'an edited model should read custom');
+        await t.page.selectOption('#add-layer-kind', 'dropout');
+        await t.page.click('#add-layer');
+        assert(await t.page.locator('#layer-editor li.layer').count() === 4, 'Add layer should append a 4th layer');
+        await card(3).getByRole('button', { name: /Move up/ }).click();
+        assert(await card(2).getAttribute('data-kind') === 'dropout', 'Move up should put the dropout third');
+        const moved = await totalParams(t, 176651);
+        assert(/dropout \(Dropout\)/.test(moved.text), `the summary should list the dropout: ${moved.text}`);
+        await card(2).locator('select.kind').selectOption('dense');
+        await totalParams(t, 160000 + 16600 + 816 + 17);
+        await card(0).getByRole('button', { name: /Remove/ }).click();
+        const bad = await totalParams(t, 'error');
+        assert(/layer 1 \(LSTM\)/.test(bad.text), `the build error should name the layer: ${bad.text}`);
+        await card(0).locator('input[name="units"]').fill('');
+        const field = await totalParams(t, 'error');
+        assert(/units/.test(field.text), `an empty field should be reported: ${field.text}`);
+        assert(/layers=/.test(t.page.url()), `the URL should hold the custom layers: ${t.page.url()}`);
+        assertClean(t);
+        return `213,301 → 176,651 → 177,433; build error: ${bad.text.split('\n').slice(0, 2).join(' ')}`.replace(/\s+/g, ' ') + ` (first ${first.total})`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+  {
+    name: 'code',
+    title: 'Keras code box: build from code, error line, show as code',
+    timeout: 5 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, 'data=imdb-1k&model=m4_pooled');
+      try {
+        await totalParams(t, 160289, 2 * MIN);
+        await t.page.fill('#keras-code', SEED_002);
+        await t.page.click('#build-from-code');
+        const ok = await codeMessage(t);
+        assert(ok.state === 'ok', `Build from code failed: ${ok.text}`);
+        await totalParams(t, 213301);
+        assert(await t.page.locator('#layer-editor li.layer').count() === 3, 'the editor should show 3 layers');
+        await t.page.click('#show-code');
+        await t.page.waitForFunction(() => /LSTM\(100/.test(document.querySelector('#keras-code').value), null, { timeout: 30_000 });
+        const code = await t.page.inputValue('#keras-code');
+        assert(/Sequential|keras/.test(code) && /Embedding\(/.test(code), `Show as Keras code should print Python: ${code}`);
+        await t.page.fill('#keras-code', SEED_002.replace('model.add(LSTM(100))', 'model.add(LSTM(100, activation=))'));
+        await t.page.evaluate(() => (document.querySelector('#code-message').hidden = true));
+        await t.page.click('#build-from-code');
+        const bad = await codeMessage(t);
+        assert(bad.state === 'error' && /line 3\b/.test(bad.text), `a bad line 3 should be reported with its line: ${JSON.stringify(bad)}`);
+        assertClean(t);
+        return `213,301 params from seed 002's code; error: ${bad.text.split('\n')[0]}`;
       } finally {
         await t.context.close();
       }

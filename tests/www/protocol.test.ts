@@ -2,10 +2,14 @@
 // worker produce them (JSON), checked by the compiler and narrowed by tag.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FromWorker, RunEvent, ToWorker } from "../../www/src/protocol.js";
+import { readLayer } from "../../www/src/layer_json.js";
+import { LAYER_KINDS, specOf } from "../../www/src/layer_specs.js";
+import type { FromWorker, Loss, OptimizerConfig, Preset, RunConfig, RunEvent, ToWorker } from "../../www/src/protocol.js";
+import { LOSSES, OPTIMIZERS } from "../../www/src/settings.js";
+import sample from "../fixtures/protocol_sample.json";
 
 const prepared: RunEvent = {
-  type: "prepared", train_samples: 1000, val_samples: 250, test_samples: 250, steps_per_epoch: 2, vocab_size: 5000,
+  type: "prepared", train_samples: 1000, val_samples: 250, test_samples: 250, steps_per_epoch: 16, vocab_size: 5000, num_classes: 2,
   summary: {
     rows: [
       { name: "embedding", kind: "Embedding", output_shape: [null, 500, 32], params: 160000 },
@@ -16,13 +20,23 @@ const prepared: RunEvent = {
   },
 };
 const step: RunEvent = {
-  type: "step", epoch: 1, step: 2, steps: 2, loss: 0.69, accuracy: 0.52, batch_loss: 0.68, batch_accuracy: 0.55,
+  type: "step", epoch: 1, step: 2, steps: 16, loss: 0.5, accuracy: 0.75, batch_loss: 0.25, batch_accuracy: 1.0,
 };
-const epoch: RunEvent = { type: "epoch", epoch: 1, loss: 0.69, accuracy: 0.52, val_loss: 0.68, val_accuracy: 0.6 };
+const epoch: RunEvent = { type: "epoch", epoch: 1, loss: 0.5, accuracy: 0.5, val_loss: 0.25, val_accuracy: 0.75 };
 const done: RunEvent = {
-  type: "done", test_loss: 0.68, test_accuracy: 0.6,
-  history: { loss: [0.69], accuracy: [0.52], val_loss: [0.68], val_accuracy: [0.6] },
+  type: "done", test_loss: 0.5, test_accuracy: 0.75,
+  history: { loss: [0.5, 0.25], accuracy: [0.5, 0.75], val_loss: [0.25, 0.5], val_accuracy: [0.75, 0.5] },
+  stopped_early: 2, restored_epoch: 1,
 };
+const doneAll: RunEvent = {
+  type: "done", test_loss: 0.5, test_accuracy: 0.75, history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [] },
+};
+const optimizers: OptimizerConfig[] = [
+  { kind: "adam", learning_rate: 0.001 },
+  { kind: "rmsprop", learning_rate: 0.001, rho: 0.95, momentum: 0.5 },
+  { kind: "sgd", learning_rate: 0.01, momentum: 0.9, nesterov: true },
+  { kind: "adagrad", learning_rate: 0.001 },
+];
 
 /** Exhaustive: adding a RunEvent variant without handling it fails to compile. */
 function describe(ev: RunEvent): string {
@@ -30,7 +44,7 @@ function describe(ev: RunEvent): string {
     case "prepared": return `prepared ${ev.summary.total_params}`;
     case "step": return `step ${ev.epoch}.${ev.step}/${ev.steps} ${ev.batch_loss}`;
     case "epoch": return `epoch ${ev.epoch} ${ev.val_accuracy}`;
-    case "done": return `done ${ev.test_accuracy} ${ev.history.loss.length}`;
+    case "done": return `done ${ev.test_accuracy} ${ev.history.loss.length} ${ev.restored_epoch ?? "-"}`;
     default: {
       const never: never = ev;
       return never;
@@ -45,6 +59,7 @@ function describeMessage(msg: FromWorker): string {
     case "backend": return `backend ${msg.backend}: ${msg.reason}`;
     case "event": return `event ${describe(msg.event)} in ${msg.ms}ms`;
     case "error": return `error ${msg.message}`;
+    case "reply": return msg.reply.ok ? `reply ${msg.id} ${msg.reply.fn}` : `reply ${msg.id} error ${msg.reply.error}`;
     default: {
       const never: never = msg;
       return never;
@@ -53,7 +68,7 @@ function describeMessage(msg: FromWorker): string {
 }
 
 test("every RunEvent survives JSON and narrows by `type`", () => {
-  const want = ["prepared 213301", "step 1.2/2 0.68", "epoch 1 0.6", "done 0.6 1"];
+  const want = ["prepared 213301", "step 1.2/16 0.25", "epoch 1 0.75", "done 0.75 2 1"];
   [prepared, step, epoch, done].forEach((ev, i) => {
     const back = JSON.parse(JSON.stringify(ev)) as RunEvent;
     assert.deepEqual(back, ev);
@@ -67,13 +82,17 @@ test("every FromWorker message narrows by `type`", () => {
     { type: "status", status: "training", message: "Training" },
     { type: "backend", backend: "cpu", reason: "CPU backend chosen in the form" },
     { type: "event", event: step, ms: 38 },
+    { type: "reply", id: 3, reply: { ok: true, fn: "toKeras", value: "model = keras.Sequential()" } },
+    { type: "reply", id: 4, reply: { ok: false, error: "line 2, column 11: unknown layer" } },
     { type: "error", message: "batch_size: must be at least 1" },
   ];
   assert.deepEqual(messages.map(describeMessage), [
     "ready ",
     "status training: Training",
     "backend cpu: CPU backend chosen in the form",
-    "event step 1.2/2 0.68 in 38ms",
+    "event step 1.2/16 0.25 in 38ms",
+    "reply 3 toKeras",
+    "reply 4 error line 2, column 11: unknown layer",
     "error batch_size: must be at least 1",
   ]);
 });
@@ -84,4 +103,34 @@ test("ToWorker messages are plain JSON", () => {
   // @ts-expect-error an unknown type tag does not type-check
   const bad: ToWorker = { type: "restart" };
   assert.equal(bad.type, "restart");
+});
+
+// The fixture is also round-tripped through the Rust types by tests/dto_roundtrip.rs.
+test("the shared fixture's events and optimizers equal values typed by protocol.ts", () => {
+  assert.deepEqual(sample.events, [prepared, step, epoch, done, doneAll]);
+  assert.deepEqual(sample.optimizers, optimizers);
+  assert.deepEqual(sample.losses, LOSSES);
+  assert.deepEqual(optimizers.map((o) => o.kind), Object.keys(OPTIMIZERS));
+  const preset = sample.preset as Preset;
+  assert.equal(preset.config.loss satisfies Loss, "binary_crossentropy");
+  const config = sample.config as RunConfig;
+  assert.equal(config.early_stopping?.patience, 2);
+  assert.equal(config.clipnorm, 1);
+});
+
+test("the layer-spec table reads every layer of the fixture unchanged, and knows each argument", () => {
+  const seen = new Map<string, Set<string>>();
+  for (const [i, layer] of sample.config.layers.entries()) {
+    const r = readLayer(layer, `layer ${i + 1}`);
+    assert.ok(r.ok, r.ok ? "" : r.error);
+    assert.deepEqual(r.layer, layer);
+    const keys = seen.get(layer.kind) ?? new Set<string>();
+    Object.keys(layer).filter((k) => k !== "kind").forEach((k) => keys.add(k));
+    seen.set(layer.kind, keys);
+  }
+  assert.deepEqual([...seen.keys()].sort(), [...LAYER_KINDS].sort(), "the fixture has one of every kind");
+  for (const kind of LAYER_KINDS) {
+    const fields = specOf(kind).fields.map((f) => f.name).sort();
+    assert.deepEqual(fields, [...(seen.get(kind) ?? [])].sort(), `${kind}: the spec's fields are the fixture's arguments`);
+  }
 });

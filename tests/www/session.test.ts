@@ -7,7 +7,7 @@ import { Session } from "../../www/src/session.js";
 const config: RunConfig = {
   data: "imdb-1k", model: "pooled", layers: [{ kind: "global_average_pooling1d" }], num_words: 100, maxlen: 10,
   padding: "pre", truncating: "pre", batch_size: 500, epochs: 2, optimizer: { kind: "adam", learning_rate: 0.001 },
-  validation_split: 0, seed: 1,
+  loss: "binary_crossentropy", validation_split: 0, seed: 1,
 };
 const step = (epoch: number, s: number): Extract<RunEvent, { type: "step" }> => ({
   type: "step", epoch, step: s, steps: 2, loss: 0.6, accuracy: 0.7, batch_loss: 0.5, batch_accuracy: 0.75,
@@ -17,7 +17,7 @@ test("a two-epoch run: x of steps and epochs, timings without the first step, RE
   const s = new Session();
   s.start(config);
   s.onPrepared({
-    type: "prepared", train_samples: 1000, val_samples: 250, test_samples: 250, steps_per_epoch: 2, vocab_size: 100,
+    type: "prepared", train_samples: 1000, val_samples: 250, test_samples: 250, steps_per_epoch: 2, vocab_size: 100, num_classes: 2,
     summary: { rows: [], total_params: 0, trainable_params: 0, non_trainable_params: 0 },
   });
   const first = s.onStep(step(1, 1), 900); // shader compile: not a typical step

@@ -2,7 +2,7 @@
 // www/pkg/kiln.js (git-ignored, built by ./build.sh). It is loaded at run time
 // with a dynamic import, so neither tsc nor esbuild needs it to exist.
 
-import type { Backend, Preset, RunConfig, RunEvent } from "./protocol.js";
+import type { Backend, ParsedKeras, Preset, RunConfig, RunEvent, Summary } from "./protocol.js";
 
 export interface KilnDataset {
   readonly trainLen: number;
@@ -21,6 +21,11 @@ export interface KilnRun {
 export interface KilnModule {
   default(): Promise<unknown>;
   presets(): Preset[];
+  /** Keras' summary of the config's layers, built on the CPU; rejects with `layer N (Kind): why`. */
+  summarize(config: RunConfig): Promise<Summary>;
+  /** Throws `line L, column C: why`. */
+  parseKeras(text: string, base: RunConfig): ParsedKeras;
+  toKeras(config: RunConfig): string;
   Dataset: { fromImdbCsv(csv: Uint8Array, split: string): KilnDataset };
   Run: { create(config: RunConfig, dataset: KilnDataset, backend: Backend): Promise<KilnRun> };
 }

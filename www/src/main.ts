@@ -1,15 +1,16 @@
 // Wiring only: the worker's messages go to the session (state) and the ui
 // modules (DOM); the buttons and the form post messages to the worker.
 
+import { WasmCalls } from "./calls.js";
 import type { FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
 import { Session, type Result } from "./session.js";
 import { Charts } from "./ui/charts.js";
 import { Controls } from "./ui/controls.js";
 import { byId } from "./ui/dom.js";
-import { ConfigForm } from "./ui/form.js";
+import { ModelPanel } from "./ui/model_panel.js";
 import { clearResults, renderResults } from "./ui/results.js";
-import { clearSummary, renderSummary } from "./ui/summary.js";
-import { parseSettings, serializeSettings, toRunConfig } from "./url_state.js";
+import { fitNote } from "./ui/summary.js";
+import { parseSettings } from "./url_state.js";
 
 /** `window.kiln`, for tests and embedding pages; refreshed after every message. */
 export interface KilnWindow {
@@ -27,12 +28,14 @@ declare global {
 
 const session = new Session();
 const controls = new Controls();
-const form = new ConfigForm(byId<HTMLFormElement>("config"), byId("model-source"));
 const charts = new Charts(byId("charts"));
-const summaryBox = byId("summary");
+const fitBox = byId("fit-note");
 const resultsBox = byId("results");
 const logBox = byId("log");
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const send = (msg: ToWorker): void => worker.postMessage(msg);
+const calls = new WasmCalls(send);
+const model = new ModelPanel(calls);
 
 let presets: readonly Preset[] = [];
 let backendReason = "";
@@ -50,32 +53,27 @@ function render(): void {
     result,
   };
   controls.render(session.state, presets.length > 0, backendReason);
-  form.setEnabled(presets.length > 0 && !["preparing", "training", "paused"].includes(session.state.status));
+  model.setEnabled(presets.length > 0 && !["preparing", "training", "paused"].includes(session.state.status));
 }
 
-const send = (msg: ToWorker): void => worker.postMessage(msg);
+/** Rust's message for a NaN or infinite loss starts with this. */
+const DIVERGED = "training diverged";
 
 function fail(message: string): void {
   session.state.status = "error";
   session.state.message = message;
-  controls.showErrors("Error", [message]);
+  if (message.startsWith(DIVERGED)) controls.showDiverged(message);
+  else controls.showErrors("Error", [message]);
   console.error(`[kiln] ERROR ${message}`);
 }
 
 function start(): void {
-  const read = form.read();
-  if (!read.settings) {
+  const read = model.read();
+  if (!read.ok) {
     controls.showErrors("These settings are not valid:", read.errors);
     return;
   }
-  let config: RunConfig;
-  try {
-    config = toRunConfig(read.settings, presets);
-  } catch (e) {
-    controls.showErrors("These settings are not valid:", [String(e)]);
-    return;
-  }
-  history.replaceState(null, "", serializeSettings({ ...read.settings, autostart: false }));
+  const config: RunConfig = read.config;
   controls.clearErrors();
   session.start(config);
   backendReason = "";
@@ -85,16 +83,17 @@ function start(): void {
   logBox.textContent = "";
   controls.setProgress("");
   charts.reset();
-  clearSummary(summaryBox);
+  fitBox.textContent = "";
   clearResults(resultsBox);
   send({ type: "start", config, backend: read.settings.backend });
+  byId("run-title").scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
 function onEvent(event: RunEvent, ms: number): void {
   switch (event.type) {
     case "prepared":
       session.onPrepared(event);
-      renderSummary(summaryBox, event);
+      fitBox.textContent = fitNote(event);
       return;
     case "step": {
       const p = session.onStep(event, ms);
@@ -114,7 +113,8 @@ function onEvent(event: RunEvent, ms: number): void {
     }
     case "done": {
       result = session.onDone(event);
-      renderResults(resultsBox, result, stoppedEarly);
+      renderResults(resultsBox, result, event, stoppedEarly);
+      model.recordResult(result.model, result.test_accuracy);
       console.log(`[kiln] test_loss: ${event.test_loss.toFixed(4)} - test_accuracy: ${event.test_accuracy.toFixed(4)}`);
       console.log("[kiln] RESULT " + JSON.stringify(result));
       return;
@@ -124,11 +124,13 @@ function onEvent(event: RunEvent, ms: number): void {
 
 function onMessage(msg: FromWorker): void {
   switch (msg.type) {
+    case "reply":
+      calls.onMessage(msg);
+      return;
     case "ready": {
       presets = msg.presets;
-      form.setPresets(presets);
       const { settings, errors } = parseSettings(location.search, presets);
-      form.fill(settings);
+      model.ready(presets, settings);
       session.state.message = "Choose the settings and press Train";
       if (errors.length > 0) controls.showErrors("Some settings in the address were not used:", errors);
       else if (settings.autostart) queueMicrotask(start);
@@ -176,6 +178,5 @@ controls.stop.addEventListener("click", () => {
 });
 
 session.state.message = "Loading Kiln…";
-clearSummary(summaryBox);
 clearResults(resultsBox);
 render();

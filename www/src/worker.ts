@@ -5,7 +5,7 @@
 import { chooseBackend, type Gpu } from "./backend.js";
 import { loadDataset } from "./imdb_data.js";
 import { errorText, loadKiln, type KilnRun } from "./kiln_wasm.js";
-import type { BackendChoice, FromWorker, RunConfig, RunEvent, Status, ToWorker } from "./protocol.js";
+import type { BackendChoice, Call, FromWorker, Reply, RunConfig, RunEvent, Status, ToWorker } from "./protocol.js";
 
 // lib.dom types `self` as a Window; this is the part of a worker scope we use.
 interface WorkerScope {
@@ -97,8 +97,28 @@ async function train(config: RunConfig, choice: BackendChoice, c: Control): Prom
   }
 }
 
+/** One wasm call for the page (summary, Keras code); errors come back as text. */
+async function answer(call: Call): Promise<Reply> {
+  try {
+    const kiln = await loadKiln();
+    switch (call.fn) {
+      case "summarize":
+        return { ok: true, fn: call.fn, value: await kiln.summarize(call.config) };
+      case "parseKeras":
+        return { ok: true, fn: call.fn, value: kiln.parseKeras(call.text, call.base) };
+      case "toKeras":
+        return { ok: true, fn: call.fn, value: kiln.toKeras(call.config) };
+    }
+  } catch (e) {
+    return { ok: false, error: errorText(e) };
+  }
+}
+
 function onMessage(msg: ToWorker): void {
   switch (msg.type) {
+    case "call":
+      void answer(msg.call).then((reply) => post({ type: "reply", id: msg.id, reply }));
+      return;
     case "start": {
       if (control) return fail(new Error("A run is already in progress: stop it first"));
       const c: Control = { paused: false, stopped: false, wake: null };

@@ -48,11 +48,29 @@ export class Controls {
     const head = document.createElement("strong");
     head.textContent = title;
     this.errors.replaceChildren(head, list);
+    this.errors.classList.remove("diverged");
+    this.errors.hidden = false;
+  }
+
+  /** The loss became NaN or infinite: say so loudly; the charts keep the run so far. */
+  showDiverged(message: string): void {
+    const head = document.createElement("strong");
+    head.textContent = "Training diverged";
+    const text = document.createElement("p");
+    text.textContent = message;
+    const hint = document.createElement("p");
+    hint.className = "hint";
+    hint.textContent =
+      "The charts show the run up to the last finite loss. Lower the learning rate, set clipnorm " +
+      "(1.0 is a common start), or use a smaller model; relu inside LSTM or GRU layers often diverges.";
+    this.errors.replaceChildren(head, text, hint);
+    this.errors.classList.add("diverged");
     this.errors.hidden = false;
   }
 
   clearErrors(): void {
     this.errors.replaceChildren();
+    this.errors.classList.remove("diverged");
     this.errors.hidden = true;
   }
 

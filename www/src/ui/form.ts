@@ -1,16 +1,13 @@
 // The settings form: filled from Settings, read back through the same PROPS
-// table the URL uses, so both report bad values the same way.
+// table the URL uses, so both report bad values the same way. The layers are
+// the layer editor's; the form only holds the other settings.
 
-import type { Preset } from "../protocol.js";
-import { parseValue, PROPS, settingsFromConfig, type Key, type Settings } from "../url_state.js";
-import { el } from "./dom.js";
+import type { LayerConfig, Preset } from "../protocol.js";
+import { parseValue, PROPS, type Key, type Settings, type Value } from "../url_state.js";
+import { settingsFromConfig } from "../settings.js";
+import { fillPresetSelect } from "./presets.js";
 
 type Control = HTMLInputElement | HTMLSelectElement;
-
-/** Fields that follow the model preset when the model changes (not data or backend). */
-const MODEL_FIELDS: readonly Key[] = [
-  "num_words", "maxlen", "padding", "truncating", "batch_size", "epochs", "lr", "validation_split", "seed",
-];
 
 export class ConfigForm {
   private presets: readonly Preset[] = [];
@@ -18,40 +15,49 @@ export class ConfigForm {
 
   constructor(
     private readonly form: HTMLFormElement,
-    private readonly source: HTMLElement,
+    /** Any field edited (for the live summary and the URL). */
+    onInput: (key: Key) => void,
   ) {
     form.addEventListener("submit", (e) => e.preventDefault());
-    this.control("model")?.addEventListener("change", () => this.applyPreset());
+    for (const prop of PROPS) {
+      const c = this.control(prop.name);
+      c?.addEventListener(c instanceof HTMLSelectElement ? "change" : "input", () => onInput(prop.name));
+    }
   }
 
-  /** Fill the model list from the presets. */
+  /** Fill the model list from the presets, grouped by notebook. */
   setPresets(presets: readonly Preset[]): void {
     this.presets = presets;
     const select = this.control("model");
-    if (!(select instanceof HTMLSelectElement)) return;
-    select.replaceChildren(...presets.map((p) => {
-      const option = el("option", p.title);
-      option.value = p.name;
-      return option;
-    }));
+    if (select instanceof HTMLSelectElement) fillPresetSelect(select, presets);
   }
 
   fill(s: Settings): void {
     this.autostart = s.autostart;
     for (const prop of PROPS) {
       const c = this.control(prop.name);
-      if (c) c.value = String(s[prop.name]);
+      if (!c) continue;
+      const v = s[prop.name];
+      c.value = v === null ? "" : String(v);
+      c.removeAttribute("aria-invalid");
     }
-    this.showSource();
   }
 
-  /** The form's settings, or the fields that do not parse. */
-  read(): { settings: Settings; errors: string[] } | { settings: null; errors: string[] } {
-    const preset = this.presets.find((p) => p.name === this.control("model")?.value) ?? this.presets[0];
+  value(key: Key): string {
+    return this.control(key)?.value ?? "";
+  }
+
+  set(key: Key, value: string): void {
+    const c = this.control(key);
+    if (c) c.value = value;
+  }
+
+  /** The form's settings with these layers, or the fields that do not parse. */
+  read(layers: LayerConfig[]): { settings: Settings; errors: string[] } | { settings: null; errors: string[] } {
+    const preset = this.presets[0];
     if (!preset) return { settings: null, errors: ["The models have not loaded yet"] };
-    const settings = settingsFromConfig(preset.config);
-    settings.autostart = this.autostart;
-    const record = settings as unknown as Record<Key, string | number | boolean>;
+    const settings = { ...settingsFromConfig(preset.config), layers, autostart: this.autostart };
+    const record = settings as unknown as Record<Key, Value>;
     const errors: string[] = [];
     for (const prop of PROPS) {
       const c = this.control(prop.name);
@@ -66,26 +72,6 @@ export class ConfigForm {
 
   setEnabled(enabled: boolean): void {
     for (const fieldset of this.form.querySelectorAll("fieldset")) fieldset.disabled = !enabled;
-  }
-
-  /** Selecting a model resets the model's fields to its preset. */
-  private applyPreset(): void {
-    const preset = this.presets.find((p) => p.name === this.control("model")?.value);
-    if (!preset) return;
-    const defaults = settingsFromConfig(preset.config);
-    for (const key of MODEL_FIELDS) {
-      const c = this.control(key);
-      if (c) {
-        c.value = String(defaults[key]);
-        c.removeAttribute("aria-invalid");
-      }
-    }
-    this.showSource();
-  }
-
-  private showSource(): void {
-    const preset = this.presets.find((p) => p.name === this.control("model")?.value);
-    this.source.textContent = preset ? preset.source : "";
   }
 
   private control(name: Key): Control | null {

@@ -1,7 +1,7 @@
 // The final test metrics and the per-epoch history.
 
 import { formatMetric } from "../progress.js";
-import type { History } from "../protocol.js";
+import type { History, RunEvent } from "../protocol.js";
 import type { Result } from "../session.js";
 import { el, row } from "./dom.js";
 
@@ -18,7 +18,7 @@ export function historyTable(h: History): HTMLTableElement {
   return table;
 }
 
-export function renderResults(target: HTMLElement, r: Result, stoppedEarly: boolean): void {
+export function renderResults(target: HTMLElement, r: Result, done: Extract<RunEvent, { type: "done" }>, stoppedEarly: boolean): void {
   const dl = el("dl", undefined, "metrics");
   const item = (k: string, v: string, id?: string): void => {
     const dd = el("dd", v);
@@ -30,6 +30,12 @@ export function renderResults(target: HTMLElement, r: Result, stoppedEarly: bool
   item("Time per step (median)", r.ms_per_step_median === null ? "–" : `${r.ms_per_step_median.toFixed(1)} ms`);
   item("Backend", r.backend === "webgpu" ? "WebGPU" : r.backend === "cpu" ? "CPU" : "–");
   const parts: HTMLElement[] = [dl];
+  if (done.stopped_early !== undefined) {
+    const restored = done.restored_epoch === undefined ? "" : `; the weights of epoch ${done.restored_epoch} were restored`;
+    parts.push(el("p", `EarlyStopping ended training after epoch ${done.stopped_early}${restored}.`, "note"));
+  } else if (done.restored_epoch !== undefined) {
+    parts.push(el("p", `EarlyStopping restored the weights of epoch ${done.restored_epoch}.`, "note"));
+  }
   if (stoppedEarly) parts.push(el("p", "Stopped early: these are the test metrics of the model at that point.", "note"));
   if (r.history.loss.length > 0) parts.push(historyTable(r.history));
   target.replaceChildren(...parts);

@@ -1,6 +1,7 @@
-// Keras' model.summary() as a table, from the "prepared" event.
+// Keras' model.summary() as a table: live while the layers are edited, and
+// the run's own from the "prepared" event.
 
-import type { RunEvent } from "../protocol.js";
+import type { RunEvent, Summary } from "../protocol.js";
 import { el, fmtInt, row } from "./dom.js";
 
 type Prepared = Extract<RunEvent, { type: "prepared" }>;
@@ -11,49 +12,59 @@ export function shapeText(shape: readonly (number | null)[]): string {
   return `(${dims.join(", ")}${dims.length === 1 ? "," : ""})`;
 }
 
-/** Keras' class names for the Rust layer kinds. */
-const CLASS_NAMES: Record<string, string> = {
-  embedding: "Embedding",
-  lstm: "LSTM",
-  global_average_pooling1d: "GlobalAveragePooling1D",
-  dense: "Dense",
-};
-
-export const className = (kind: string): string => CLASS_NAMES[kind] ?? kind;
-
-export function renderSummary(target: HTMLElement, ev: Prepared): void {
-  const s = ev.summary;
+/** The table Keras prints; `kind` is already Keras' class name. */
+export function summaryTable(s: Summary): HTMLTableElement {
   const table = el("table", undefined, "keras-summary");
   table.append(el("caption", 'Model: "sequential"'));
   const head = el("thead");
   head.append(row(["Layer (type)", "Output Shape", "Param #"], "th"));
   const body = el("tbody");
-  for (const r of s.rows) body.append(row([`${r.name} (${className(r.kind)})`, shapeText(r.output_shape), fmtInt(r.params)]));
+  for (const r of s.rows) body.append(row([`${r.name} (${r.kind})`, shapeText(r.output_shape), fmtInt(r.params)]));
   const foot = el("tfoot");
-  for (const [label, n] of [
-    ["Total params", s.total_params],
-    ["Trainable params", s.trainable_params],
-    ["Non-trainable params", s.non_trainable_params],
+  for (const [label, n, id] of [
+    ["Total params", s.total_params, "total-params"],
+    ["Trainable params", s.trainable_params, "trainable-params"],
+    ["Non-trainable params", s.non_trainable_params, "non-trainable-params"],
   ] as const) {
     const tr = el("tr");
-    const td = el("td", `${label}: ${fmtInt(n)}`);
+    const td = el("td", `${label}: `);
+    td.append(Object.assign(el("span", fmtInt(n)), { id }));
     td.colSpan = 3;
     tr.append(td);
     foot.append(tr);
   }
   table.append(head, body, foot);
-  const fit = el(
-    "p",
-    `Train on ${fmtInt(ev.train_samples)} samples, validate on ${fmtInt(ev.val_samples)} samples ` +
-      `(${fmtInt(ev.steps_per_epoch)} steps per epoch); test on ${fmtInt(ev.test_samples)}; ` +
-      `vocabulary ${fmtInt(ev.vocab_size)} words.`,
-    "note",
-  );
-  const scroll = el("div", undefined, "scroll");
-  scroll.append(table);
-  target.replaceChildren(scroll, fit);
+  return table;
 }
 
-export function clearSummary(target: HTMLElement): void {
-  target.replaceChildren(el("p", "The model summary appears when training starts.", "note"));
+/** The live summary, or why the layers cannot be built. */
+export function renderSummary(target: HTMLElement, s: Summary): void {
+  const scroll = el("div", undefined, "scroll");
+  scroll.append(summaryTable(s));
+  target.dataset["state"] = "ok";
+  target.replaceChildren(scroll);
+}
+
+export function renderSummaryError(target: HTMLElement, title: string, lines: readonly string[]): void {
+  const box = el("div", undefined, "errors");
+  box.id = "summary-error";
+  box.append(el("strong", title));
+  for (const line of lines) box.append(el("div", line));
+  target.dataset["state"] = "error";
+  target.replaceChildren(box);
+}
+
+export function renderSummaryPending(target: HTMLElement): void {
+  target.dataset["state"] = "pending";
+  if (target.childElementCount === 0) target.append(el("p", "Building the summary…", "note"));
+}
+
+/** What the run fits on, from the "prepared" event. */
+export function fitNote(ev: Prepared): string {
+  const classes = ev.num_classes === 2 ? "2 classes" : `${fmtInt(ev.num_classes)} classes`;
+  return (
+    `Train on ${fmtInt(ev.train_samples)} samples, validate on ${fmtInt(ev.val_samples)} samples ` +
+    `(${fmtInt(ev.steps_per_epoch)} steps per epoch); test on ${fmtInt(ev.test_samples)}; ` +
+    `vocabulary ${fmtInt(ev.vocab_size)} words; ${classes}; ${fmtInt(ev.summary.total_params)} params.`
+  );
 }
