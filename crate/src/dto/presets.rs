@@ -2,9 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::layers::{Activation::*, ConvPadding, LayerConfig as L};
+use super::layers::{Activation::*, LayerConfig as L};
 use super::run::{DatasetName, Loss, OptimizerConfig, Padding, RunConfig};
 use super::{EarlyStopping, Monitor};
+
+mod seeds_000_001;
+mod seeds_002_004;
+mod zoo;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preset {
@@ -57,34 +61,13 @@ fn preset(name: &str, title: &str, source: &str, notebook: Option<f64>, keras: O
     }
 }
 
-/// The notebooks' models. M1–M5 are also the Keras peer jobs.
+/// The notebooks' models: M1–M5 (also the Keras peer jobs), then one per seed-notebook model.
 pub fn presets() -> Vec<Preset> {
     let out = || L::dense(1, Sigmoid);
-    let conv_same = |filters, k| match L::conv1d(filters, k, Relu) {
-        L::Conv1d(mut c) => {
-            c.padding = ConvPadding::Same;
-            L::Conv1d(c)
-        }
-        other => other,
-    };
+    let conv_same = |filters, k| zoo::conv_same(filters, k, Relu);
     let mut m1_post = imdb("m1_post", vec![L::embedding(32), L::lstm(100), out()], 5000, 500, 64, 3);
     m1_post.padding = Padding::Post;
-    let mut m2 = imdb(
-        "m2_cnn",
-        vec![
-            L::embedding(16),
-            L::conv1d(16, 7, Relu),
-            L::max_pooling1d(5),
-            L::conv1d(16, 7, Relu),
-            L::global_max_pooling1d(),
-            L::dense(8, Relu),
-            out(),
-        ],
-        10_000,
-        240,
-        512,
-        10,
-    );
+    let mut m2 = imdb("m2_cnn", zoo::cnn_1d(16), 10_000, 240, 512, 10);
     m2.validation_split = 0.2;
     m2.early_stopping = Some(EarlyStopping { monitor: Monitor::ValLoss, patience: 2, min_delta: 0.0, restore_best_weights: true });
     vec![
@@ -144,4 +127,7 @@ pub fn presets() -> Vec<Preset> {
             m1_post,
         ),
     ]
+    .into_iter()
+    .chain(zoo::presets())
+    .collect()
 }
