@@ -53,6 +53,13 @@ fn bad_layer_lists_name_the_layer_and_shapes() {
     let dense1 = LayerConfig::dense(1, Activation::Sigmoid);
     let emb = LayerConfig::embedding;
     let gap = LayerConfig::global_average_pooling1d;
+    let strided_dilated_conv = match LayerConfig::conv1d(4, 3, Activation::Relu) {
+        LayerConfig::Conv1d(mut c) => {
+            (c.strides, c.dilation_rate) = (2, 2);
+            LayerConfig::Conv1d(c)
+        }
+        other => other,
+    };
     let cases: Vec<(Vec<LayerConfig>, usize, &str)> = vec![
         (vec![LayerConfig::lstm(4), dense1.clone()], 1, "Embedding"),
         (vec![emb(8), dense1.clone()], 2, "(None, 10, 1) is a sequence"),
@@ -60,6 +67,12 @@ fn bad_layer_lists_name_the_layer_and_shapes() {
         (vec![emb(0), gap(), dense1.clone()], 1, "output_dim"),
         (vec![emb(8), gap(), LayerConfig::dense(1, Activation::Relu)], 3, "sigmoid"),
         (vec![emb(8), LayerConfig::lstm(0), dense1.clone()], 2, "units"),
+        (vec![emb(8), strided_dilated_conv, gap(), dense1.clone()], 2, "dilation_rate"),
+        (vec![emb(8), LayerConfig::conv1d(4, 11, Activation::Relu), gap(), dense1.clone()], 2, "negative dimension"),
+        (vec![emb(8), LayerConfig::lstm(4), LayerConfig::lstm(4), dense1.clone()], 3, "return_sequences=True"),
+        (vec![emb(8), LayerConfig::bidirectional(LayerConfig::dense(4, Activation::Relu)), dense1.clone()], 2, "Bidirectional takes"),
+        (vec![emb(8), gap(), LayerConfig::dense(3, Activation::Sigmoid)], 3, "3 units"),
+        (vec![emb(8), gap(), LayerConfig::dense(1, Activation::Softmax)], 3, "softmax over 1 unit"),
     ];
     for (layers, index, needle) in cases {
         match build(&layers, 50, 10, 1, &Device::flex()) {

@@ -149,6 +149,9 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, 
             positive(c.kernel_size, "kernel_size")?;
             positive(c.strides, "strides")?;
             positive(c.dilation_rate, "dilation_rate")?;
+            if c.strides > 1 && c.dilation_rate > 1 {
+                return Err("`strides` > 1 and `dilation_rate` > 1 cannot be combined (Keras raises the same error)".into());
+            }
             let steps = conv_output_len(seq, c).ok_or_else(|| {
                 format!(
                     "kernel_size {} (dilation {}) is longer than the {seq} steps of its input {}: Keras fails with a negative dimension",
