@@ -5,6 +5,8 @@
 #   ./build.sh build [--dev]                 everything `serve` does except serving
 #   ./build.sh test                          native + wasm (headless Chromium) + TS + browser e2e
 #   ./build.sh train key=value ... [--native] [--dev] [--timeout S]
+#   ./build.sh zoo [models=m1_lstm,m2_cnn,...] [key=value ...]
+#                                            natively train presets; print accuracy beside Keras 3
 #
 # KILN_PROFILE=dev (or --dev) builds the dev profile instead of release.
 # Honours CARGO_TARGET_DIR. Progress goes to stderr; `train` keeps stdout for
@@ -389,7 +391,16 @@ cmd_train() {
   return $rc
 }
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+# The accuracy table of the model zoo: presets trained natively (release), one
+# after another, each printed beside Keras 3's accuracy on the same split.
+cmd_zoo() {
+  timed "data: IMDB" fetch_imdb >&2
+  local args=(run -p kiln --bin kiln-train)
+  if [ "$PROFILE" = release ]; then args+=(--release); elif [ "$PROFILE" != dev ]; then args+=("--profile=$PROFILE"); fi
+  run cargo "${args[@]}" -- zoo "$@"
+}
+
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 
 [ $# -gt 0 ] || { usage; exit 2; }
 cmd="$1"; shift
@@ -409,6 +420,7 @@ case "$cmd" in
     "cmd_$cmd" ;;
   test) [ $# -eq 0 ] || die "test takes no arguments"; cmd_test ;;
   train) cmd_train "$@" ;;
+  zoo) cmd_zoo "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

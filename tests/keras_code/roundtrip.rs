@@ -1,0 +1,161 @@
+//! `parse(to_code(c), base).config == c` for every preset and for hand-made runs
+//! that use every layer kind, optimizer and setting. With `KILN_KERAS_CODE_OUT=dir`
+//! their code is also written there for tools/keras_ref/check_code.py.
+
+use kiln::dto::{Activation::*, *};
+use kiln::keras::{parse, to_code};
+
+fn round_trip(c: &RunConfig) {
+    let code = to_code(c);
+    let parsed = parse(&code, &super::base()).unwrap_or_else(|e| panic!("{e}\n{code}"));
+    let mut want = c.clone();
+    want.model = "custom".into();
+    assert_eq!(parsed.config, want, "\n{code}");
+    assert!(parsed.notes.iter().all(|n| !n.contains("Kiln keeps")), "{:?}", parsed.notes);
+}
+
+#[test]
+fn every_preset_round_trips() {
+    let out = std::env::var("KILN_KERAS_CODE_OUT").ok();
+    for preset in presets() {
+        round_trip(&preset.config);
+        if let Some(dir) = &out {
+            std::fs::create_dir_all(dir).expect("output dir");
+            std::fs::write(format!("{dir}/{}.py", preset.name), to_code(&preset.config)).expect("write code");
+        }
+    }
+}
+
+fn rnn(mut layer: LayerConfig, f: impl Fn(&mut RecurrentConfig)) -> LayerConfig {
+    if let LayerConfig::SimpleRnn(r) | LayerConfig::Lstm(r) | LayerConfig::Gru(r) = &mut layer {
+        f(r);
+    }
+    layer
+}
+
+/// Runs that exercise every layer kind and every non-default argument `to_code` writes.
+fn hand_made() -> Vec<RunConfig> {
+    use LayerConfig as L;
+    let base = RunConfig::preset("m4_pooled").expect("preset");
+    let with = |layers: Vec<LayerConfig>, f: &dyn Fn(&mut RunConfig)| {
+        let mut c = base.clone();
+        c.layers = layers;
+        f(&mut c);
+        c
+    };
+    let pool = |pool_size, strides, padding| Pooling1dConfig { pool_size, strides, padding };
+    let conv = Conv1dConfig {
+        filters: 8,
+        kernel_size: 3,
+        strides: 1,
+        padding: ConvPadding::Causal,
+        dilation_rate: 2,
+        activation: Gelu,
+    };
+    vec![
+        with(
+            vec![
+                L::Embedding(EmbeddingConfig { output_dim: 8, input_dim: Some(12_345), trainable: false }),
+                L::SpatialDropout1d(DropoutConfig { rate: 0.125 }),
+                L::Conv1d(conv.clone()),
+                L::MaxPooling1d(pool(3, Some(1), PoolPadding::Same)),
+                L::AveragePooling1d(pool(2, None, PoolPadding::Valid)),
+                L::BatchNormalization(BatchNormalizationConfig { momentum: 0.9, epsilon: 1e-5 }),
+                rnn(L::simple_rnn(4), |r| (r.activation, r.return_sequences) = (Relu, true)),
+                rnn(L::gru(4), |r| (r.return_sequences, r.dropout, r.recurrent_dropout) = (true, 0.1, 0.3)),
+                L::Bidirectional(BidirectionalConfig {
+                    layer: Box::new(rnn(L::lstm(4), |r| r.return_sequences = true)),
+                    merge_mode: MergeMode::Ave,
+                }),
+                L::global_average_pooling1d(),
+                L::Activation(ActivationConfig { activation: Swish }),
+                L::dense(2, Softmax),
+            ],
+            &|c| {
+                c.loss = Loss::CategoricalCrossentropy;
+                c.optimizer = OptimizerConfig::Rmsprop { learning_rate: 3e-4, rho: 0.8, momentum: 0.5 };
+                (c.clipnorm, c.clipvalue) = (Some(1.0), None);
+                c.early_stopping = Some(EarlyStopping {
+                    monitor: Monitor::ValAccuracy,
+                    patience: 3,
+                    min_delta: 1e-4,
+                    restore_best_weights: true,
+                });
+                (c.padding, c.truncating, c.seed, c.validation_split) = (Padding::Post, Padding::Post, 42, 0.15);
+            },
+        ),
+        with(
+            vec![
+                L::embedding(16),
+                L::Conv1d(Conv1dConfig {
+                    strides: 2,
+                    padding: ConvPadding::Same,
+                    dilation_rate: 1,
+                    activation: Linear,
+                    ..conv.clone()
+                }),
+                L::bidirectional(L::gru(8)),
+                L::flatten(),
+                L::dropout(0.5),
+                L::dense(3, Selu),
+                L::dense(1, Sigmoid),
+            ],
+            &|c| {
+                c.optimizer = OptimizerConfig::Sgd { learning_rate: 0.05, momentum: 0.9, nesterov: true };
+                c.clipvalue = Some(0.5);
+                c.early_stopping = Some(EarlyStopping {
+                    monitor: Monitor::Loss,
+                    patience: 0,
+                    min_delta: 0.0,
+                    restore_best_weights: false,
+                });
+                (c.num_words, c.maxlen, c.batch_size, c.epochs) = (2_000, 64, 16, 4);
+            },
+        ),
+        with(
+            vec![
+                L::embedding(4),
+                rnn(L::simple_rnn(2), |_| {}),
+                L::dense(2, Elu),
+                L::Activation(ActivationConfig { activation: Softmax }),
+            ],
+            &|c| {
+                c.optimizer = OptimizerConfig::Adagrad { learning_rate: 0.01 };
+                c.loss = Loss::SparseCategoricalCrossentropy;
+                c.early_stopping = Some(EarlyStopping {
+                    monitor: Monitor::Accuracy,
+                    patience: 1,
+                    min_delta: 0.0,
+                    restore_best_weights: false,
+                });
+            },
+        ),
+    ]
+}
+
+#[test]
+fn hand_made_runs_with_every_layer_kind_round_trip() {
+    let out = std::env::var("KILN_KERAS_CODE_OUT").ok();
+    for (i, c) in hand_made().iter().enumerate() {
+        round_trip(c);
+        if let Some(dir) = &out {
+            std::fs::create_dir_all(dir).expect("output dir");
+            std::fs::write(format!("{dir}/hand_made_{i}.py"), to_code(c)).expect("write code");
+        }
+    }
+}
+
+#[test]
+fn code_has_only_non_default_arguments() {
+    let code = to_code(&RunConfig::preset("m1_lstm").expect("preset"));
+    for line in [
+        "layers.Embedding(num_words, 32),",
+        "layers.LSTM(100),",
+        "layers.Dense(1, activation=\"sigmoid\"),",
+        "keras.Input(shape=(maxlen,)),",
+    ] {
+        assert!(code.contains(line), "{line}\n{code}");
+    }
+    assert!(code.contains("padding=\"pre\", truncating=\"pre\""), "{code}");
+    assert!(code.contains("validation_data=(x_test, y_test)"), "{code}");
+}
