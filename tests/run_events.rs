@@ -120,8 +120,34 @@ fn diverging_step_stops_and_keeps_the_weights() {
         }
     }
     match outcome {
-        Err(KilnError::Diverged { epoch: 1, step, .. }) => assert!(step >= 2, "the first step is finite"),
+        Err(KilnError::Diverged { epoch: 1, step, ref hint, .. }) => {
+            assert!(step >= 2, "the first step is finite");
+            assert!(hint.contains("learning rate is high"), "{hint}");
+        }
         other => panic!("expected divergence, got {other:?}"),
     }
     assert_eq!(before.unwrap(), weights(&trainer), "the failed step changed nothing");
+}
+
+#[test]
+fn divergence_hints_name_the_usual_causes() {
+    use kiln::dto::{Activation, LayerConfig, RecurrentConfig};
+    use kiln::train::divergence_hint;
+    let relu_lstm = LayerConfig::Lstm(RecurrentConfig { activation: Activation::Relu, ..RecurrentConfig::new(8) });
+    let relu_bi = LayerConfig::bidirectional(relu_lstm.clone());
+    let cases: Vec<(Vec<LayerConfig>, f64, Option<f64>, &[&str], &[&str])> = vec![
+        (vec![relu_lstm], 1e-3, None, &["relu", "clipnorm"], &["learning rate is high"]),
+        (vec![relu_bi], 1e-3, Some(1.0), &["relu"], &["clipnorm"]),
+        (vec![LayerConfig::lstm(8)], 0.5, None, &["learning rate is high", "clipnorm"], &["relu"]),
+        (vec![LayerConfig::lstm(8)], 1e-3, Some(1.0), &["lower learning rate"], &["relu", "clipnorm"]),
+    ];
+    for (middle, lr, clipnorm, has, lacks) in cases {
+        let mut cfg = config(&[]);
+        cfg.layers = [vec![LayerConfig::embedding(8)], middle, vec![LayerConfig::dense(1, Activation::Sigmoid)]].concat();
+        cfg.optimizer.set_learning_rate(lr);
+        cfg.clipnorm = clipnorm;
+        let hint = divergence_hint(&cfg);
+        has.iter().for_each(|h| assert!(hint.contains(h), "`{hint}` should mention {h}"));
+        lacks.iter().for_each(|h| assert!(!hint.contains(h), "`{hint}` should not mention {h}"));
+    }
 }

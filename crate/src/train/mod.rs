@@ -7,7 +7,7 @@ mod trainer;
 
 pub use loss::{binary_cross_entropy_with_logits, correct_predictions};
 pub use run::Run;
-pub use trainer::{Metrics, Trainer};
+pub use trainer::{Metrics, Trainer, divergence_hint};
 
 /// Drive an async call to completion natively (the CPU backend never waits).
 #[cfg(not(target_family = "wasm"))]
