@@ -101,6 +101,9 @@ fn bad_settings_are_errors_not_panics() {
         ("model", "transformer", "model"),
         ("data", "imdb-3k", "data"),
         ("colour", "red", "colour"),
+        ("clipnorm", "-1", "clipnorm"),
+        ("optimizer", "lbfgs", "optimizer"),
+        ("loss", "hinge", "loss"),
     ];
     for (key, value, field) in cases {
         let err = RunConfig::from_pairs([("model", "pooled"), (key, value)]).unwrap_err();

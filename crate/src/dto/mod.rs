@@ -51,6 +51,11 @@ impl RunConfig {
             "must be in [0, 1): 0 validates on the test set",
         )?;
         check(!self.layers.is_empty(), "layers", "the model has no layers")?;
+        check(
+            self.clipnorm.is_none() || self.clipvalue.is_none(),
+            "clipvalue",
+            "set clipnorm or clipvalue, not both (Keras refuses both too)",
+        )?;
         for (field, value) in [("clipnorm", self.clipnorm), ("clipvalue", self.clipvalue)] {
             check(value.is_none_or(|v| v.is_finite() && v > 0.0), field, "must be a positive number")?;
         }

@@ -6,7 +6,7 @@ use burn::optim::{AdaGradConfig, AdamConfig, ModuleOptimizer, RmsPropConfig, Sgd
 
 use crate::dto::{OptimizerConfig, RunConfig};
 
-/// The optimizer of `config`, with its `clipnorm`/`clipvalue` (norm wins if both are set).
+/// The optimizer of `config`, with its `clipnorm` or `clipvalue` (`validate` refuses both).
 pub fn optimizer(config: &RunConfig) -> ModuleOptimizer {
     let clip = match (config.clipnorm, config.clipvalue) {
         (Some(norm), _) => Some(GradientClippingConfig::Norm(norm as f32)),
