@@ -60,9 +60,8 @@ export class Controls {
     text.textContent = message;
     const hint = document.createElement("p");
     hint.className = "hint";
-    hint.textContent =
-      "The charts show the run up to the last finite loss. Lower the learning rate, set clipnorm " +
-      "(1.0 is a common start), or use a smaller model; relu inside LSTM or GRU layers often diverges.";
+    // Rust's message carries the hint for this model (learning rate, clipnorm, relu in an LSTM).
+    hint.textContent = "The charts keep the run up to the last finite loss. Change the settings above and press Train again.";
     this.errors.replaceChildren(head, text, hint);
     this.errors.classList.add("diverged");
     this.errors.hidden = false;
