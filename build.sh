@@ -298,7 +298,7 @@ suite_wasm() {
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" \
   WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-900}" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    run cargo test -p kiln --target "$WASM_TARGET"
+    run cargo test -p kiln --target "$WASM_TARGET" --test wasm
 }
 
 suite_ts() {

@@ -12,6 +12,20 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A model with every kind of kernel the zoo adds: Conv1D (same), pooling,
+/// BatchNormalization, a bidirectional GRU over a sequence, dropouts, softmax.
+const MIXED: &str = r#"[
+    {"kind": "embedding", "output_dim": 8},
+    {"kind": "conv1d", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"},
+    {"kind": "max_pooling1d", "pool_size": 2},
+    {"kind": "batch_normalization"},
+    {"kind": "spatial_dropout1d", "rate": 0.1},
+    {"kind": "bidirectional", "layer": {"kind": "gru", "units": 8, "return_sequences": true}},
+    {"kind": "global_max_pooling1d"},
+    {"kind": "dropout", "rate": 0.1},
+    {"kind": "dense", "units": 2, "activation": "softmax"}
+]"#;
+
 /// Train `steps` batches; return the first and last running losses.
 async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
     let imdb = common::corpus(64);
@@ -26,6 +40,10 @@ async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
         ("lr", "0.02"),
     ])
     .unwrap();
+    if model == "mixed" {
+        config.set("layers", MIXED).unwrap();
+        config.set("loss", "sparse_categorical_crossentropy").unwrap();
+    }
     common::shrink(&mut config);
     let mut run = Run::new(config, &imdb, &split, device).unwrap();
     let mut losses = Vec::new();
@@ -39,7 +57,7 @@ async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
 
 #[wasm_bindgen_test]
 async fn cpu_backend_loss_falls() {
-    for model in ["pooled", "lstm"] {
+    for model in ["pooled", "lstm", "mixed"] {
         let (first, last) = train_steps(model, &Device::flex(), 30).await;
         assert!(last < first * 0.8, "{model} on CPU: {first} -> {last}");
     }
@@ -48,7 +66,7 @@ async fn cpu_backend_loss_falls() {
 #[wasm_bindgen_test]
 async fn webgpu_backend_loss_falls() {
     let device = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");
-    for (model, steps) in [("pooled", 30), ("lstm", 12)] {
+    for (model, steps) in [("pooled", 30), ("lstm", 12), ("mixed", 12)] {
         let (first, last) = train_steps(model, &device, steps).await;
         assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");
     }
