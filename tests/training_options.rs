@@ -134,3 +134,26 @@ fn early_stopping_stops_after_patience_and_restores_the_best_epoch() {
     let events = run_all(cfg, &common::corpus(96), 64).unwrap();
     assert!(matches!(events.last(), Some(RunEvent::Done { stopped_early: None, .. })));
 }
+
+#[test]
+fn an_embedding_starts_from_a_matrix_and_stays_frozen_when_not_trainable() {
+    use kiln::model::Layer;
+    let imdb = common::corpus(64);
+    let split = common::split(48, 64);
+    for trainable in [false, true] {
+        let mut cfg = config(&[("epochs", "2"), ("lr", "0.05")]);
+        if let LayerConfig::Embedding(e) = &mut cfg.layers[0] {
+            e.trainable = trainable;
+        }
+        let mut run = Run::new(cfg.clone(), &imdb, &split, &Device::flex()).unwrap();
+        let matrix: Vec<f32> = (0..40 * 16).map(|i| ((i % 7) as f32 - 3.0) * 0.01).collect();
+        let err = run.set_embedding_matrix(vec![0.0; 10]).unwrap_err().to_string();
+        assert!(err.contains("40 × 16"), "{err}");
+        run.set_embedding_matrix(matrix.clone()).unwrap();
+        while !matches!(block_on(run.next()).unwrap(), RunEvent::Done { .. }) {}
+        let Layer::Embedding(e) = &run.trainer().model().layers[0] else { panic!("first layer") };
+        let now = e.weight.val().into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(now == matrix, !trainable, "trainable={trainable}: the matrix should change only when trainable");
+        assert!(run.set_embedding_matrix(matrix).is_err(), "refused after training");
+    }
+}

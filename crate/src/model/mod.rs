@@ -66,6 +66,31 @@ pub struct Model {
 }
 
 impl Model {
+    /// Keras' `Embedding(..., weights=[matrix])`: start the first Embedding from
+    /// `values` (row-major `[input_dim, output_dim]`), e.g. pretrained word vectors.
+    pub fn set_embedding_matrix(&mut self, values: Vec<f32>) -> crate::error::Result<()> {
+        use burn::module::Param;
+        let Some(Layer::Embedding(embedding)) = self.layers.iter_mut().find(|l| matches!(l, Layer::Embedding(_))) else {
+            return Err(crate::error::KilnError::config("embedding_matrix", "the model has no Embedding layer"));
+        };
+        let [rows, cols] = embedding.weight.dims();
+        if values.len() != rows * cols {
+            return Err(crate::error::KilnError::config(
+                "embedding_matrix",
+                format!("has {} values; the Embedding needs {rows} × {cols} = {}", values.len(), rows * cols),
+            ));
+        }
+        if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
+            return Err(crate::error::KilnError::config(
+                "embedding_matrix",
+                format!("value {bad} (row {}, column {}) is not a finite number", bad / cols, bad % cols),
+            ));
+        }
+        let device = embedding.weight.device();
+        embedding.weight = Param::from_tensor(Tensor::from_data(TensorData::new(values, [rows, cols]), &device));
+        Ok(())
+    }
+
     /// The output before its final sigmoid or softmax.
     ///
     /// # Shapes

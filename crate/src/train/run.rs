@@ -98,6 +98,14 @@ impl Run {
         })
     }
 
+    /// Start the Embedding from a matrix (pretrained vectors), before the first step.
+    pub fn set_embedding_matrix(&mut self, values: Vec<f32>) -> Result<()> {
+        if !matches!(self.phase, Phase::Prepared | Phase::Training) || self.epoch > 1 || self.step > 0 {
+            return Err(KilnError::config("embedding_matrix", "can only be set before training starts"));
+        }
+        self.trainer.model_mut().set_embedding_matrix(values)
+    }
+
     pub fn config(&self) -> &RunConfig {
         &self.config
     }

@@ -53,6 +53,10 @@ impl Trainer {
         self.model.as_ref().expect("the model is only taken inside step()")
     }
 
+    pub fn model_mut(&mut self) -> &mut Model {
+        self.model.as_mut().expect("the model is only taken inside step()")
+    }
+
     /// Forward, backward, read the loss (asynchronously), and update the weights
     /// only if the loss is finite: a diverging step leaves the model as it was.
     pub async fn step(&mut self, data: &Encoded, rows: &[usize], at: (usize, usize)) -> Result<Metrics> {
