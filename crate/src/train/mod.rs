@@ -1,5 +1,6 @@
 //! The training loop, one step at a time so the worker can yield between steps.
 
+mod adagrad;
 mod loss;
 mod optim;
 mod run;

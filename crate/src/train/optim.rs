@@ -2,7 +2,9 @@
 
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::grad_clipping::GradientClippingConfig;
-use burn::optim::{AdaGradConfig, AdamConfig, ModuleOptimizer, RmsPropConfig, SgdConfig};
+use burn::optim::{AdamConfig, ModuleOptimizer, RmsPropConfig, SgdConfig};
+
+use super::adagrad::KerasAdagrad;
 
 use crate::dto::{OptimizerConfig, RunConfig};
 
@@ -28,7 +30,13 @@ pub fn optimizer(config: &RunConfig) -> ModuleOptimizer {
             let momentum = (momentum > 0.0).then(|| MomentumConfig::new().with_momentum(momentum).with_dampening(0.0).with_nesterov(nesterov));
             SgdConfig::new().with_momentum(momentum).with_gradient_clipping(clip).init()
         }
-        // ε 1e-7. Keras starts the accumulator at 0.1, burn at 0: burn's first steps are larger.
-        OptimizerConfig::Adagrad { .. } => AdaGradConfig::new().with_epsilon(1e-7).with_grad_clipping(clip).init(),
+        // Keras starts the accumulator at 0.1 (burn's AdaGrad at 0), ε 1e-7 inside the root.
+        OptimizerConfig::Adagrad { .. } => {
+            let optim = ModuleOptimizer::from(KerasAdagrad::default());
+            match clip {
+                Some(clip) => optim.with_grad_clipping(clip.init()),
+                None => optim,
+            }
+        }
     }
 }
