@@ -30,8 +30,9 @@ const MIXED: &str = r#"[
 async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
     let imdb = common::corpus(64);
     let split = common::split(48, 64);
+    let preset = if model == "mixed" { "pooled" } else { model };
     let mut config = RunConfig::from_pairs([
-        ("model", model),
+        ("model", preset),
         ("data", "imdb-1k"),
         ("maxlen", "8"),
         ("num_words", "40"),
