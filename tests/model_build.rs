@@ -112,3 +112,20 @@ fn bad_settings_are_errors_not_panics() {
     let ok = RunConfig::from_pairs([("model", "pooled"), ("epochs", "2"), ("lr", "0.01")]).unwrap();
     assert_eq!((ok.epochs, ok.learning_rate(), ok.batch_size), (2, 0.01, 512));
 }
+
+#[test]
+fn summarize_counts_like_build_without_allocating() {
+    let device = Device::flex();
+    for preset in kiln::dto::presets() {
+        let c = preset.config;
+        let built = build(&c.layers, c.num_words, c.maxlen, 1, &device).unwrap();
+        let (summary, head) = kiln::model::summarize(&c.layers, c.num_words, c.maxlen).unwrap();
+        assert_eq!((summary, head), (built.summary, built.head), "{}", preset.name);
+    }
+    // A million-word, 300-wide embedding: 300M parameters counted, none allocated.
+    let layers = [LayerConfig::embedding(300), LayerConfig::global_average_pooling1d(), LayerConfig::dense(1, Activation::Sigmoid)];
+    let (summary, _) = kiln::model::summarize(&layers, 1_000_000, 500).unwrap();
+    assert_eq!(summary.total_params, 300_000_000 + 301);
+    let err = kiln::model::summarize(&layers[1..], 100, 5).unwrap_err().to_string();
+    assert!(err.contains("first layer must be an Embedding"), "{err}");
+}

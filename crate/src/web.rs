@@ -39,13 +39,13 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
 
-/// Keras' `model.summary()` of `config`'s layers (`Summary`), built on the CPU;
-/// a layer that cannot be built rejects with `layer N (Kind): why`.
+/// Keras' `model.summary()` of `config`'s layers (`Summary`), without allocating
+/// weights; a layer that cannot be built rejects with `layer N (Kind): why`.
 #[wasm_bindgen]
 pub async fn summarize(config: JsValue) -> Result<JsValue, JsError> {
     let config: RunConfig = from_js(config, "run settings")?;
-    let built = model::build(&config.layers, config.num_words, config.maxlen, config.seed, &Device::flex()).map_err(js_error)?;
-    to_js(&built.summary)
+    let (summary, _) = model::summarize(&config.layers, config.num_words, config.maxlen).map_err(js_error)?;
+    to_js(&summary)
 }
 
 /// `{config, notes}` from Keras code; settings the code does not give come from `base`.

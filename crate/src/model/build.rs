@@ -50,7 +50,7 @@ pub struct Built {
 
 /// One layer's result: the module, its output shape, trainable and frozen parameters.
 struct Step {
-    layer: Layer,
+    layer: Option<Layer>,
     out: Dims,
     trainable: usize,
     frozen: usize,
@@ -58,16 +58,36 @@ struct Step {
 
 /// Build `layers` for inputs of `maxlen` ids below `vocab_size`, checking shapes as Keras does.
 pub fn build(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, seed: u64, device: &Device) -> Result<Built> {
+    let mut init = Init::new(seed);
+    let (built, summary, head, skip_tail) = walk(layers, vocab_size, maxlen, &mut Some((&mut init, device)))?;
+    let layers = built.into_iter().flatten().collect();
+    Ok(Built { model: Model { layers, skip_tail }, summary, head })
+}
+
+/// Keras' `model.summary()` and the output head without allocating any weights
+/// (the page asks on every edit; an Embedding can be large).
+pub fn summarize(layers: &[LayerConfig], vocab_size: usize, maxlen: usize) -> Result<(Summary, Head)> {
+    let (_, summary, head, _) = walk(layers, vocab_size, maxlen, &mut None)?;
+    Ok((summary, head))
+}
+
+/// Where modules are made: `None` only checks shapes and counts parameters.
+type Maker<'a> = Option<(&'a mut Init, &'a Device)>;
+
+fn make(maker: &mut Maker, f: impl FnOnce(&mut Init, &Device) -> Layer) -> Option<Layer> {
+    maker.as_mut().map(|(init, device)| f(init, device))
+}
+
+fn walk(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, maker: &mut Maker) -> Result<(Vec<Option<Layer>>, Summary, Head, usize)> {
     if layers.is_empty() {
         return Err(KilnError::config("layers", "the model has no layers"));
     }
-    let mut init = Init::new(seed);
     let mut shape = Dims::Ids { seq: maxlen };
     let mut built = Vec::with_capacity(layers.len());
     let mut rows: Vec<SummaryRow> = Vec::with_capacity(layers.len());
     let (mut trainable, mut frozen) = (0, 0);
     for (index, config) in layers.iter().enumerate() {
-        let step = layer(config, shape, vocab_size, &mut init, device).map_err(|message| KilnError::Layer {
+        let step = layer(config, shape, vocab_size, maker).map_err(|message| KilnError::Layer {
             index: index + 1,
             kind: config.class_name().into(),
             message,
@@ -88,14 +108,14 @@ pub fn build(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, seed: u64
     }
     let (head, skip_tail) = head(layers, shape)?;
     let summary = Summary { rows, total_params: trainable + frozen, trainable_params: trainable, non_trainable_params: frozen };
-    Ok(Built { model: Model { layers: built, skip_tail }, summary, head })
+    Ok((built, summary, head, skip_tail))
 }
 
-fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, device: &Device) -> std::result::Result<Step, String> {
+fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, maker: &mut Maker) -> std::result::Result<Step, String> {
     use LayerConfig as L;
     use Dims::*;
-    let stateless = |op: Op, out: Dims| Step { layer: Layer::Stateless(Stateless { op }), out, trainable: 0, frozen: 0 };
-    let learned = |layer: Layer, out: Dims, params: usize| Step { layer, out, trainable: params, frozen: 0 };
+    let stateless = |op: Op, out: Dims| Step { layer: Some(Layer::Stateless(Stateless { op })), out, trainable: 0, frozen: 0 };
+    let learned = |layer: Option<Layer>, out: Dims, params: usize| Step { layer, out, trainable: params, frozen: 0 };
     Ok(match (config, shape) {
         (L::Embedding(c), Ids { seq }) => {
             positive(c.output_dim, "output_dim")?;
@@ -107,7 +127,7 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, 
                 ));
             }
             let params = input_dim * c.output_dim;
-            let layer = Layer::Embedding(Embedding::new(input_dim, c.output_dim, c.trainable, init, device));
+            let layer = make(maker, |init, device| Layer::Embedding(Embedding::new(input_dim, c.output_dim, c.trainable, init, device)));
             let out = Seq { seq, dim: c.output_dim };
             if c.trainable { learned(layer, out, params) } else { Step { layer, out, trainable: 0, frozen: params } }
         }
@@ -117,7 +137,8 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, 
                 Seq { seq, .. } => Seq { seq, dim: c.units },
                 _ => Flat { dim: c.units },
             };
-            learned(Layer::Dense(Dense::new(dim, c.units, c.activation, init, device)), out, dim * c.units + c.units)
+            let layer = make(maker, |init, device| Layer::Dense(Dense::new(dim, c.units, c.activation, init, device)));
+            learned(layer, out, dim * c.units + c.units)
         }
         (L::Activation(c), Seq { .. } | Flat { .. }) => stateless(Op::Activation(c.activation), shape),
         (L::Dropout(c), Seq { .. } | Flat { .. }) => {
@@ -132,7 +153,8 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, 
             let cell = cell(config).expect("a recurrent layer");
             check_recurrent(c)?;
             let out = if c.return_sequences { Seq { seq, dim: c.units } } else { Flat { dim: c.units } };
-            learned(Layer::Recurrent(Recurrent::new(cell, c, dim, init, device)), out, cell.params(dim, c.units))
+            let layer = make(maker, |init, device| Layer::Recurrent(Recurrent::new(cell, c, dim, init, device)));
+            learned(layer, out, cell.params(dim, c.units))
         }
         (L::Bidirectional(b), Seq { seq, dim }) => {
             let (Some(cell), L::SimpleRnn(c) | L::Lstm(c) | L::Gru(c)) = (cell(&b.layer), b.layer.as_ref()) else {
@@ -141,7 +163,7 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, 
             check_recurrent(c)?;
             let units = if b.merge_mode == MergeMode::Concat { 2 * c.units } else { c.units };
             let out = if c.return_sequences { Seq { seq, dim: units } } else { Flat { dim: units } };
-            let layer = Layer::Bidirectional(Bidirectional::new(cell, c, b.merge_mode, dim, init, device));
+            let layer = make(maker, |init, device| Layer::Bidirectional(Bidirectional::new(cell, c, b.merge_mode, dim, init, device)));
             learned(layer, out, 2 * cell.params(dim, c.units))
         }
         (L::Conv1d(c), Seq { seq, dim }) => {
@@ -161,7 +183,8 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, 
                 )
             })?;
             let params = c.kernel_size * dim * c.filters + c.filters;
-            learned(Layer::Conv1d(Conv1d::new(c, dim, init, device)), Seq { seq: steps, dim: c.filters }, params)
+            let layer = make(maker, |init, device| Layer::Conv1d(Conv1d::new(c, dim, init, device)));
+            learned(layer, Seq { seq: steps, dim: c.filters }, params)
         }
         (L::MaxPooling1d(p) | L::AveragePooling1d(p), Seq { seq, dim }) => {
             positive(p.pool_size, "pool_size")?;
@@ -181,7 +204,7 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, init: &mut Init, 
             if !(0.0..1.0).contains(&c.momentum) {
                 return Err("`momentum` must be in [0, 1)".into());
             }
-            let layer = Layer::BatchNorm(BatchNorm::new(c, dim, device));
+            let layer = make(maker, |_, device| Layer::BatchNorm(BatchNorm::new(c, dim, device)));
             Step { layer, out: shape, trainable: 2 * dim, frozen: 2 * dim }
         }
         (L::Flatten(_), Seq { seq, dim }) => stateless(Op::Flatten, Flat { dim: seq * dim }),

@@ -9,7 +9,7 @@ mod recurrent;
 
 use burn::prelude::*;
 
-pub use build::{Built, Head, build};
+pub use build::{Built, Head, build, summarize};
 pub use conv::{Conv1d, average_pooling_1d, conv_output_len, max_pooling_1d, pool_output_len};
 pub use init::Init;
 pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_pooling_1d};
