@@ -93,7 +93,7 @@ fn walk(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, maker: &mut Ma
             message,
         })?;
         let base = config.keras_name();
-        let seen = rows.iter().filter(|r| r.name == base || r.name.starts_with(&format!("{base}_"))).count();
+        let seen = layers[..index].iter().filter(|c| c.keras_name() == base).count();
         let name = if seen == 0 { base.to_string() } else { format!("{base}_{seen}") };
         rows.push(SummaryRow {
             name,

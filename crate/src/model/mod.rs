@@ -16,7 +16,7 @@ pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_
 pub use norm::{BatchNorm, dropout, spatial_dropout_1d};
 pub use recurrent::{Bidirectional, Cell, Recurrent};
 
-use crate::dto::{Activation, LayerConfig, Pooling1dConfig};
+use crate::dto::{Activation, Pooling1dConfig};
 
 /// A layer without parameters; its config says what it does.
 #[derive(Module, Debug)]
@@ -153,9 +153,4 @@ impl Op {
             _ => unreachable!("build() checks every layer's input shape"),
         }
     }
-}
-
-/// Keras' config for a layer (for error messages and summaries).
-pub fn keras_name(config: &LayerConfig) -> &'static str {
-    config.keras_name()
 }

@@ -67,7 +67,6 @@ impl Run {
         let built = model::build(&config.layers, config.num_words, config.maxlen, config.seed, &device.clone().autodiff())?;
         check_head(built.head, &config, num_classes)?;
         device.seed(config.seed); // dropout masks
-        let test_samples = test.len();
         let steps = train.len().div_ceil(config.batch_size);
         let prepared = RunEvent::Prepared {
             train_samples: train.len(),
@@ -78,7 +77,6 @@ impl Run {
             num_classes,
             summary: built.summary,
         };
-        let _ = test_samples;
         Ok(Self {
             trainer: Trainer::new(built.model, built.head, &config, device.clone()),
             order: epoch_order(train.len(), config.seed, 1),
