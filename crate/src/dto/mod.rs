@@ -97,12 +97,17 @@ impl RunConfig {
             "clipvalue" => self.clipvalue = Some(num(key, value)?).filter(|v: &f64| *v != 0.0),
             "patience" => {
                 let patience = num(key, value)?;
-                self.early_stopping = Some(EarlyStopping {
-                    monitor: Monitor::ValLoss,
-                    patience,
-                    min_delta: 0.0,
-                    restore_best_weights: true,
-                })
+                match &mut self.early_stopping {
+                    Some(es) => es.patience = patience,
+                    None => {
+                        self.early_stopping = Some(EarlyStopping {
+                            monitor: Monitor::ValLoss,
+                            patience,
+                            min_delta: 0.0,
+                            restore_best_weights: true,
+                        })
+                    }
+                }
             }
             "layers" => {
                 self.layers = serde_json::from_str(value)
