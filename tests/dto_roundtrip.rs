@@ -16,7 +16,15 @@ fn run_config_json_matches_protocol_ts() {
         ],
         "num_words": 10000, "maxlen": 256, "padding": "pre", "truncating": "post",
         "batch_size": 512, "epochs": 10, "optimizer": {"kind": "adam", "learning_rate": 0.001},
-        "loss": "binary_crossentropy", "validation_split": 0.0, "seed": 1234
+        "loss": "binary_crossentropy", "validation_split": 0.0, "test_split": 0.2, "shuffle": true,
+        "text": {"tokens": "word", "lower": true, "filters": "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n",
+                 "normalize": "html", "reserved": false},
+        "class_weight": "balanced",
+        "early_stopping": {"monitor": "val_loss", "mode": "min", "patience": 2, "min_delta": 0.0, "restore_best_weights": true},
+        "checkpoint": {"monitor": "val_accuracy", "mode": "max", "save_best_only": true},
+        "reduce_lr": {"monitor": "val_loss", "mode": "auto", "factor": 0.5, "patience": 1, "min_delta": 0.0001,
+                      "cooldown": 0, "min_lr": 0.0},
+        "seed": 1234
     });
     let config: RunConfig = serde_json::from_value(from_ts.clone()).unwrap();
     assert_eq!(config.layers[1], LayerConfig::global_average_pooling1d());
@@ -27,7 +35,9 @@ fn run_config_json_matches_protocol_ts() {
 fn unknown_fields_and_kinds_are_rejected() {
     let mut bad = serde_json::to_value(&presets()[0].config).unwrap();
     bad["layers"][1] = json!({"kind": "transformer", "units": 4});
-    let err = serde_json::from_value::<RunConfig>(bad).unwrap_err().to_string();
+    let err = serde_json::from_value::<RunConfig>(bad)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("transformer"), "{err}");
     let mut extra = serde_json::to_value(&presets()[0].config).unwrap();
     extra["bacth_size"] = json!(3);
@@ -38,29 +48,78 @@ fn unknown_fields_and_kinds_are_rejected() {
 fn events_are_type_tagged() {
     let cases = [
         (
-            RunEvent::Step { epoch: 1, step: 2, steps: 3, loss: 0.5, accuracy: 0.75, batch_loss: 0.25, batch_accuracy: 1.0 },
+            RunEvent::Step {
+                epoch: 1,
+                step: 2,
+                steps: 3,
+                loss: 0.5,
+                accuracy: 0.75,
+                batch_loss: 0.25,
+                batch_accuracy: 1.0,
+            },
             json!({"type": "step", "epoch": 1, "step": 2, "steps": 3, "loss": 0.5, "accuracy": 0.75, "batch_loss": 0.25, "batch_accuracy": 1.0}),
         ),
         (
-            RunEvent::Epoch { epoch: 1, loss: 0.5, accuracy: 0.5, val_loss: 0.25, val_accuracy: 0.75 },
-            json!({"type": "epoch", "epoch": 1, "loss": 0.5, "accuracy": 0.5, "val_loss": 0.25, "val_accuracy": 0.75}),
+            RunEvent::Epoch {
+                epoch: 1,
+                loss: 0.5,
+                accuracy: 0.5,
+                val_loss: 0.25,
+                val_accuracy: 0.75,
+                learning_rate: 0.001,
+                notes: vec!["val_loss improved".into()],
+            },
+            json!({"type": "epoch", "epoch": 1, "loss": 0.5, "accuracy": 0.5, "val_loss": 0.25, "val_accuracy": 0.75,
+                   "learning_rate": 0.001, "notes": ["val_loss improved"]}),
         ),
         (
-            RunEvent::Done { test_loss: 0.5, test_accuracy: 0.5, history: History { loss: vec![0.5], ..Default::default() }, stopped_early: None, restored_epoch: Some(1) },
+            RunEvent::Done {
+                test_loss: 0.5,
+                test_accuracy: 0.5,
+                history: History {
+                    loss: vec![0.5],
+                    ..Default::default()
+                },
+                evaluation: Box::new(kiln::metrics::evaluate(
+                    &[0.75, 0.25],
+                    1,
+                    &[1, 0],
+                    &["0".into(), "1".into()],
+                    0.5,
+                )),
+                stopped_early: None,
+                restored_epoch: Some(1),
+                checkpoint_epoch: None,
+            },
             json!({"type": "done", "test_loss": 0.5, "test_accuracy": 0.5,
                    "history": {"loss": [0.5], "accuracy": [], "val_loss": [], "val_accuracy": []}, "restored_epoch": 1}),
         ),
     ];
     for (event, want) in cases {
-        assert_eq!(serde_json::to_value(&event).unwrap(), want);
+        let mut got = serde_json::to_value(&event).unwrap();
+        // The evaluation's own fields are checked in tests/metrics.rs.
+        if let Some(evaluation) = got.as_object_mut().unwrap().remove("evaluation") {
+            assert_eq!(evaluation["accuracy"], json!(1.0), "{evaluation}");
+        }
+        assert_eq!(got, want);
     }
 }
 
 #[test]
 fn presets_are_named_and_valid() {
     let names: Vec<_> = presets().into_iter().map(|p| p.name).collect();
-    for want in ["m1_lstm", "m2_cnn", "m3_cnn_lstm", "m4_pooled", "m5_bilstm", "m1_post"] {
-        assert!(names.iter().any(|n| n == want), "{want} missing from {names:?}");
+    for want in [
+        "m1_lstm",
+        "m2_cnn",
+        "m3_cnn_lstm",
+        "m4_pooled",
+        "m5_bilstm",
+        "m1_post",
+    ] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "{want} missing from {names:?}"
+        );
     }
     let unique: std::collections::HashSet<_> = names.iter().collect();
     assert_eq!(unique.len(), names.len(), "duplicate preset names");
@@ -77,7 +136,11 @@ fn presets_are_named_and_valid() {
 /// where it must equal values typed with `protocol.ts`: one of every layer kind and
 /// argument, every optimizer, loss and monitor, every event.
 fn sample() -> serde_json::Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/protocol_sample.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/protocol_sample.json"
+    ))
+    .unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -94,17 +157,28 @@ fn protocol_sample_round_trips() {
     round_trip::<Preset>(&s["preset"]);
     round_trip::<EarlyStopping>(&s["config"]["early_stopping"]);
     for (key, f) in [
-        ("layers", round_trip::<LayerConfig> as fn(&serde_json::Value)),
+        (
+            "layers",
+            round_trip::<LayerConfig> as fn(&serde_json::Value),
+        ),
         ("optimizers", round_trip::<OptimizerConfig>),
         ("losses", round_trip::<Loss>),
         ("monitors", round_trip::<Monitor>),
         ("events", round_trip::<RunEvent>),
     ] {
-        let list = if key == "layers" { &s["config"]["layers"] } else { &s[key] };
+        let list = if key == "layers" {
+            &s["config"]["layers"]
+        } else {
+            &s[key]
+        };
         list.as_array().unwrap().iter().for_each(f);
     }
     // Every layer kind appears once at least.
-    let kinds: std::collections::HashSet<&str> =
-        s["config"]["layers"].as_array().unwrap().iter().filter_map(|l| l["kind"].as_str()).collect();
+    let kinds: std::collections::HashSet<&str> = s["config"]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["kind"].as_str())
+        .collect();
     assert_eq!(kinds.len(), 16, "{kinds:?}");
 }

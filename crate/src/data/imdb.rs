@@ -3,7 +3,6 @@
 
 use serde::Deserialize;
 
-use crate::dto::DatasetName;
 use crate::error::{KilnError, Result};
 
 /// The `source == "imdb"` rows, in file order.
@@ -23,8 +22,12 @@ struct Row {
 impl Imdb {
     /// Parse the CSV (`text,label,source`), keeping the IMDB rows.
     pub fn from_csv(bytes: &[u8]) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-        let headers = reader.headers().map_err(|e| KilnError::Data(format!("cannot read the CSV header: {e}")))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(bytes);
+        let headers = reader
+            .headers()
+            .map_err(|e| KilnError::Data(format!("cannot read the CSV header: {e}")))?;
         for column in ["text", "label", "source"] {
             if !headers.iter().any(|h| h == column) {
                 return Err(KilnError::Data(format!(
@@ -42,13 +45,20 @@ impl Imdb {
             let label = match row.label.trim() {
                 "0" => 0,
                 "1" => 1,
-                other => return Err(KilnError::Data(format!("CSV row {}: label `{other}` is not 0 or 1", line + 2))),
+                other => {
+                    return Err(KilnError::Data(format!(
+                        "CSV row {}: label `{other}` is not 0 or 1",
+                        line + 2
+                    )));
+                }
             };
             out.texts.push(row.text);
             out.labels.push(label);
         }
         if out.texts.is_empty() {
-            return Err(KilnError::Data("the CSV has no rows with source \"imdb\"".into()));
+            return Err(KilnError::Data(
+                "the CSV has no rows with source \"imdb\"".into(),
+            ));
         }
         Ok(out)
     }
@@ -72,10 +82,14 @@ impl Split {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let index: usize =
-                line.parse().map_err(|_| KilnError::Data(format!("split line {}: `{line}` is not a row index", n + 1)))?;
+            let index: usize = line.parse().map_err(|_| {
+                KilnError::Data(format!("split line {}: `{line}` is not a row index", n + 1))
+            })?;
             if index >= rows {
-                return Err(KilnError::Data(format!("split line {}: row {index} but the data has {rows} rows", n + 1)));
+                return Err(KilnError::Data(format!(
+                    "split line {}: row {index} but the data has {rows} rows",
+                    n + 1
+                )));
             }
             indices.push(index);
         }
@@ -87,26 +101,9 @@ impl Split {
             )));
         }
         let test = indices.split_off(Self::TRAIN);
-        Ok(Self { train: indices, test })
-    }
-}
-
-/// The texts and labels of one dataset choice (`imdb-1k` …).
-#[derive(Debug, Clone, Default)]
-pub struct Subset {
-    pub train_texts: Vec<String>,
-    pub train_labels: Vec<u8>,
-    pub test_texts: Vec<String>,
-    pub test_labels: Vec<u8>,
-}
-
-impl Subset {
-    pub fn take(imdb: &Imdb, split: &Split, name: DatasetName) -> Self {
-        let pick = |rows: &[usize], n: usize| -> (Vec<String>, Vec<u8>) {
-            rows.iter().take(n).map(|&i| (imdb.texts[i].clone(), imdb.labels[i])).unzip()
-        };
-        let (train_texts, train_labels) = pick(&split.train, name.train_size());
-        let (test_texts, test_labels) = pick(&split.test, name.test_size());
-        Self { train_texts, train_labels, test_texts, test_labels }
+        Ok(Self {
+            train: indices,
+            test,
+        })
     }
 }

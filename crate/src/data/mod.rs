@@ -1,7 +1,9 @@
 //! Labelled texts in, padded id batches out.
 
 mod batch;
+mod dataset;
 mod imdb;
 
 pub use batch::{Encoded, epoch_order};
-pub use imdb::{Imdb, Split, Subset};
+pub use dataset::{Dataset, Labelled, Parts};
+pub use imdb::{Imdb, Split};

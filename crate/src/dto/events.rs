@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Evaluation;
+
 /// One row of Keras' `model.summary()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
@@ -52,22 +54,32 @@ pub enum RunEvent {
         batch_loss: f64,
         batch_accuracy: f64,
     },
+    /// `learning_rate`: the rate this epoch trained with; `notes`: what the callbacks
+    /// did, in Keras' words (`val_loss improved from 0.41 to 0.38`).
     Epoch {
         epoch: usize,
         loss: f64,
         accuracy: f64,
         val_loss: f64,
         val_accuracy: f64,
+        learning_rate: f64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        notes: Vec<String>,
     },
     /// `stopped_early`: EarlyStopping ended training before `epochs`;
-    /// `restored_epoch`: the epoch whose weights were restored (1-based).
+    /// `restored_epoch`: the epoch whose weights were restored (1-based);
+    /// `checkpoint_epoch`: the epoch ModelCheckpoint holds, restorable afterwards.
     Done {
         test_loss: f64,
         test_accuracy: f64,
         history: History,
+        /// The test set's metrics at threshold 0.5.
+        evaluation: Box<Evaluation>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stopped_early: Option<usize>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         restored_epoch: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checkpoint_epoch: Option<usize>,
     },
 }

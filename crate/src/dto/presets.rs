@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layers::{Activation::*, LayerConfig as L};
 use super::run::{DatasetName, Loss, OptimizerConfig, Padding, RunConfig};
-use super::{EarlyStopping, Monitor};
+use super::{EarlyStopping, Mode, Monitor, TextConfig};
 
 mod seeds_000_001;
 mod seeds_002_004;
@@ -29,7 +29,14 @@ pub struct Preset {
 pub const ALIASES: [(&str, &str); 2] = [("lstm", "m1_lstm"), ("pooled", "m4_pooled")];
 
 /// A run on the IMDB benchmark split with adam, binary cross-entropy and the test set as validation.
-pub fn imdb(model: &str, layers: Vec<L>, num_words: usize, maxlen: usize, batch_size: usize, epochs: usize) -> RunConfig {
+pub fn imdb(
+    model: &str,
+    layers: Vec<L>,
+    num_words: usize,
+    maxlen: usize,
+    batch_size: usize,
+    epochs: usize,
+) -> RunConfig {
     RunConfig {
         data: DatasetName::Imdb20k,
         model: model.to_string(),
@@ -40,17 +47,32 @@ pub fn imdb(model: &str, layers: Vec<L>, num_words: usize, maxlen: usize, batch_
         truncating: Padding::Pre,
         batch_size,
         epochs,
-        optimizer: OptimizerConfig::Adam { learning_rate: 1e-3 },
+        optimizer: OptimizerConfig::Adam {
+            learning_rate: 1e-3,
+        },
         loss: Loss::BinaryCrossentropy,
         clipnorm: None,
         clipvalue: None,
         validation_split: 0.0,
+        test_split: 0.2,
+        shuffle: true,
+        text: TextConfig::default(),
+        class_weight: None,
         early_stopping: None,
+        checkpoint: None,
+        reduce_lr: None,
         seed: 1234,
     }
 }
 
-fn preset(name: &str, title: &str, source: &str, notebook: Option<f64>, keras: Option<f64>, config: RunConfig) -> Preset {
+fn preset(
+    name: &str,
+    title: &str,
+    source: &str,
+    notebook: Option<f64>,
+    keras: Option<f64>,
+    config: RunConfig,
+) -> Preset {
     Preset {
         name: name.into(),
         title: title.into(),
@@ -65,11 +87,24 @@ fn preset(name: &str, title: &str, source: &str, notebook: Option<f64>, keras: O
 pub fn presets() -> Vec<Preset> {
     let out = || L::dense(1, Sigmoid);
     let conv_same = |filters, k| zoo::conv_same(filters, k, Relu);
-    let mut m1_post = imdb("m1_post", vec![L::embedding(32), L::lstm(100), out()], 5000, 500, 64, 3);
+    let mut m1_post = imdb(
+        "m1_post",
+        vec![L::embedding(32), L::lstm(100), out()],
+        5000,
+        500,
+        64,
+        3,
+    );
     m1_post.padding = Padding::Post;
     let mut m2 = imdb("m2_cnn", zoo::cnn_1d(16), 10_000, 240, 512, 10);
     m2.validation_split = 0.2;
-    m2.early_stopping = Some(EarlyStopping { monitor: Monitor::ValLoss, patience: 2, min_delta: 0.0, restore_best_weights: true });
+    m2.early_stopping = Some(EarlyStopping {
+        monitor: Monitor::ValLoss,
+        mode: Mode::Auto,
+        patience: 2,
+        min_delta: 0.0,
+        restore_best_weights: true,
+    });
     vec![
         preset(
             "m1_lstm",

@@ -27,13 +27,20 @@ pub struct Token {
 }
 
 const OPS: [&str; 37] = [
-    "**=", "//=", "**", "//", "==", "!=", "<=", ">=", "->", "+=", "-=", "*=", "/=", ":=", "%=", "(", ")", "[", "]",
-    "{", "}", ",", ":", ".", ";", "@", "=", "+", "-", "*", "/", "%", "<", ">", "|", "&", "~",
+    "**=", "//=", "**", "//", "==", "!=", "<=", ">=", "->", "+=", "-=", "*=", "/=", ":=", "%=",
+    "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "@", "=", "+", "-", "*", "/", "%", "<", ">",
+    "|", "&", "~",
 ];
 
 /// Split `text` into logical lines of tokens (empty lines dropped).
 pub fn logical_lines(text: &str) -> Vec<Vec<Token>> {
-    let mut lx = Lexer { chars: text.chars().collect(), i: 0, line: 1, col: 1, open: Vec::new() };
+    let mut lx = Lexer {
+        chars: text.chars().collect(),
+        i: 0,
+        line: 1,
+        col: 1,
+        open: Vec::new(),
+    };
     let mut lines = Vec::new();
     let mut cur = Vec::new();
     loop {
@@ -51,7 +58,10 @@ pub fn logical_lines(text: &str) -> Vec<Vec<Token>> {
         }
     }
     for (opener, pos) in lx.open.drain(..).rev() {
-        cur.push(Token { tok: Tok::Error(format!("unclosed `{opener}`")), pos });
+        cur.push(Token {
+            tok: Tok::Error(format!("unclosed `{opener}`")),
+            pos,
+        });
     }
     if !cur.is_empty() {
         lines.push(cur);
@@ -74,7 +84,10 @@ impl Lexer {
     }
 
     fn pos(&self) -> Pos {
-        Pos { line: self.line, column: self.col }
+        Pos {
+            line: self.line,
+            column: self.col,
+        }
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -139,7 +152,9 @@ impl Lexer {
         }
         let pos = self.pos();
         let c = self.peek(0)?;
-        let tok = if c.is_ascii_digit() || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) {
+        let tok = if c.is_ascii_digit()
+            || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit()))
+        {
             self.number()
         } else if let Some(n) = self.string_prefix_len() {
             self.string(n)

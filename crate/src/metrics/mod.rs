@@ -1,4 +1,9 @@
-//! Running means as Keras' progress bar shows them.
+//! Numbers about a run: running means as Keras' progress bar shows them, and
+//! scikit-learn's classification metrics.
+
+mod classification;
+
+pub use classification::evaluate;
 
 /// A mean weighted by sample count (Keras averages over samples seen this epoch).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -14,7 +19,11 @@ impl RunningMean {
     }
 
     pub fn mean(&self) -> f64 {
-        if self.count == 0.0 { 0.0 } else { self.sum / self.count }
+        if self.count == 0.0 {
+            0.0
+        } else {
+            self.sum / self.count
+        }
     }
 }
 
