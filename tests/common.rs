@@ -29,19 +29,13 @@ pub fn corpus(n: usize) -> Imdb {
 /// The corpus as class ids.
 #[allow(dead_code)]
 pub fn labelled(imdb: &Imdb) -> kiln::data::Labelled {
-    kiln::data::Labelled {
-        texts: imdb.texts.clone(),
-        labels: imdb.labels.iter().map(|&l| u32::from(l)).collect(),
-    }
+    kiln::data::Labelled { texts: imdb.texts.clone(), labels: imdb.labels.iter().map(|&l| u32::from(l)).collect() }
 }
 
 /// First `train` rows for training, the rest for testing.
 #[allow(dead_code)]
 pub fn split(train: usize, total: usize) -> Split {
-    Split {
-        train: (0..train).collect(),
-        test: (train..total).collect(),
-    }
+    Split { train: (0..train).collect(), test: (train..total).collect() }
 }
 
 /// The same architecture with 8-wide embeddings and recurrent layers, for fast tests.

@@ -35,9 +35,7 @@ fn run_config_json_matches_protocol_ts() {
 fn unknown_fields_and_kinds_are_rejected() {
     let mut bad = serde_json::to_value(&presets()[0].config).unwrap();
     bad["layers"][1] = json!({"kind": "transformer", "units": 4});
-    let err = serde_json::from_value::<RunConfig>(bad)
-        .unwrap_err()
-        .to_string();
+    let err = serde_json::from_value::<RunConfig>(bad).unwrap_err().to_string();
     assert!(err.contains("transformer"), "{err}");
     let mut extra = serde_json::to_value(&presets()[0].config).unwrap();
     extra["bacth_size"] = json!(3);
@@ -76,10 +74,7 @@ fn events_are_type_tagged() {
             RunEvent::Done {
                 test_loss: 0.5,
                 test_accuracy: 0.5,
-                history: History {
-                    loss: vec![0.5],
-                    ..Default::default()
-                },
+                history: History { loss: vec![0.5], ..Default::default() },
                 evaluation: Box::new(kiln::metrics::evaluate(
                     &[0.75, 0.25],
                     1,
@@ -108,18 +103,8 @@ fn events_are_type_tagged() {
 #[test]
 fn presets_are_named_and_valid() {
     let names: Vec<_> = presets().into_iter().map(|p| p.name).collect();
-    for want in [
-        "m1_lstm",
-        "m2_cnn",
-        "m3_cnn_lstm",
-        "m4_pooled",
-        "m5_bilstm",
-        "m1_post",
-    ] {
-        assert!(
-            names.iter().any(|n| n == want),
-            "{want} missing from {names:?}"
-        );
+    for want in ["m1_lstm", "m2_cnn", "m3_cnn_lstm", "m4_pooled", "m5_bilstm", "m1_post"] {
+        assert!(names.iter().any(|n| n == want), "{want} missing from {names:?}");
     }
     let unique: std::collections::HashSet<_> = names.iter().collect();
     assert_eq!(unique.len(), names.len(), "duplicate preset names");
@@ -136,11 +121,8 @@ fn presets_are_named_and_valid() {
 /// where it must equal values typed with `protocol.ts`: one of every layer kind and
 /// argument, every optimizer, loss and monitor, every event.
 fn sample() -> serde_json::Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/protocol_sample.json"
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/protocol_sample.json"))
+        .unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -157,28 +139,17 @@ fn protocol_sample_round_trips() {
     round_trip::<Preset>(&s["preset"]);
     round_trip::<EarlyStopping>(&s["config"]["early_stopping"]);
     for (key, f) in [
-        (
-            "layers",
-            round_trip::<LayerConfig> as fn(&serde_json::Value),
-        ),
+        ("layers", round_trip::<LayerConfig> as fn(&serde_json::Value)),
         ("optimizers", round_trip::<OptimizerConfig>),
         ("losses", round_trip::<Loss>),
         ("monitors", round_trip::<Monitor>),
         ("events", round_trip::<RunEvent>),
     ] {
-        let list = if key == "layers" {
-            &s["config"]["layers"]
-        } else {
-            &s[key]
-        };
+        let list = if key == "layers" { &s["config"]["layers"] } else { &s[key] };
         list.as_array().unwrap().iter().for_each(f);
     }
     // Every layer kind appears once at least.
-    let kinds: std::collections::HashSet<&str> = s["config"]["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|l| l["kind"].as_str())
-        .collect();
+    let kinds: std::collections::HashSet<&str> =
+        s["config"]["layers"].as_array().unwrap().iter().filter_map(|l| l["kind"].as_str()).collect();
     assert_eq!(kinds.len(), 16, "{kinds:?}");
 }

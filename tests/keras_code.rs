@@ -14,20 +14,13 @@ use kiln::keras::{Parsed, parse};
 pub fn base() -> RunConfig {
     let mut c = RunConfig::preset("m1_lstm").expect("preset");
     (c.num_words, c.maxlen, c.batch_size, c.epochs) = (777, 77, 7, 7);
-    c.optimizer = OptimizerConfig::Sgd {
-        learning_rate: 0.5,
-        momentum: 0.0,
-        nesterov: false,
-    };
+    c.optimizer = OptimizerConfig::Sgd { learning_rate: 0.5, momentum: 0.0, nesterov: false };
     c.validation_split = 0.3;
     c
 }
 
 fn fixture(name: &str) -> Parsed {
-    let path = format!(
-        "{}/../tests/fixtures/keras_code/{name}.py",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../tests/fixtures/keras_code/{name}.py", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     parse(&text, &base()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -42,11 +35,7 @@ fn conv(filters: usize, k: usize, f: impl FnOnce(&mut Conv1dConfig)) -> LayerCon
     }
 }
 
-fn rnn(
-    layer: fn(usize) -> LayerConfig,
-    units: usize,
-    f: impl FnOnce(&mut RecurrentConfig),
-) -> LayerConfig {
+fn rnn(layer: fn(usize) -> LayerConfig, units: usize, f: impl FnOnce(&mut RecurrentConfig)) -> LayerConfig {
     match layer(units) {
         LayerConfig::Lstm(mut r) => {
             f(&mut r);
@@ -57,19 +46,8 @@ fn rnn(
 }
 
 /// (fixture, layers, num_words, maxlen, padding, optimizer, loss, batch_size, epochs, validation_split, patience)
-type Case = (
-    &'static str,
-    Vec<LayerConfig>,
-    usize,
-    usize,
-    Padding,
-    &'static str,
-    Loss,
-    usize,
-    usize,
-    f64,
-    Option<usize>,
-);
+type Case =
+    (&'static str, Vec<LayerConfig>, usize, usize, Padding, &'static str, Loss, usize, usize, f64, Option<usize>);
 
 /// Each seed cell with what the notebook builds (777 / 77 / 7 / sgd / 0.3 are `base()`'s, kept).
 #[rustfmt::skip]
@@ -121,93 +99,37 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn seed_cells_read_to_their_layers_and_settings() {
-    for (
-        name,
-        layers,
-        num_words,
-        maxlen,
-        padding,
-        optimizer,
-        loss,
-        batch_size,
-        epochs,
-        split,
-        patience,
-    ) in cases()
-    {
+    for (name, layers, num_words, maxlen, padding, optimizer, loss, batch_size, epochs, split, patience) in cases() {
         let Parsed { config: c, notes } = fixture(name);
         assert_eq!(c.layers, layers, "{name}: layers");
-        let got = (
-            c.num_words,
-            c.maxlen,
-            c.padding,
-            c.optimizer.name(),
-            c.loss,
-            c.batch_size,
-            c.epochs,
-            c.validation_split,
-        );
+        let got =
+            (c.num_words, c.maxlen, c.padding, c.optimizer.name(), c.loss, c.batch_size, c.epochs, c.validation_split);
         assert_eq!(
             got,
-            (
-                num_words, maxlen, padding, optimizer, loss, batch_size, epochs, split
-            ),
+            (num_words, maxlen, padding, optimizer, loss, batch_size, epochs, split),
             "{name}: settings; notes: {notes:?}"
         );
-        assert_eq!(
-            c.early_stopping.as_ref().map(|e| e.patience),
-            patience,
-            "{name}: EarlyStopping"
-        );
+        assert_eq!(c.early_stopping.as_ref().map(|e| e.patience), patience, "{name}: EarlyStopping");
         assert_eq!(c.model, "custom");
         let (kept_num_words, kept_maxlen) = (num_words == 777, maxlen == 77);
-        assert_eq!(
-            notes.iter().any(|n| n.contains("num_words = 777")),
-            kept_num_words,
-            "{name}: {notes:?}"
-        );
-        assert_eq!(
-            notes.iter().any(|n| n.contains("maxlen = 77")),
-            kept_maxlen,
-            "{name}: {notes:?}"
-        );
+        assert_eq!(notes.iter().any(|n| n.contains("num_words = 777")), kept_num_words, "{name}: {notes:?}");
+        assert_eq!(notes.iter().any(|n| n.contains("maxlen = 77")), kept_maxlen, "{name}: {notes:?}");
     }
 }
 
 #[test]
 fn seed_details_and_notes() {
     let cnn_lstm = fixture("seed001_cnn_lstm");
-    let es = cnn_lstm
-        .config
-        .early_stopping
-        .expect("EarlyStopping from `callbacks = [checkpoint, early_stopping]`");
-    assert_eq!(
-        (es.monitor, es.restore_best_weights),
-        (Monitor::ValLoss, false)
-    );
-    assert!(
-        cnn_lstm.notes.iter().any(|n| n.contains("ModelCheckpoint")),
-        "{:?}",
-        cnn_lstm.notes
-    );
+    let es = cnn_lstm.config.early_stopping.expect("EarlyStopping from `callbacks = [checkpoint, early_stopping]`");
+    assert_eq!((es.monitor, es.restore_best_weights), (Monitor::ValLoss, false));
+    assert!(cnn_lstm.notes.iter().any(|n| n.contains("ModelCheckpoint")), "{:?}", cnn_lstm.notes);
     let glove = fixture("seed003_glove_cnn");
     for needle in ["pretrained", "len(labels_index)", "min(MAX_NUM_WORDS"] {
-        assert!(
-            glove.notes.iter().any(|n| n.contains(needle)),
-            "{needle}: {:?}",
-            glove.notes
-        );
+        assert!(glove.notes.iter().any(|n| n.contains(needle)), "{needle}: {:?}", glove.notes);
     }
-    assert_eq!(
-        fixture("seed002_lstm").config.seed,
-        7,
-        "numpy.random.seed(7)"
-    );
+    assert_eq!(fixture("seed002_lstm").config.seed, 7, "numpy.random.seed(7)");
     let dnn = fixture("seed000_dnn").config;
-    assert_eq!(
-        dnn.early_stopping.map(|e| (e.monitor, e.min_delta)),
-        Some((Monitor::ValLoss, 0.0))
-    );
+    assert_eq!(dnn.early_stopping.map(|e| (e.monitor, e.min_delta)), Some((Monitor::ValLoss, 0.0)));
 }
 
 #[test]
@@ -234,45 +156,14 @@ model.compile(opt, 'binary_crossentropy')
 model.fit(x_train, y_train, 16, 2, validation_split=0.1)
 ";
     let Parsed { config: c, notes } = parse(code, &base()).expect("reads");
-    assert_eq!(
-        (
-            c.num_words,
-            c.maxlen,
-            c.batch_size,
-            c.epochs,
-            c.validation_split
-        ),
-        (3001, 120, 16, 2, 0.1)
-    );
+    assert_eq!((c.num_words, c.maxlen, c.batch_size, c.epochs, c.validation_split), (3001, 120, 16, 2, 0.1));
     assert_eq!(
         (c.optimizer.clone(), c.clipvalue, c.clipnorm),
-        (
-            OptimizerConfig::Adam {
-                learning_rate: 2e-3
-            },
-            Some(0.5),
-            None
-        )
+        (OptimizerConfig::Adam { learning_rate: 2e-3 }, Some(0.5), None)
     );
     let gru = LayerConfig::gru(16);
-    let bi = LayerConfig::Bidirectional(BidirectionalConfig {
-        layer: Box::new(gru),
-        merge_mode: MergeMode::Sum,
-    });
+    let bi = LayerConfig::Bidirectional(BidirectionalConfig { layer: Box::new(gru), merge_mode: MergeMode::Sum });
     let spatial = LayerConfig::SpatialDropout1d(DropoutConfig { rate: 0.1 });
-    assert_eq!(
-        c.layers,
-        vec![
-            LayerConfig::embedding(8),
-            spatial,
-            bi,
-            LayerConfig::dense(1, Sigmoid)
-        ]
-    );
-    assert!(
-        notes
-            .iter()
-            .any(|n| n.starts_with("line 6:") && n.contains("mask_zero")),
-        "{notes:?}"
-    );
+    assert_eq!(c.layers, vec![LayerConfig::embedding(8), spatial, bi, LayerConfig::dense(1, Sigmoid)]);
+    assert!(notes.iter().any(|n| n.starts_with("line 6:") && n.contains("mask_zero")), "{notes:?}");
 }

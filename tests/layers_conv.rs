@@ -8,8 +8,8 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 use kiln::dto::{Activation, BatchNormalizationConfig, Conv1dConfig, Pooling1dConfig};
 use kiln::model::{
-    BatchNorm, Conv1d, Init, apply, average_pooling_1d, conv_output_len, dropout, max_pooling_1d,
-    pool_output_len, spatial_dropout_1d,
+    BatchNorm, Conv1d, Init, apply, average_pooling_1d, conv_output_len, dropout, max_pooling_1d, pool_output_len,
+    spatial_dropout_1d,
 };
 use serde::Deserialize;
 
@@ -17,9 +17,7 @@ const R_SALT: f64 = 9.0;
 
 /// `sin(0.37·i + salt)·scale`, as tools/keras_ref/conv.py fills inputs and weights.
 fn fill(n: usize, salt: f64, scale: f64) -> Vec<f32> {
-    (0..n)
-        .map(|i| ((0.37 * i as f64 + salt).sin() * scale) as f32)
-        .collect()
+    (0..n).map(|i| ((0.37 * i as f64 + salt).sin() * scale) as f32).collect()
 }
 
 fn tensor<const D: usize>(values: Vec<f32>, shape: [usize; D], device: &Device) -> Tensor<D> {
@@ -33,21 +31,14 @@ fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 fn close(got: &[f32], want: &[f32], what: &str) {
     assert_eq!(got.len(), want.len(), "{what}: length");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(
-            (g - w).abs() <= 1e-4 + 1e-4 * w.abs(),
-            "{what}[{i}]: got {g}, Keras {w}\n got {got:?}\nwant {want:?}"
-        );
+        assert!((g - w).abs() <= 1e-4 + 1e-4 * w.abs(), "{what}[{i}]: got {g}, Keras {w}\n got {got:?}\nwant {want:?}");
     }
 }
 
 /// `sum(out · R)`, the scalar whose gradients the fixtures record.
 fn weighted_sum<const D: usize>(out: Tensor<D>) -> Tensor<1> {
     let shape = out.dims();
-    let r = tensor(
-        fill(shape.iter().product(), R_SALT, 1.0),
-        shape,
-        &out.device(),
-    );
+    let r = tensor(fill(shape.iter().product(), R_SALT, 1.0), shape, &out.device());
     (out * r).sum()
 }
 
@@ -62,9 +53,7 @@ fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> Vec<T> {
     }
     let path = format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("fixture exists");
-    serde_json::from_str::<File<T>>(&text)
-        .expect("fixture parses")
-        .cases
+    serde_json::from_str::<File<T>>(&text).expect("fixture parses").cases
 }
 
 fn train_device() -> Device {
@@ -88,45 +77,22 @@ fn conv1d_matches_keras() {
     assert_eq!(cases.len(), 27);
     for case in cases {
         let c = &case.config;
-        let name = format!(
-            "{:?} k={} s={} d={}",
-            c.padding, c.kernel_size, c.strides, c.dilation_rate
-        );
+        let name = format!("{:?} k={} s={} d={}", c.padding, c.kernel_size, c.strides, c.dilation_rate);
         let [batch, steps, input] = case.input;
-        assert_eq!(
-            conv_output_len(steps, c),
-            Some(case.out_shape[1]),
-            "{name}: length"
-        );
+        assert_eq!(conv_output_len(steps, c), Some(case.out_shape[1]), "{name}: length");
         let device = train_device();
         let mut conv = Conv1d::new(c, input, &mut Init::new(1), &device);
         let kernel_shape = [c.kernel_size, input, c.filters];
-        conv.kernel = Param::from_tensor(tensor(
-            fill(kernel_shape.iter().product(), 1.0, 0.8),
-            kernel_shape,
-            &device,
-        ));
+        conv.kernel = Param::from_tensor(tensor(fill(kernel_shape.iter().product(), 1.0, 0.8), kernel_shape, &device));
         conv.bias = Param::from_tensor(tensor(fill(c.filters, 2.0, 0.3), [c.filters], &device));
         let x = tensor(fill(batch * steps * input, 0.5, 1.0), case.input, &device).require_grad();
         let out = conv.forward(x.clone());
         assert_eq!(out.dims(), case.out_shape, "{name}: shape");
-        close(
-            &values(out.clone()),
-            &case.output,
-            &format!("{name} output"),
-        );
+        close(&values(out.clone()), &case.output, &format!("{name} output"));
         let grads = weighted_sum(out).backward();
         close(&grad(&x, &grads), &case.grad_input, &format!("{name} dx"));
-        close(
-            &grad(&conv.kernel.val(), &grads),
-            &case.grad_kernel,
-            &format!("{name} dkernel"),
-        );
-        close(
-            &grad(&conv.bias.val(), &grads),
-            &case.grad_bias,
-            &format!("{name} dbias"),
-        );
+        close(&grad(&conv.kernel.val(), &grads), &case.grad_kernel, &format!("{name} dkernel"));
+        close(&grad(&conv.bias.val(), &grads), &case.grad_bias, &format!("{name} dbias"));
     }
 }
 
@@ -138,10 +104,7 @@ fn conv1d_init_is_keras_glorot_with_zero_bias() {
     let limit = (6.0f32 / (5.0 * 8.0 + 5.0 * 16.0)).sqrt();
     let kernel = values(conv.kernel.val());
     assert!(kernel.iter().all(|v| v.abs() <= limit));
-    assert!(
-        kernel.iter().any(|v| v.abs() > 0.9 * limit),
-        "the limit uses fan = k·in + k·filters"
-    );
+    assert!(kernel.iter().any(|v| v.abs() > 0.9 * limit), "the limit uses fan = k·in + k·filters");
     assert!(values(conv.bias.val()).iter().all(|&v| v == 0.0));
 }
 
@@ -161,32 +124,16 @@ fn pooling_matches_keras() {
     assert_eq!(cases.len(), 20);
     for case in cases {
         let p = &case.config;
-        let name = format!(
-            "{} {:?} pool={} strides={:?}",
-            case.kind, p.padding, p.pool_size, p.strides
-        );
+        let name = format!("{} {:?} pool={} strides={:?}", case.kind, p.padding, p.pool_size, p.strides);
         let [batch, steps, d] = case.input;
-        assert_eq!(
-            pool_output_len(steps, p),
-            Some(case.out_shape[1]),
-            "{name}: length"
-        );
-        let x = tensor(
-            fill(batch * steps * d, 0.5, 2.0),
-            case.input,
-            &train_device(),
-        )
-        .require_grad();
+        assert_eq!(pool_output_len(steps, p), Some(case.out_shape[1]), "{name}: length");
+        let x = tensor(fill(batch * steps * d, 0.5, 2.0), case.input, &train_device()).require_grad();
         let out = match case.kind.as_str() {
             "max" => max_pooling_1d(x.clone(), p),
             _ => average_pooling_1d(x.clone(), p),
         };
         assert_eq!(out.dims(), case.out_shape, "{name}: shape");
-        close(
-            &values(out.clone()),
-            &case.output,
-            &format!("{name} output"),
-        );
+        close(&values(out.clone()), &case.output, &format!("{name} output"));
         let grads = weighted_sum(out).backward();
         close(&grad(&x, &grads), &case.grad_input, &format!("{name} dx"));
     }
@@ -207,12 +154,7 @@ struct NormCase {
 
 /// A BatchNorm with the fixture's gamma, beta and starting moving statistics.
 fn keras_batch_norm(config: &BatchNormalizationConfig, d: usize, device: &Device) -> BatchNorm {
-    let shifted = |salt, scale| {
-        fill(d, salt, scale)
-            .into_iter()
-            .map(|v| 1.0 + v)
-            .collect::<Vec<_>>()
-    };
+    let shifted = |salt, scale| fill(d, salt, scale).into_iter().map(|v| 1.0 + v).collect::<Vec<_>>();
     let mut bn = BatchNorm::new(config, d, device);
     bn.gamma = Param::from_tensor(tensor(shifted(3.0, 0.5), [d], device));
     bn.beta = Param::from_tensor(tensor(fill(d, 4.0, 0.5), [d], device));
@@ -226,15 +168,8 @@ fn batch_normalization_matches_keras_in_training_and_inference() {
     let cases = fixture::<NormCase>("conv_norm.json");
     assert_eq!(cases.len(), 8);
     for case in cases {
-        let name = format!(
-            "{:?} training={} momentum={}",
-            case.input, case.training, case.config.momentum
-        );
-        let device = if case.training {
-            train_device()
-        } else {
-            Device::flex()
-        };
+        let name = format!("{:?} training={} momentum={}", case.input, case.training, case.config.momentum);
+        let device = if case.training { train_device() } else { Device::flex() };
         let d = *case.input.last().expect("a shape");
         let bn = keras_batch_norm(&case.config, d, &device);
         let n: usize = case.input.iter().product();
@@ -245,33 +180,15 @@ fn batch_normalization_matches_keras_in_training_and_inference() {
             _ => panic!("{name}: rank"),
         };
         close(&out, &case.output, &format!("{name} output"));
-        if let (Some(dx), Some(dgamma), Some(dbeta)) =
-            (&case.grad_input, &case.grad_gamma, &case.grad_beta)
-        {
+        if let (Some(dx), Some(dgamma), Some(dbeta)) = (&case.grad_input, &case.grad_gamma, &case.grad_beta) {
             let (got_dx, grads) = grads.expect("training has gradients");
             close(&got_dx, dx, &format!("{name} dx"));
-            close(
-                &grad(&bn.gamma.val(), &grads),
-                dgamma,
-                &format!("{name} dgamma"),
-            );
-            close(
-                &grad(&bn.beta.val(), &grads),
-                dbeta,
-                &format!("{name} dbeta"),
-            );
+            close(&grad(&bn.gamma.val(), &grads), dgamma, &format!("{name} dgamma"));
+            close(&grad(&bn.beta.val(), &grads), dbeta, &format!("{name} dbeta"));
         }
         let (mean, variance) = bn.moving_stats();
-        close(
-            &values(mean),
-            &case.moving_mean,
-            &format!("{name} moving_mean"),
-        );
-        close(
-            &values(variance),
-            &case.moving_variance,
-            &format!("{name} moving_variance"),
-        );
+        close(&values(mean), &case.moving_mean, &format!("{name} moving_mean"));
+        close(&values(variance), &case.moving_variance, &format!("{name} moving_variance"));
     }
 }
 
@@ -292,43 +209,21 @@ fn output_and_grads<const D: usize>(
 
 #[test]
 fn batch_norm_state_is_counted_but_gets_no_gradient_and_survives_valid() {
-    let config = BatchNormalizationConfig {
-        momentum: 0.5,
-        epsilon: 1e-3,
-    };
+    let config = BatchNormalizationConfig { momentum: 0.5, epsilon: 1e-3 };
     let device = train_device();
     let bn = BatchNorm::new(&config, 3, &device);
-    assert_eq!(
-        bn.num_params(),
-        4 * 3,
-        "gamma, beta, moving_mean, moving_variance"
-    );
+    assert_eq!(bn.num_params(), 4 * 3, "gamma, beta, moving_mean, moving_variance");
     let x = tensor(fill(12, 0.5, 2.0), [4, 3], &device);
     let grads = weighted_sum(bn.forward2(x.clone())).backward();
-    assert_eq!(
-        GradientsParams::from_grads(grads, &bn).len(),
-        2,
-        "only gamma and beta train"
-    );
+    assert_eq!(GradientsParams::from_grads(grads, &bn).len(), 2, "only gamma and beta train");
     // The trained moving statistics follow the model to the inference device.
     let (mean, _) = bn.moving_stats();
     let mean = values(mean);
-    assert!(
-        mean.iter().any(|v| v.abs() > 1e-3),
-        "the moving mean moved: {mean:?}"
-    );
+    assert!(mean.iter().any(|v| v.abs() > 1e-3), "the moving mean moved: {mean:?}");
     let valid = bn.valid();
-    close(
-        &values(valid.moving_stats().0),
-        &mean,
-        "moving_mean after valid()",
-    );
+    close(&values(valid.moving_stats().0), &mean, "moving_mean after valid()");
     let twice = values(valid.forward2(x.clone().inner()));
-    assert_eq!(
-        twice,
-        values(valid.forward2(x.inner())),
-        "inference is deterministic and stateless"
-    );
+    assert_eq!(twice, values(valid.forward2(x.inner())), "inference is deterministic and stateless");
 }
 
 #[derive(Deserialize)]
@@ -348,11 +243,7 @@ fn activations_match_keras() {
         let [rows, cols] = case.input;
         let x = tensor(fill(rows * cols, 0.5, 3.0), case.input, &train_device()).require_grad();
         let out = apply(case.activation, x.clone());
-        close(
-            &values(out.clone()),
-            &case.output,
-            &format!("{name} output"),
-        );
+        close(&values(out.clone()), &case.output, &format!("{name} output"));
         let grads = weighted_sum(out).backward();
         close(&grad(&x, &grads), &case.grad_input, &format!("{name} dx"));
     }
@@ -373,15 +264,9 @@ fn dropout_zeroes_and_rescales_while_training() {
     let out = dropout(x.clone(), rate);
     let got = values(out.clone());
     let scale = 1.0 / (1.0 - rate as f32);
-    assert!(
-        got.iter().all(|&v| v == 0.0 || (v - scale).abs() < 1e-6),
-        "values are 0 or 1/(1-rate)"
-    );
+    assert!(got.iter().all(|&v| v == 0.0 || (v - scale).abs() < 1e-6), "values are 0 or 1/(1-rate)");
     let dropped = got.iter().filter(|&&v| v == 0.0).count() as f64 / n as f64;
-    assert!(
-        (dropped - rate).abs() < 0.05,
-        "dropped {dropped}, rate {rate}"
-    );
+    assert!((dropped - rate).abs() < 0.05, "dropped {dropped}, rate {rate}");
     // The gradient is the same mask, rescaled.
     let grads = out.sum().backward();
     assert_eq!(grad(&x, &grads), got);
@@ -390,10 +275,7 @@ fn dropout_zeroes_and_rescales_while_training() {
 #[test]
 fn spatial_dropout_shares_one_mask_across_steps() {
     let (batch, steps, d, rate) = (8, 12, 16, 0.5);
-    let x: Vec<f32> = fill(batch * steps * d, 0.5, 1.0)
-        .iter()
-        .map(|v| v + 2.0)
-        .collect();
+    let x: Vec<f32> = fill(batch * steps * d, 0.5, 1.0).iter().map(|v| v + 2.0).collect();
     let x = tensor(x, [batch, steps, d], &train_device());
     let input = values(x.clone());
     let got = values(spatial_dropout_1d(x, rate));
@@ -405,36 +287,19 @@ fn spatial_dropout_shares_one_mask_across_steps() {
             dropped += usize::from(!kept);
             for t in 0..steps {
                 let want = if kept { input[at(t)] * scale } else { 0.0 };
-                assert!(
-                    (got[at(t)] - want).abs() < 1e-5,
-                    "sample {b} channel {c} step {t}"
-                );
+                assert!((got[at(t)] - want).abs() < 1e-5, "sample {b} channel {c} step {t}");
             }
         }
     }
     let share = dropped as f64 / (batch * d) as f64;
-    assert!(
-        (0.3..0.7).contains(&share),
-        "{dropped} of {} channels dropped",
-        batch * d
-    );
+    assert!((0.3..0.7).contains(&share), "{dropped} of {} channels dropped", batch * d);
 }
 
 #[test]
 fn a_conv_model_trains_and_evaluates_with_keras_counts() {
     use kiln::dto::{ConvPadding, LayerConfig as L, PoolPadding};
-    let conv = |padding, strides| {
-        L::Conv1d(Conv1dConfig {
-            padding,
-            strides,
-            ..conv1d_config(4, 3)
-        })
-    };
-    let pool = |padding| Pooling1dConfig {
-        pool_size: 3,
-        strides: Some(2),
-        padding,
-    };
+    let conv = |padding, strides| L::Conv1d(Conv1dConfig { padding, strides, ..conv1d_config(4, 3) });
+    let pool = |padding| Pooling1dConfig { pool_size: 3, strides: Some(2), padding };
     let layers = [
         L::embedding(6),
         conv(ConvPadding::Same, 2),
@@ -453,21 +318,13 @@ fn a_conv_model_trains_and_evaluates_with_keras_counts() {
     // Keras: conv 3·6·4+4, BN 4·4 (half frozen), conv 3·4·4+4, Flatten [2·4], BN 4·8, Dense 8·3+3.
     assert_eq!(s.total_params, 300 + 76 + 16 + 52 + 32 + 27);
     assert_eq!(s.non_trainable_params, 2 * 4 + 2 * 8);
-    assert_eq!(
-        built.model.num_params(),
-        s.total_params,
-        "RunningState counts in num_params()"
-    );
+    assert_eq!(built.model.num_params(), s.total_params, "RunningState counts in num_params()");
     let ids: Vec<i64> = (0..80).map(|i| i % 50).collect();
     let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [4, 20]), &train_device());
     let logits = built.model.forward_logits(ids.clone());
     assert_eq!(logits.dims(), [4, 3]);
     let grads = GradientsParams::from_grads(logits.sum().backward(), &built.model);
-    assert_eq!(
-        grads.len(),
-        1 + 2 + 2 + 2 + 2 + 2,
-        "embedding, 2 convs, 2 BNs, dense: no moving stats"
-    );
+    assert_eq!(grads.len(), 1 + 2 + 2 + 2 + 2 + 2, "embedding, 2 convs, 2 BNs, dense: no moving stats");
     let eval = built.model.valid().forward_logits(ids.inner());
     assert!(values(eval).iter().all(|v| v.is_finite()));
 }

@@ -47,10 +47,7 @@ struct Case {
 }
 
 fn fixture(name: &str) -> Fixture {
-    let path = format!(
-        "{}/../tests/fixtures/recurrent_{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../tests/fixtures/recurrent_{name}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -62,35 +59,20 @@ impl Lcg {
     fn uniform(&mut self, n: usize, scale: f64) -> Vec<f32> {
         (0..n)
             .map(|_| {
-                self.0 = self
-                    .0
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 (scale * (((self.0 >> 40) as f64 / (1u64 << 24) as f64) * 2.0 - 1.0)) as f32
             })
             .collect()
     }
 
-    fn tensor<const D: usize>(
-        &mut self,
-        shape: [usize; D],
-        scale: f64,
-        device: &Device,
-    ) -> Tensor<D> {
-        Tensor::from_data(
-            TensorData::new(self.uniform(shape.iter().product(), scale), shape),
-            device,
-        )
+    fn tensor<const D: usize>(&mut self, shape: [usize; D], scale: f64, device: &Device) -> Tensor<D> {
+        Tensor::from_data(TensorData::new(self.uniform(shape.iter().product(), scale), shape), device)
     }
 }
 
 /// Keras' weights, in `get_weights()` order.
 fn load(layer: &mut Recurrent, rng: &mut Lcg, device: &Device) {
-    let ([input, gu], [units, _], [bias]) = (
-        layer.kernel.dims(),
-        layer.recurrent_kernel.dims(),
-        layer.bias.dims(),
-    );
+    let ([input, gu], [units, _], [bias]) = (layer.kernel.dims(), layer.recurrent_kernel.dims(), layer.bias.dims());
     layer.kernel = Param::from_tensor(rng.tensor([input, gu], 0.5, device));
     layer.recurrent_kernel = Param::from_tensor(rng.tensor([units, gu], 0.5, device));
     layer.bias = Param::from_tensor(rng.tensor([bias], 0.5, device));
@@ -102,13 +84,7 @@ enum Under {
 }
 
 impl Under {
-    fn new(
-        cell: Cell,
-        config: &RecurrentConfig,
-        merge: Option<MergeMode>,
-        input: usize,
-        device: &Device,
-    ) -> Self {
+    fn new(cell: Cell, config: &RecurrentConfig, merge: Option<MergeMode>, input: usize, device: &Device) -> Self {
         let init = &mut Init::new(3);
         match merge {
             None => Self::Plain(Recurrent::new(cell, config, input, init, device)),
@@ -147,26 +123,15 @@ fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 /// `None` when every value is within 1e-4 (absolute and relative) of Keras'.
 fn mismatch(what: &str, got: &[f32], want: &[f32]) -> Option<String> {
     if got.len() != want.len() {
-        return Some(format!(
-            "{what}: {} values, Keras has {}",
-            got.len(),
-            want.len()
-        ));
+        return Some(format!("{what}: {} values, Keras has {}", got.len(), want.len()));
     }
     let (i, err) = got
         .iter()
         .zip(want)
         .map(|(g, w)| (g - w).abs() / (1.0 + w.abs()))
         .enumerate()
-        .fold((0, 0.0f32), |best, (i, e)| {
-            if e > best.1 || e.is_nan() {
-                (i, e)
-            } else {
-                best
-            }
-        });
-    (err > 1e-4 || err.is_nan())
-        .then(|| format!("{what}[{i}]: {} vs Keras {} (err {err:e})", got[i], want[i]))
+        .fold((0, 0.0f32), |best, (i, e)| if e > best.1 || e.is_nan() { (i, e) } else { best });
+    (err > 1e-4 || err.is_nan()).then(|| format!("{what}[{i}]: {} vs Keras {} (err {err:e})", got[i], want[i]))
 }
 
 /// Runs one fixture case on the autodiff CPU device; returns the mismatches.
@@ -177,9 +142,7 @@ fn check(cell: Cell, case: &Case) -> Vec<String> {
     config.return_sequences = case.return_sequences;
     let mut layer = Under::new(cell, &config, case.merge_mode, case.input, &device);
     let mut rng = Lcg(case.seed);
-    let x = rng
-        .tensor([case.batch, case.seq, case.input], 1.0, &device)
-        .require_grad();
+    let x = rng.tensor([case.batch, case.seq, case.input], 1.0, &device).require_grad();
     match &mut layer {
         Under::Plain(l) => load(l, &mut rng, &device),
         Under::Bi(b) => {
@@ -194,22 +157,10 @@ fn check(cell: Cell, case: &Case) -> Vec<String> {
     let last = layer.last_direction();
     [
         mismatch("output", &values(y), &case.output),
-        mismatch(
-            "grad x",
-            &x.grad(&grads).map(values).unwrap_or_default(),
-            &case.grad_x,
-        ),
+        mismatch("grad x", &x.grad(&grads).map(values).unwrap_or_default(), &case.grad_x),
         mismatch("grad kernel", &grad(last.kernel.val()), &case.grad_kernel),
-        mismatch(
-            "grad recurrent_kernel",
-            &grad(last.recurrent_kernel.val()),
-            &case.grad_recurrent_kernel,
-        ),
-        mismatch(
-            "grad bias",
-            &last.bias.val().grad(&grads).map(values).unwrap_or_default(),
-            &case.grad_bias,
-        ),
+        mismatch("grad recurrent_kernel", &grad(last.recurrent_kernel.val()), &case.grad_recurrent_kernel),
+        mismatch("grad bias", &last.bias.val().grad(&grads).map(values).unwrap_or_default(), &case.grad_bias),
     ]
     .into_iter()
     .flatten()
@@ -218,54 +169,24 @@ fn check(cell: Cell, case: &Case) -> Vec<String> {
 
 fn matches_keras(name: &str, cell: Cell) {
     let fixture = fixture(name);
-    let merges = [
-        None,
-        Some(MergeMode::Concat),
-        Some(MergeMode::Sum),
-        Some(MergeMode::Ave),
-        Some(MergeMode::Mul),
-    ];
-    for (sequences, merge) in [false, true]
-        .into_iter()
-        .flat_map(|s| merges.map(|m| (s, m)))
-    {
-        let found = fixture
-            .cases
-            .iter()
-            .any(|c| c.return_sequences == sequences && c.merge_mode == merge);
-        assert!(
-            found,
-            "{name}: no case for return_sequences={sequences} merge_mode={merge:?}"
-        );
+    let merges = [None, Some(MergeMode::Concat), Some(MergeMode::Sum), Some(MergeMode::Ave), Some(MergeMode::Mul)];
+    for (sequences, merge) in [false, true].into_iter().flat_map(|s| merges.map(|m| (s, m))) {
+        let found = fixture.cases.iter().any(|c| c.return_sequences == sequences && c.merge_mode == merge);
+        assert!(found, "{name}: no case for return_sequences={sequences} merge_mode={merge:?}");
     }
-    assert!(
-        fixture.cases.iter().any(|c| c.seq == 1)
-            && fixture.cases.iter().any(|c| c.activation == "relu")
-    );
+    assert!(fixture.cases.iter().any(|c| c.seq == 1) && fixture.cases.iter().any(|c| c.activation == "relu"));
     let failures: Vec<String> = fixture
         .cases
         .iter()
         .flat_map(|case| {
             let label = format!(
                 "{name} seed {} seq {} units {} sequences {} merge {:?} {}",
-                case.seed,
-                case.seq,
-                case.units,
-                case.return_sequences,
-                case.merge_mode,
-                case.activation
+                case.seed, case.seq, case.units, case.return_sequences, case.merge_mode, case.activation
             );
-            check(cell, case)
-                .into_iter()
-                .map(move |m| format!("{label}: {m}"))
+            check(cell, case).into_iter().map(move |m| format!("{label}: {m}"))
         })
         .collect();
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -289,20 +210,8 @@ fn parameter_counts_match_keras() {
     for (name, cell) in FIXTURES {
         for c in fixture(name).params {
             let directions = if c.bidirectional { 2 } else { 1 };
-            assert_eq!(
-                directions * cell.params(c.input, c.units),
-                c.params,
-                "{name} {} → {}",
-                c.input,
-                c.units
-            );
-            let layer = Under::new(
-                cell,
-                &RecurrentConfig::new(c.units),
-                c.bidirectional.then_some(MergeMode::Concat),
-                c.input,
-                &device,
-            );
+            assert_eq!(directions * cell.params(c.input, c.units), c.params, "{name} {} → {}", c.input, c.units);
+            let layer = Under::new(cell, &RecurrentConfig::new(c.units), c.bidirectional.then_some(MergeMode::Concat), c.input, &device);
             let built = match layer {
                 Under::Plain(l) => l.num_params(),
                 Under::Bi(b) => b.num_params(),
@@ -319,11 +228,7 @@ fn run(cell: Cell, config: &RecurrentConfig, device: &Device) -> Vec<f32> {
 }
 
 fn with_dropout(units: usize, dropout: f64, recurrent_dropout: f64) -> RecurrentConfig {
-    RecurrentConfig {
-        dropout,
-        recurrent_dropout,
-        ..RecurrentConfig::new(units)
-    }
+    RecurrentConfig { dropout, recurrent_dropout, ..RecurrentConfig::new(units) }
 }
 
 #[test]
@@ -332,24 +237,12 @@ fn dropout_only_while_training() {
         for (d, rd) in [(0.5, 0.0), (0.0, 0.5), (0.3, 0.4)] {
             let plain = Device::flex();
             let reference = run(cell, &RecurrentConfig::new(4), &plain);
-            assert_eq!(
-                run(cell, &with_dropout(4, d, rd), &plain),
-                reference,
-                "{name} ({d}, {rd}): identity in evaluation"
-            );
+            assert_eq!(run(cell, &with_dropout(4, d, rd), &plain), reference, "{name} ({d}, {rd}): identity in evaluation");
             let train = plain.autodiff();
-            assert_eq!(
-                run(cell, &RecurrentConfig::new(4), &train),
-                reference,
-                "{name}: same maths on autodiff"
-            );
+            assert_eq!(run(cell, &RecurrentConfig::new(4), &train), reference, "{name}: same maths on autodiff");
             let a = run(cell, &with_dropout(4, d, rd), &train);
             assert_ne!(a, reference, "{name} ({d}, {rd}): dropout while training");
-            assert_ne!(
-                a,
-                run(cell, &with_dropout(4, d, rd), &train),
-                "{name} ({d}, {rd}): fresh masks per call"
-            );
+            assert_ne!(a, run(cell, &with_dropout(4, d, rd), &train), "{name} ({d}, {rd}): fresh masks per call");
             assert!(a.iter().all(|v| v.is_finite()), "{name} ({d}, {rd})");
         }
     }
@@ -363,35 +256,22 @@ fn masks_that_keep_everything_change_nothing() {
         let reference = run(cell, &RecurrentConfig::new(4), &train);
         for (d, rd) in [(1e-9, 0.0), (0.0, 1e-9), (1e-9, 1e-9)] {
             let got = run(cell, &with_dropout(4, d, rd), &train);
-            assert!(
-                mismatch(name, &got, &reference).is_none(),
-                "{name} ({d}, {rd})"
-            );
+            assert!(mismatch(name, &got, &reference).is_none(), "{name} ({d}, {rd})");
         }
     }
 }
 
 /// A linear SimpleRNN on `x = 1` with the given weights: `[batch, seq, units]` outputs.
-fn linear_rnn(
-    config: RecurrentConfig,
-    kernel: f32,
-    recurrent: f32,
-    bias: f32,
-) -> Vec<Vec<Vec<f32>>> {
+fn linear_rnn(config: RecurrentConfig, kernel: f32, recurrent: f32, bias: f32) -> Vec<Vec<Vec<f32>>> {
     let (device, (batch, seq, u)) = (Device::flex().autodiff(), (64, 4, 8));
-    let config = RecurrentConfig {
-        activation: Activation::Linear,
-        ..config
-    };
+    let config = RecurrentConfig { activation: Activation::Linear, ..config };
     let mut layer = Recurrent::new(Cell::SimpleRnn, &config, u, &mut Init::new(1), &device);
     let eye = Tensor::<2>::eye(u, &device);
     layer.kernel = Param::from_tensor(eye.clone() * kernel);
     layer.recurrent_kernel = Param::from_tensor(eye * recurrent);
     layer.bias = Param::from_tensor(Tensor::full([u], bias, &device));
     let y = values(layer.sequence(Tensor::ones([batch, seq, u], &device)));
-    y.chunks(seq * u)
-        .map(|b| b.chunks(u).map(<[f32]>::to_vec).collect())
-        .collect()
+    y.chunks(seq * u).map(|b| b.chunks(u).map(<[f32]>::to_vec).collect()).collect()
 }
 
 #[test]
@@ -399,16 +279,10 @@ fn input_mask_is_fixed_across_steps_and_scaled() {
     // h_t = (1 ⊙ m)·I: the mask itself, the same at every step.
     let y = linear_rnn(with_dropout(8, 0.5, 0.0), 1.0, 0.0, 0.0);
     let kept: Vec<f32> = y.iter().flat_map(|b| b[0].clone()).collect();
-    assert!(
-        kept.iter().all(|&v| v == 0.0 || v == 2.0),
-        "inverted scaling 1/(1 − 0.5)"
-    );
+    assert!(kept.iter().all(|&v| v == 0.0 || v == 2.0), "inverted scaling 1/(1 − 0.5)");
     let share = kept.iter().filter(|&&v| v == 2.0).count() as f64 / kept.len() as f64;
     assert!((0.35..0.65).contains(&share), "about half kept: {share}");
-    assert!(
-        y.iter().all(|b| b.iter().all(|h| h == &b[0])),
-        "one mask per sequence"
-    );
+    assert!(y.iter().all(|b| b.iter().all(|h| h == &b[0])), "one mask per sequence");
 }
 
 #[test]

@@ -22,13 +22,7 @@ fn each_preset_architecture_overfits_one_batch() {
         config.set("lr", "0.01").unwrap();
         common::shrink(&mut config);
         let pipeline = TextPipeline::fit(&config.text, 50, &imdb.texts).unwrap();
-        let data = Encoded::new(
-            &pipeline,
-            &common::labelled(&imdb),
-            8,
-            config.padding,
-            config.truncating,
-        );
+        let data = Encoded::new(&pipeline, &common::labelled(&imdb), 8, config.padding, config.truncating);
         let device = Device::flex();
         let built = build(&config.layers, 50, 8, 7, &device.clone().autodiff()).unwrap();
         let mut trainer = Trainer::new(built.model, built.head, &config, device);
@@ -38,21 +32,10 @@ fn each_preset_architecture_overfits_one_batch() {
         for s in 1..steps {
             last = block_on(trainer.step(&data, &rows, (1, s + 1))).unwrap();
         }
-        assert!(
-            first.loss > 0.5,
-            "{preset}: starts near chance ({})",
-            first.loss
-        );
-        assert!(
-            last.loss < bound,
-            "{preset}: loss {} after {steps} steps",
-            last.loss
-        );
+        assert!(first.loss > 0.5, "{preset}: starts near chance ({})", first.loss);
+        assert!(last.loss < bound, "{preset}: loss {} after {steps} steps", last.loss);
         assert_eq!(last.accuracy, 1.0, "{preset}");
         let eval = block_on(trainer.evaluate(&data, 5)).unwrap();
-        assert!(
-            (eval.loss - last.loss).abs() < 0.05 && eval.accuracy == 1.0,
-            "{preset}: evaluate {eval:?}"
-        );
+        assert!((eval.loss - last.loss).abs() < 0.05 && eval.accuracy == 1.0, "{preset}: evaluate {eval:?}");
     }
 }

@@ -9,13 +9,7 @@ use kiln::dto::{RunConfig, RunEvent};
 use kiln::train::{Run, block_on};
 
 fn config(pairs: &[(&str, &str)]) -> RunConfig {
-    let mut all = vec![
-        ("model", "pooled"),
-        ("data", "imdb-1k"),
-        ("maxlen", "8"),
-        ("num_words", "40"),
-        ("lr", "0.02"),
-    ];
+    let mut all = vec![("model", "pooled"), ("data", "imdb-1k"), ("maxlen", "8"), ("num_words", "40"), ("lr", "0.02")];
     all.extend_from_slice(pairs);
     RunConfig::from_pairs(all).unwrap()
 }
@@ -24,11 +18,7 @@ fn config(pairs: &[(&str, &str)]) -> RunConfig {
 fn events_follow_keras_fit_then_evaluate() {
     let imdb = common::corpus(100);
     let split = common::split(80, 100);
-    let cfg = config(&[
-        ("epochs", "3"),
-        ("batch_size", "32"),
-        ("validation_split", "0.25"),
-    ]);
+    let cfg = config(&[("epochs", "3"), ("batch_size", "32"), ("validation_split", "0.25")]);
     let data = Dataset::imdb(&imdb, &split, cfg.data).unwrap();
     let mut run = Run::new(cfg, &data, &Device::flex()).unwrap();
     let mut kinds = String::new();
@@ -37,47 +27,18 @@ fn events_follow_keras_fit_then_evaluate() {
     loop {
         let event = block_on(run.next()).unwrap();
         match &event {
-            RunEvent::Prepared {
-                train_samples,
-                val_samples,
-                test_samples,
-                steps_per_epoch,
-                ..
-            } => {
+            RunEvent::Prepared { train_samples, val_samples, test_samples, steps_per_epoch, .. } => {
                 // validation_split takes the last 25% of the 80 training rows, as Keras does.
-                assert_eq!(
-                    (
-                        *train_samples,
-                        *val_samples,
-                        *test_samples,
-                        *steps_per_epoch
-                    ),
-                    (60, 20, 20, 2)
-                );
+                assert_eq!((*train_samples, *val_samples, *test_samples, *steps_per_epoch), (60, 20, 20, 2));
                 kinds.push('P');
             }
-            RunEvent::Step {
-                step,
-                steps,
-                loss,
-                accuracy,
-                ..
-            } => {
-                assert!(
-                    *step >= 1
-                        && step <= steps
-                        && loss.is_finite()
-                        && (0.0..=1.0).contains(accuracy)
-                );
+            RunEvent::Step { step, steps, loss, accuracy, .. } => {
+                assert!(*step >= 1 && step <= steps && loss.is_finite() && (0.0..=1.0).contains(accuracy));
                 first_loss.get_or_insert(*loss);
                 kinds.push('s');
             }
             RunEvent::Epoch { .. } => kinds.push('E'),
-            RunEvent::Done {
-                test_accuracy,
-                history: h,
-                ..
-            } => {
+            RunEvent::Done { test_accuracy, history: h, .. } => {
                 assert!((0.0..=1.0).contains(test_accuracy));
                 history = Some(h.clone());
                 kinds.push('D');
@@ -91,10 +52,7 @@ fn events_follow_keras_fit_then_evaluate() {
     assert!(h.loss[2] < first_loss.unwrap(), "loss falls: {h:?}");
     assert!(run.is_done());
     // After done, next() keeps answering done.
-    assert!(matches!(
-        block_on(run.next()).unwrap(),
-        RunEvent::Done { .. }
-    ));
+    assert!(matches!(block_on(run.next()).unwrap(), RunEvent::Done { .. }));
 }
 
 #[test]
@@ -108,11 +66,7 @@ fn stop_early_evaluates_the_test_set() {
         block_on(run.next()).unwrap();
     }
     match block_on(run.finish()).unwrap() {
-        RunEvent::Done {
-            history,
-            test_accuracy,
-            ..
-        } => {
+        RunEvent::Done { history, test_accuracy, .. } => {
             assert!(history.loss.is_empty());
             assert!((0.0..=1.0).contains(&test_accuracy));
         }
@@ -152,14 +106,9 @@ fn diverging_step_stops_and_keeps_the_weights() {
     // pushes the weights to ~1e30, so the next forward pass overflows.
     let imdb = common::corpus(16);
     let mut cfg = config(&[]);
-    cfg.optimizer = OptimizerConfig::Adam {
-        learning_rate: 1e30,
-    };
+    cfg.optimizer = OptimizerConfig::Adam { learning_rate: 1e30 };
     let pipeline = TextPipeline::fit(&TextConfig::default(), 40, &imdb.texts).unwrap();
-    let part = Labelled {
-        texts: imdb.texts.clone(),
-        labels: imdb.labels.iter().map(|&l| u32::from(l)).collect(),
-    };
+    let part = Labelled { texts: imdb.texts.clone(), labels: imdb.labels.iter().map(|&l| u32::from(l)).collect() };
     let data = Encoded::new(&pipeline, &part, 8, cfg.padding, cfg.truncating);
     let device = Device::flex();
     let built = kiln::model::build(&cfg.layers, 40, 8, 3, &device.clone().autodiff()).unwrap();
@@ -179,72 +128,35 @@ fn diverging_step_stops_and_keeps_the_weights() {
         }
     }
     match outcome {
-        Err(KilnError::Diverged {
-            epoch: 1,
-            step,
-            ref hint,
-            ..
-        }) => {
+        Err(KilnError::Diverged { epoch: 1, step, ref hint, .. }) => {
             assert!(step >= 2, "the first step is finite");
             assert!(hint.contains("learning rate is high"), "{hint}");
         }
         other => panic!("expected divergence, got {other:?}"),
     }
-    assert_eq!(
-        before.unwrap(),
-        weights(&trainer),
-        "the failed step changed nothing"
-    );
+    assert_eq!(before.unwrap(), weights(&trainer), "the failed step changed nothing");
 }
 
 #[test]
 fn divergence_hints_name_the_usual_causes() {
     use kiln::dto::{Activation, LayerConfig, RecurrentConfig};
     use kiln::train::divergence_hint;
-    let relu_lstm = LayerConfig::Lstm(RecurrentConfig {
-        activation: Activation::Relu,
-        ..RecurrentConfig::new(8)
-    });
+    let relu_lstm = LayerConfig::Lstm(RecurrentConfig { activation: Activation::Relu, ..RecurrentConfig::new(8) });
     let relu_bi = LayerConfig::bidirectional(relu_lstm.clone());
     let cases: Vec<(Vec<LayerConfig>, f64, Option<f64>, &[&str], &[&str])> = vec![
-        (
-            vec![relu_lstm],
-            1e-3,
-            None,
-            &["relu", "clipnorm"],
-            &["learning rate is high"],
-        ),
+        (vec![relu_lstm], 1e-3, None, &["relu", "clipnorm"], &["learning rate is high"]),
         (vec![relu_bi], 1e-3, Some(1.0), &["relu"], &["clipnorm"]),
-        (
-            vec![LayerConfig::lstm(8)],
-            0.5,
-            None,
-            &["learning rate is high", "clipnorm"],
-            &["relu"],
-        ),
-        (
-            vec![LayerConfig::lstm(8)],
-            1e-3,
-            Some(1.0),
-            &["lower learning rate"],
-            &["relu", "clipnorm"],
-        ),
+        (vec![LayerConfig::lstm(8)], 0.5, None, &["learning rate is high", "clipnorm"], &["relu"]),
+        (vec![LayerConfig::lstm(8)], 1e-3, Some(1.0), &["lower learning rate"], &["relu", "clipnorm"]),
     ];
     for (middle, lr, clipnorm, has, lacks) in cases {
         let mut cfg = config(&[]);
-        cfg.layers = [
-            vec![LayerConfig::embedding(8)],
-            middle,
-            vec![LayerConfig::dense(1, Activation::Sigmoid)],
-        ]
-        .concat();
+        cfg.layers =
+            [vec![LayerConfig::embedding(8)], middle, vec![LayerConfig::dense(1, Activation::Sigmoid)]].concat();
         cfg.optimizer.set_learning_rate(lr);
         cfg.clipnorm = clipnorm;
         let hint = divergence_hint(&cfg);
-        has.iter()
-            .for_each(|h| assert!(hint.contains(h), "`{hint}` should mention {h}"));
-        lacks
-            .iter()
-            .for_each(|h| assert!(!hint.contains(h), "`{hint}` should not mention {h}"));
+        has.iter().for_each(|h| assert!(hint.contains(h), "`{hint}` should mention {h}"));
+        lacks.iter().for_each(|h| assert!(!hint.contains(h), "`{hint}` should not mention {h}"));
     }
 }

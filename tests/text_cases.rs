@@ -1,10 +1,7 @@
 //! Tokenizer and padding against Keras 2 (`keras_preprocessing` 1.1.2) outputs on fixed texts.
 //! Expected values were printed by Keras on `text.replace("<br />", " ")`, which is Kiln's normaliser.
 
-use kiln::text::{
-    KERAS_FILTERS, Padding, Tokenizer, TokenizerConfig, normalize, pad_sequences,
-    text_to_word_sequence,
-};
+use kiln::text::{KERAS_FILTERS, Padding, Tokenizer, TokenizerConfig, normalize, pad_sequences, text_to_word_sequence};
 
 const TEXTS: [&str; 6] = [
     "The movie was GREAT!<br /><br />I don't think it's bad.",
@@ -16,11 +13,7 @@ const TEXTS: [&str; 6] = [
 ];
 
 fn fitted(num_words: Option<usize>, oov: Option<&str>) -> Tokenizer {
-    let mut t = Tokenizer::new(TokenizerConfig {
-        num_words,
-        oov_token: oov.map(str::to_string),
-        ..Default::default()
-    });
+    let mut t = Tokenizer::new(TokenizerConfig { num_words, oov_token: oov.map(str::to_string), ..Default::default() });
     t.fit_on_texts(TEXTS);
     t
 }
@@ -28,30 +21,15 @@ fn fitted(num_words: Option<usize>, oov: Option<&str>) -> Tokenizer {
 #[test]
 fn words_like_keras_text_to_word_sequence() {
     let cases: [(&str, &[&str]); 6] = [
-        (
-            TEXTS[0],
-            &[
-                "the", "movie", "was", "great", "i", "don't", "think", "it's", "bad",
-            ],
-        ),
-        (
-            TEXTS[1],
-            &["bad", "bad", "the", "plot", "the", "acting", "the", "end"],
-        ),
+        (TEXTS[0], &["the", "movie", "was", "great", "i", "don't", "think", "it's", "bad"]),
+        (TEXTS[1], &["bad", "bad", "the", "plot", "the", "acting", "the", "end"]),
         (TEXTS[2], &["it's", "a", "tie", "cat", "dog", "cat", "dog"]),
-        (
-            TEXTS[3],
-            &["café", "déjà", "vu", "—", "naïve", "fun", "and", "newlines"],
-        ),
+        (TEXTS[3], &["café", "déjà", "vu", "—", "naïve", "fun", "and", "newlines"]),
         (TEXTS[4], &[]),
         (TEXTS[5], &["don't", "don't", "dont"]),
     ];
     for (text, want) in cases {
-        assert_eq!(
-            text_to_word_sequence(&normalize(text), KERAS_FILTERS, true, ' '),
-            want,
-            "{text:?}"
-        );
+        assert_eq!(text_to_word_sequence(&normalize(text), KERAS_FILTERS, true, ' '), want, "{text:?}");
     }
 }
 
@@ -73,9 +51,8 @@ fn normalise_removes_html_breaks_only() {
 fn word_index_by_frequency_ties_in_first_seen_order() {
     let t = fitted(None, None);
     let want = [
-        "the", "don't", "bad", "it's", "cat", "dog", "movie", "was", "great", "i", "think", "plot",
-        "acting", "end", "a", "tie", "café", "déjà", "vu", "—", "naïve", "fun", "and", "newlines",
-        "dont",
+        "the", "don't", "bad", "it's", "cat", "dog", "movie", "was", "great", "i", "think", "plot", "acting", "end", "a",
+        "tie", "café", "déjà", "vu", "—", "naïve", "fun", "and", "newlines", "dont",
     ];
     for (i, w) in want.iter().enumerate() {
         assert_eq!(t.word_index(w), Some(i as u32 + 1), "{w}");
@@ -101,19 +78,7 @@ fn texts_to_sequences_like_keras() {
                 &[1, 5],
             ],
         ),
-        (
-            Some(6),
-            None,
-            [
-                &[1, 2, 4, 3],
-                &[3, 3, 1, 1, 1],
-                &[4, 5, 5],
-                &[],
-                &[],
-                &[2, 2],
-                &[1, 5],
-            ],
-        ),
+        (Some(6), None, [&[1, 2, 4, 3], &[3, 3, 1, 1, 1], &[4, 5, 5], &[], &[], &[2, 2], &[1, 5]]),
         (
             Some(6),
             Some("<OOV>"),
@@ -149,11 +114,7 @@ fn pad_sequences_every_combination() {
         (Post, Post, [1, 2, 3, 1, 2, 0, 0, 0, 0, 7, 8, 9]),
     ];
     for (padding, truncating, want) in cases {
-        assert_eq!(
-            pad_sequences(&seqs, 3, padding, truncating, 0),
-            want,
-            "{padding:?} {truncating:?}"
-        );
+        assert_eq!(pad_sequences(&seqs, 3, padding, truncating, 0), want, "{padding:?} {truncating:?}");
     }
     assert_eq!(pad_sequences(&[vec![5]], 4, Pre, Pre, 9), [9, 9, 9, 5]);
     assert!(pad_sequences(&seqs, 0, Pre, Pre, 0).is_empty());

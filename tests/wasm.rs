@@ -44,9 +44,7 @@ async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
     .unwrap();
     if model == "mixed" {
         config.set("layers", MIXED).unwrap();
-        config
-            .set("loss", "sparse_categorical_crossentropy")
-            .unwrap();
+        config.set("loss", "sparse_categorical_crossentropy").unwrap();
     }
     common::shrink(&mut config);
     let data = Dataset::imdb(&imdb, &split, config.data).unwrap();
@@ -70,10 +68,7 @@ async fn cpu_backend_loss_falls() {
 
 #[wasm_bindgen_test]
 async fn webgpu_backend_loss_falls() {
-    let device = Device::wgpu_options()
-        .init_async()
-        .await
-        .expect("headless Chromium has WebGPU (SwiftShader)");
+    let device = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");
     for (model, steps) in [("pooled", 30), ("lstm", 12), ("mixed", 12)] {
         let (first, last) = train_steps(model, &device, steps).await;
         assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");

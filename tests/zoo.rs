@@ -62,11 +62,7 @@ fn layers_for(preset: &Preset, classes: Option<usize>) -> Vec<LayerConfig> {
 #[test]
 fn every_preset_has_keras_summary() {
     let fixture = fixture();
-    assert!(
-        fixture.keras.starts_with("3."),
-        "fixture from Keras {}",
-        fixture.keras
-    );
+    assert!(fixture.keras.starts_with("3."), "fixture from Keras {}", fixture.keras);
     let all = presets();
     for preset in &all {
         assert!(
@@ -77,25 +73,12 @@ fn every_preset_has_keras_summary() {
     }
     let device = Device::flex();
     for (key, keras) in &fixture.models {
-        let preset = all
-            .iter()
-            .find(|p| p.name == keras.preset)
-            .unwrap_or_else(|| panic!("{key}: no preset {}", keras.preset));
+        let preset =
+            all.iter().find(|p| p.name == keras.preset).unwrap_or_else(|| panic!("{key}: no preset {}", keras.preset));
         let cfg = &preset.config;
-        let built = build(
-            &layers_for(preset, keras.classes),
-            cfg.num_words,
-            cfg.maxlen,
-            cfg.seed,
-            &device,
-        )
-        .unwrap_or_else(|e| panic!("{key}: {e}"));
-        let Summary {
-            rows,
-            total_params,
-            trainable_params,
-            non_trainable_params,
-        } = built.summary;
+        let built = build(&layers_for(preset, keras.classes), cfg.num_words, cfg.maxlen, cfg.seed, &device)
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+        let Summary { rows, total_params, trainable_params, non_trainable_params } = built.summary;
         assert_eq!(rows.len(), keras.layers.len(), "{key}: layer count");
         for (i, (row, (name, class, shape, params))) in rows.iter().zip(&keras.layers).enumerate() {
             let at = format!("{key} layer {} ({name})", i + 1);
@@ -110,10 +93,7 @@ fn every_preset_has_keras_summary() {
             "{key}: total / trainable / non-trainable"
         );
         if let Some(printed) = keras.notebook_total {
-            assert_eq!(
-                total_params, printed,
-                "{key}: the notebook's model.summary() total"
-            );
+            assert_eq!(total_params, printed, "{key}: the notebook's model.summary() total");
         }
     }
 }
@@ -122,21 +102,12 @@ fn every_preset_has_keras_summary() {
 fn notebook_totals_are_checked() {
     // The totals the notebooks print: seed 001's SimpleRNN×2, LSTM×2, CNN+LSTM; seed 002's four models.
     let fixture = fixture();
-    let printed: Vec<(&str, usize)> = fixture
-        .models
-        .values()
-        .filter_map(|m| m.notebook_total.map(|t| (m.preset.as_str(), t)))
-        .collect();
-    for (name, total) in [
-        ("s001_simple_rnn2", 589_417),
-        ("s001_lstm2", 278_817),
-        ("s001_cnn_lstm", 547_137),
-        ("s002_lstm", 213_301),
-    ] {
-        assert!(
-            printed.contains(&(name, total)),
-            "{name}: {total} not in {printed:?}"
-        );
+    let printed: Vec<(&str, usize)> =
+        fixture.models.values().filter_map(|m| m.notebook_total.map(|t| (m.preset.as_str(), t))).collect();
+    for (name, total) in
+        [("s001_simple_rnn2", 589_417), ("s001_lstm2", 278_817), ("s001_cnn_lstm", 547_137), ("s002_lstm", 213_301)]
+    {
+        assert!(printed.contains(&(name, total)), "{name}: {total} not in {printed:?}");
     }
 }
 
@@ -146,17 +117,9 @@ fn every_preset_validates_and_round_trips() {
     let unique: std::collections::HashSet<_> = all.iter().map(|p| &p.name).collect();
     assert_eq!(unique.len(), all.len(), "duplicate preset names");
     for preset in &all {
-        preset
-            .config
-            .validate()
-            .unwrap_or_else(|e| panic!("{}: {e}", preset.name));
+        preset.config.validate().unwrap_or_else(|e| panic!("{}: {e}", preset.name));
         assert_eq!(preset.config.model, preset.name);
-        assert_eq!(
-            RunConfig::preset(&preset.name).unwrap(),
-            preset.config,
-            "{}",
-            preset.name
-        );
+        assert_eq!(RunConfig::preset(&preset.name).unwrap(), preset.config, "{}", preset.name);
         let json = serde_json::to_string(preset).unwrap();
         let back: Preset = serde_json::from_str(&json).unwrap();
         assert_eq!(&back, preset, "{}: serde round trip", preset.name);
@@ -166,11 +129,7 @@ fn every_preset_validates_and_round_trips() {
             preset.name
         );
         if let Some(acc) = preset.notebook_accuracy {
-            assert!(
-                (0.5..1.0).contains(&acc),
-                "{}: notebook accuracy {acc}",
-                preset.name
-            );
+            assert!((0.5..1.0).contains(&acc), "{}: notebook accuracy {acc}", preset.name);
         }
     }
 }
@@ -186,10 +145,7 @@ fn every_zoo_architecture_overfits_one_batch() {
     const STEPS: usize = 60;
     let imdb = common::corpus(16);
     let pipeline = TextPipeline::fit(&TextConfig::default(), WORDS, &imdb.texts).unwrap();
-    let part = Labelled {
-        texts: imdb.texts.clone(),
-        labels: imdb.labels.iter().map(|&l| u32::from(l)).collect(),
-    };
+    let part = Labelled { texts: imdb.texts.clone(), labels: imdb.labels.iter().map(|&l| u32::from(l)).collect() };
     let rows: Vec<usize> = (0..16).collect();
     let device = Device::flex();
     let mut failures = Vec::new();
@@ -200,11 +156,9 @@ fn every_zoo_architecture_overfits_one_batch() {
         config.set("lr", "0.01").unwrap();
         common::shrink(&mut config);
         let train_device = device.clone().autodiff();
-        let Some((maxlen, built)) = (20..=400).find_map(|n| {
-            build(&config.layers, WORDS, n, 7, &train_device)
-                .ok()
-                .map(|b| (n, b))
-        }) else {
+        let Some((maxlen, built)) =
+            (20..=400).find_map(|n| build(&config.layers, WORDS, n, 7, &train_device).ok().map(|b| (n, b)))
+        else {
             failures.push(format!("{}: no maxlen up to 400 builds", preset.name));
             continue;
         };
@@ -225,16 +179,9 @@ fn every_zoo_architecture_overfits_one_batch() {
             && losses.len() == STEPS
             && !(last < 0.5 * first && last < 0.35)
         {
-            failures.push(format!(
-                "{} (maxlen {maxlen}): loss {first:.3} → {last:.3} after {STEPS} steps",
-                preset.name
-            ));
+            failures
+                .push(format!("{} (maxlen {maxlen}): loss {first:.3} → {last:.3} after {STEPS} steps", preset.name));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} presets did not overfit:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} presets did not overfit:\n{}", failures.len(), failures.join("\n"));
 }

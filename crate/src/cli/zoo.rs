@@ -7,31 +7,15 @@ use std::io::Write;
 use crate::dto::{RunConfig, presets};
 
 /// The peer harness's jobs, in its order.
-const PEER_JOBS: [&str; 6] = [
-    "m4_pooled",
-    "m2_cnn",
-    "m1_lstm",
-    "m3_cnn_lstm",
-    "m5_bilstm",
-    "m1_post",
-];
+const PEER_JOBS: [&str; 6] = ["m4_pooled", "m2_cnn", "m1_lstm", "m3_cnn_lstm", "m5_bilstm", "m1_post"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let (data_dir, pairs) = super::split_args(args)?;
     let models: Vec<String> = match pairs.iter().find(|(k, _)| *k == "models") {
-        Some((_, v)) => v
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
+        Some((_, v)) => v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
         None => PEER_JOBS.iter().map(|s| s.to_string()).collect(),
     };
-    let overrides: Vec<(&str, &str)> = pairs
-        .iter()
-        .copied()
-        .filter(|(k, _)| *k != "models")
-        .collect();
+    let overrides: Vec<(&str, &str)> = pairs.iter().copied().filter(|(k, _)| *k != "models").collect();
     let known = presets();
     let mut configs = Vec::new();
     for name in &models {
@@ -42,10 +26,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (imdb, split) = super::load(&data_dir)?;
     let mut rows = Vec::new();
     for config in configs {
-        let keras = known
-            .iter()
-            .find(|p| p.name == config.model)
-            .and_then(|p| p.keras_accuracy);
+        let keras = known.iter().find(|p| p.name == config.model).and_then(|p| p.keras_accuracy);
         eprintln!("== {} ==", config.model);
         let result = super::train(config.clone(), &imdb, &split)?;
         let accuracy = result["test_accuracy"].as_f64().unwrap_or(f64::NAN);

@@ -15,20 +15,10 @@ pub struct Encoded {
 }
 
 impl Encoded {
-    pub fn new(
-        pipeline: &TextPipeline,
-        data: &Labelled,
-        maxlen: usize,
-        padding: Padding,
-        truncating: Padding,
-    ) -> Self {
+    pub fn new(pipeline: &TextPipeline, data: &Labelled, maxlen: usize, padding: Padding, truncating: Padding) -> Self {
         let seqs = pipeline.encode_all(&data.texts);
         let ids = pad_sequences(&seqs, maxlen, padding, truncating, 0);
-        Self {
-            ids,
-            labels: data.labels.iter().map(|&l| l as f32).collect(),
-            maxlen,
-        }
+        Self { ids, labels: data.labels.iter().map(|&l| l as f32).collect(), maxlen }
     }
 
     pub fn len(&self) -> usize {
@@ -44,11 +34,7 @@ impl Encoded {
         let keep = ((self.len() as f64) * (1.0 - fraction)) as usize;
         let ids = self.ids.split_off(keep * self.maxlen);
         let labels = self.labels.split_off(keep);
-        Self {
-            ids,
-            labels,
-            maxlen: self.maxlen,
-        }
+        Self { ids, labels, maxlen: self.maxlen }
     }
 
     /// Number of classes: the largest label + 1, and at least 2.
@@ -63,17 +49,10 @@ impl Encoded {
     pub fn batch(&self, rows: &[usize], device: &Device) -> (Tensor<2, Int>, Vec<f32>) {
         let mut ids = Vec::with_capacity(rows.len() * self.maxlen);
         for &r in rows {
-            ids.extend(
-                self.ids[r * self.maxlen..(r + 1) * self.maxlen]
-                    .iter()
-                    .map(|&i| i as i32),
-            );
+            ids.extend(self.ids[r * self.maxlen..(r + 1) * self.maxlen].iter().map(|&i| i as i32));
         }
         let labels: Vec<f32> = rows.iter().map(|&r| self.labels[r]).collect();
-        (
-            Tensor::from_data(TensorData::new(ids, [rows.len(), self.maxlen]), device),
-            labels,
-        )
+        (Tensor::from_data(TensorData::new(ids, [rows.len(), self.maxlen]), device), labels)
     }
 }
 
@@ -84,8 +63,7 @@ pub fn epoch_order(n: usize, seed: u64, epoch: usize, shuffle: bool) -> Vec<usiz
     if !shuffle {
         return order;
     }
-    let mut rng =
-        SmallRng::seed_from_u64(seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut rng = SmallRng::seed_from_u64(seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     order.shuffle(&mut rng);
     order
 }

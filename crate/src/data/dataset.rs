@@ -62,10 +62,7 @@ impl Dataset {
     /// the first `test_size` test rows.
     pub fn imdb(imdb: &Imdb, split: &Split, name: DatasetName) -> Result<Self> {
         let (Some(train), Some(test)) = (name.train_size(), name.test_size()) else {
-            return Err(KilnError::config(
-                "data",
-                format!("`{}` is not an IMDB subset", name.name()),
-            ));
+            return Err(KilnError::config("data", format!("`{}` is not an IMDB subset", name.name())));
         };
         let pick = |rows: &[usize], n: usize| {
             let mut out = Labelled::default();
@@ -79,10 +76,7 @@ impl Dataset {
             classes: vec!["0".into(), "1".into()],
             train: pick(&split.train, train),
             test: Some(pick(&split.test, test)),
-            report: LoadReport {
-                rows: train + test,
-                ..LoadReport::default()
-            },
+            report: LoadReport { rows: train + test, ..LoadReport::default() },
         })
     }
 
@@ -90,18 +84,12 @@ impl Dataset {
     /// (scikit-learn's `train_test_split(test_size=…, random_state=seed)`).
     pub fn parts(&self, test_split: f64, seed: u64) -> Result<Parts> {
         if let Some(test) = &self.test {
-            return Ok(Parts {
-                train: self.train.clone(),
-                test: test.clone(),
-            });
+            return Ok(Parts { train: self.train.clone(), test: test.clone() });
         }
         if !(test_split > 0.0 && test_split < 1.0) {
             return Err(KilnError::config(
                 "test_split",
-                format!(
-                    "{} has no test part of its own: test_split must be in (0, 1)",
-                    self.name
-                ),
+                format!("{} has no test part of its own: test_split must be in (0, 1)", self.name),
             ));
         }
         let n = self.train.len();
@@ -116,21 +104,13 @@ impl Dataset {
         let mut order: Vec<usize> = (0..n).collect();
         order.shuffle(&mut SmallRng::seed_from_u64(seed));
         let (test, train) = order.split_at(n_test);
-        Ok(Parts {
-            train: self.train.pick(train),
-            test: self.train.pick(test),
-        })
+        Ok(Parts { train: self.train.pick(train), test: self.train.pick(test) })
     }
 
     /// Rows per class over train and test.
     pub fn class_counts(&self) -> Vec<usize> {
         let mut counts = vec![0; self.classes.len()];
-        for &l in self
-            .train
-            .labels
-            .iter()
-            .chain(self.test.iter().flat_map(|t| t.labels.iter()))
-        {
+        for &l in self.train.labels.iter().chain(self.test.iter().flat_map(|t| t.labels.iter())) {
             if let Some(c) = counts.get_mut(l as usize) {
                 *c += 1;
             }

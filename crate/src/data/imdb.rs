@@ -22,12 +22,8 @@ struct Row {
 impl Imdb {
     /// Parse the CSV (`text,label,source`), keeping the IMDB rows.
     pub fn from_csv(bytes: &[u8]) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(bytes);
-        let headers = reader
-            .headers()
-            .map_err(|e| KilnError::Data(format!("cannot read the CSV header: {e}")))?;
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+        let headers = reader.headers().map_err(|e| KilnError::Data(format!("cannot read the CSV header: {e}")))?;
         for column in ["text", "label", "source"] {
             if !headers.iter().any(|h| h == column) {
                 return Err(KilnError::Data(format!(
@@ -46,19 +42,14 @@ impl Imdb {
                 "0" => 0,
                 "1" => 1,
                 other => {
-                    return Err(KilnError::Data(format!(
-                        "CSV row {}: label `{other}` is not 0 or 1",
-                        line + 2
-                    )));
+                    return Err(KilnError::Data(format!("CSV row {}: label `{other}` is not 0 or 1", line + 2)));
                 }
             };
             out.texts.push(row.text);
             out.labels.push(label);
         }
         if out.texts.is_empty() {
-            return Err(KilnError::Data(
-                "the CSV has no rows with source \"imdb\"".into(),
-            ));
+            return Err(KilnError::Data("the CSV has no rows with source \"imdb\"".into()));
         }
         Ok(out)
     }
@@ -82,14 +73,11 @@ impl Split {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let index: usize = line.parse().map_err(|_| {
-                KilnError::Data(format!("split line {}: `{line}` is not a row index", n + 1))
-            })?;
+            let index: usize = line
+                .parse()
+                .map_err(|_| KilnError::Data(format!("split line {}: `{line}` is not a row index", n + 1)))?;
             if index >= rows {
-                return Err(KilnError::Data(format!(
-                    "split line {}: row {index} but the data has {rows} rows",
-                    n + 1
-                )));
+                return Err(KilnError::Data(format!("split line {}: row {index} but the data has {rows} rows", n + 1)));
             }
             indices.push(index);
         }
@@ -101,9 +89,6 @@ impl Split {
             )));
         }
         let test = indices.split_off(Self::TRAIN);
-        Ok(Self {
-            train: indices,
-            test,
-        })
+        Ok(Self { train: indices, test })
     }
 }

@@ -86,13 +86,7 @@ pub struct RecurrentConfig {
 impl RecurrentConfig {
     /// Keras' defaults for `units`.
     pub fn new(units: usize) -> Self {
-        Self {
-            units,
-            activation: Activation::Tanh,
-            return_sequences: false,
-            dropout: 0.0,
-            recurrent_dropout: 0.0,
-        }
+        Self { units, activation: Activation::Tanh, return_sequences: false, dropout: 0.0, recurrent_dropout: 0.0 }
     }
 }
 
@@ -171,10 +165,7 @@ pub struct BatchNormalizationConfig {
 
 impl Default for BatchNormalizationConfig {
     fn default() -> Self {
-        Self {
-            momentum: momentum(),
-            epsilon: bn_epsilon(),
-        }
+        Self { momentum: momentum(), epsilon: bn_epsilon() }
     }
 }
 
@@ -277,11 +268,7 @@ impl LayerConfig {
 
     // Short constructors with Keras' defaults, for presets and tests.
     pub fn embedding(output_dim: usize) -> Self {
-        Self::Embedding(EmbeddingConfig {
-            output_dim,
-            input_dim: None,
-            trainable: true,
-        })
+        Self::Embedding(EmbeddingConfig { output_dim, input_dim: None, trainable: true })
     }
     pub fn dense(units: usize, activation: Activation) -> Self {
         Self::Dense(DenseConfig { units, activation })
@@ -306,20 +293,13 @@ impl LayerConfig {
         })
     }
     pub fn max_pooling1d(pool_size: usize) -> Self {
-        Self::MaxPooling1d(Pooling1dConfig {
-            pool_size,
-            strides: None,
-            padding: PoolPadding::Valid,
-        })
+        Self::MaxPooling1d(Pooling1dConfig { pool_size, strides: None, padding: PoolPadding::Valid })
     }
     pub fn dropout(rate: f64) -> Self {
         Self::Dropout(DropoutConfig { rate })
     }
     pub fn bidirectional(layer: LayerConfig) -> Self {
-        Self::Bidirectional(BidirectionalConfig {
-            layer: Box::new(layer),
-            merge_mode: MergeMode::Concat,
-        })
+        Self::Bidirectional(BidirectionalConfig { layer: Box::new(layer), merge_mode: MergeMode::Concat })
     }
     pub fn global_average_pooling1d() -> Self {
         Self::GlobalAveragePooling1d(Empty {})

@@ -47,9 +47,7 @@ pub fn imdb(
         truncating: Padding::Pre,
         batch_size,
         epochs,
-        optimizer: OptimizerConfig::Adam {
-            learning_rate: 1e-3,
-        },
+        optimizer: OptimizerConfig::Adam { learning_rate: 1e-3 },
         loss: Loss::BinaryCrossentropy,
         clipnorm: None,
         clipvalue: None,
@@ -87,14 +85,7 @@ fn preset(
 pub fn presets() -> Vec<Preset> {
     let out = || L::dense(1, Sigmoid);
     let conv_same = |filters, k| zoo::conv_same(filters, k, Relu);
-    let mut m1_post = imdb(
-        "m1_post",
-        vec![L::embedding(32), L::lstm(100), out()],
-        5000,
-        500,
-        64,
-        3,
-    );
+    let mut m1_post = imdb("m1_post", vec![L::embedding(32), L::lstm(100), out()], 5000, 500, 64, 3);
     m1_post.padding = Padding::Post;
     let mut m2 = imdb("m2_cnn", zoo::cnn_1d(16), 10_000, 240, 512, 10);
     m2.validation_split = 0.2;

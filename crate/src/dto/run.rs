@@ -47,26 +47,13 @@ impl OptimizerConfig {
     /// Keras' `optimizer="name"` with its default learning rate.
     pub fn named(name: &str) -> Result<Self> {
         match name.to_ascii_lowercase().as_str() {
-            "adam" => Ok(Self::Adam {
-                learning_rate: 1e-3,
-            }),
-            "rmsprop" => Ok(Self::Rmsprop {
-                learning_rate: 1e-3,
-                rho: 0.9,
-                momentum: 0.0,
-            }),
-            "sgd" => Ok(Self::Sgd {
-                learning_rate: 1e-2,
-                momentum: 0.0,
-                nesterov: false,
-            }),
-            "adagrad" => Ok(Self::Adagrad {
-                learning_rate: 1e-3,
-            }),
-            _ => Err(KilnError::config(
-                "optimizer",
-                format!("unknown optimizer `{name}` (adam, rmsprop, sgd, adagrad)"),
-            )),
+            "adam" => Ok(Self::Adam { learning_rate: 1e-3 }),
+            "rmsprop" => Ok(Self::Rmsprop { learning_rate: 1e-3, rho: 0.9, momentum: 0.0 }),
+            "sgd" => Ok(Self::Sgd { learning_rate: 1e-2, momentum: 0.0, nesterov: false }),
+            "adagrad" => Ok(Self::Adagrad { learning_rate: 1e-3 }),
+            _ => {
+                Err(KilnError::config("optimizer", format!("unknown optimizer `{name}` (adam, rmsprop, sgd, adagrad)")))
+            }
         }
     }
 
@@ -89,9 +76,7 @@ impl OptimizerConfig {
     pub fn set_learning_rate(&mut self, lr: f64) {
         match self {
             Self::Adam { learning_rate } | Self::Adagrad { learning_rate } => *learning_rate = lr,
-            Self::Rmsprop { learning_rate, .. } | Self::Sgd { learning_rate, .. } => {
-                *learning_rate = lr
-            }
+            Self::Rmsprop { learning_rate, .. } | Self::Sgd { learning_rate, .. } => *learning_rate = lr,
         }
     }
 }
@@ -261,10 +246,7 @@ impl DatasetName {
 
     pub fn parse(s: &str) -> Result<Self> {
         serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
-            KilnError::config(
-                "data",
-                format!("unknown dataset `{s}` (imdb-1k, imdb-5k, imdb-20k, ko-sample, file)"),
-            )
+            KilnError::config("data", format!("unknown dataset `{s}` (imdb-1k, imdb-5k, imdb-20k, ko-sample, file)"))
         })
     }
 }

@@ -51,28 +51,15 @@ impl Draft {
         let dims = match env.eval(node) {
             Some(Value::Seq(dims)) => dims,
             _ => {
-                self.note(
-                    node.pos,
-                    format!(
-                        "input shape `{}` is not a constant Kiln can work out",
-                        node.text
-                    ),
-                );
+                self.note(node.pos, format!("input shape `{}` is not a constant Kiln can work out", node.text));
                 return;
             }
         };
-        let dims = if batch {
-            dims.get(1..).unwrap_or_default().to_vec()
-        } else {
-            dims
-        };
+        let dims = if batch { dims.get(1..).unwrap_or_default().to_vec() } else { dims };
         match dims.first() {
             Some(Value::Int(n)) if *n > 0 => self.input_maxlen = Some(*n as usize),
             Some(Value::None) => {}
-            _ => self.note(
-                node.pos,
-                format!("input shape `{}`: Kiln reads only (maxlen,)", node.text),
-            ),
+            _ => self.note(node.pos, format!("input shape `{}`: Kiln reads only (maxlen,)", node.text)),
         }
     }
 
@@ -86,17 +73,11 @@ impl Draft {
             (Some(n), _) | (None, Some(n)) => self.config.num_words = n,
             (None, None) => {
                 let n = self.config.num_words;
-                self.note(
-                    model_pos,
-                    format!("the code gives no vocabulary size: Kiln keeps num_words = {n}"),
-                );
+                self.note(model_pos, format!("the code gives no vocabulary size: Kiln keeps num_words = {n}"));
             }
         }
         let num_words = self.config.num_words;
-        self.config.layers = layers
-            .into_iter()
-            .map(|l| with_input_dim(l, num_words))
-            .collect();
+        self.config.layers = layers.into_iter().map(|l| with_input_dim(l, num_words)).collect();
         match (self.pad_maxlen, self.input_maxlen) {
             (Some(p), Some(i)) if p != i => {
                 self.note(
@@ -108,29 +89,17 @@ impl Draft {
             (Some(n), _) | (None, Some(n)) => self.config.maxlen = n,
             (None, None) => {
                 let n = self.config.maxlen;
-                self.note(
-                    model_pos,
-                    format!("the code gives no sequence length: Kiln keeps maxlen = {n}"),
-                );
+                self.note(model_pos, format!("the code gives no sequence length: Kiln keeps maxlen = {n}"));
             }
         }
         if !self.saw_compile {
-            self.note(
-                model_pos,
-                "no model.compile(...): Kiln keeps the current optimizer and loss",
-            );
+            self.note(model_pos, "no model.compile(...): Kiln keeps the current optimizer and loss");
         }
         if !self.saw_fit {
-            self.note(
-                model_pos,
-                "no model.fit(...): Kiln keeps the current epochs, batch_size and validation",
-            );
+            self.note(model_pos, "no model.fit(...): Kiln keeps the current epochs, batch_size and validation");
         }
         self.notes.sort_by_key(|(line, _)| *line);
-        (
-            self.config,
-            self.notes.into_iter().map(|(_, n)| n).collect(),
-        )
+        (self.config, self.notes.into_iter().map(|(_, n)| n).collect())
     }
 }
 

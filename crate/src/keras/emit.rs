@@ -8,68 +8,35 @@ use crate::dto::*;
 pub fn to_code(c: &RunConfig) -> String {
     let mut out = String::new();
     let w = &mut out;
-    let data = serde_json::to_value(c.data)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let pad = format!(
-        "maxlen=maxlen, padding={}, truncating={}",
-        py_padding(c.padding),
-        py_padding(c.truncating)
-    );
-    let _ = writeln!(
-        w,
-        "# Kiln run `{}` on {data}: Kiln tokenises its IMDB reviews like Keras 2's",
-        c.model
-    );
-    let _ = writeln!(
-        w,
-        "# Tokenizer(num_words=num_words); Keras' own IMDB below is the closest stand-in."
-    );
+    let data = serde_json::to_value(c.data).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let pad = format!("maxlen=maxlen, padding={}, truncating={}", py_padding(c.padding), py_padding(c.truncating));
+    let _ = writeln!(w, "# Kiln run `{}` on {data}: Kiln tokenises its IMDB reviews like Keras 2's", c.model);
+    let _ = writeln!(w, "# Tokenizer(num_words=num_words); Keras' own IMDB below is the closest stand-in.");
     let _ = writeln!(w, "import keras\nfrom keras import layers\n");
     let _ = writeln!(w, "keras.utils.set_random_seed({})", c.seed);
     let _ = writeln!(w, "num_words = {}\nmaxlen = {}\n", c.num_words, c.maxlen);
-    let _ = writeln!(
-        w,
-        "(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(num_words=num_words)"
-    );
+    let _ = writeln!(w, "(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(num_words=num_words)");
     let _ = writeln!(w, "x_train = keras.utils.pad_sequences(x_train, {pad})");
     let _ = writeln!(w, "x_test = keras.utils.pad_sequences(x_test, {pad})");
     if c.loss == Loss::CategoricalCrossentropy {
-        let _ = writeln!(
-            w,
-            "y_train, y_test = keras.utils.to_categorical(y_train), keras.utils.to_categorical(y_test)"
-        );
+        let _ =
+            writeln!(w, "y_train, y_test = keras.utils.to_categorical(y_train), keras.utils.to_categorical(y_test)");
     }
-    let _ = writeln!(
-        w,
-        "\nmodel = keras.Sequential([\n    keras.Input(shape=(maxlen,)),"
-    );
+    let _ = writeln!(w, "\nmodel = keras.Sequential([\n    keras.Input(shape=(maxlen,)),");
     for layer in &c.layers {
         let _ = writeln!(w, "    {},", layer_code(layer));
     }
     let _ = writeln!(w, "])");
     let _ = writeln!(w, "model.compile(\n    optimizer={},", optimizer_code(c));
-    let _ = writeln!(
-        w,
-        "    loss=\"{}\",\n    metrics=[\"accuracy\"],\n)\nmodel.summary()",
-        c.loss.name()
-    );
-    let mut fit = format!(
-        "x_train, y_train, batch_size={}, epochs={}",
-        c.batch_size, c.epochs
-    );
+    let _ = writeln!(w, "    loss=\"{}\",\n    metrics=[\"accuracy\"],\n)\nmodel.summary()", c.loss.name());
+    let mut fit = format!("x_train, y_train, batch_size={}, epochs={}", c.batch_size, c.epochs);
     if c.validation_split > 0.0 {
         let _ = write!(fit, ", validation_split={}", py_float(c.validation_split));
     } else {
         fit.push_str(", validation_data=(x_test, y_test)");
     }
     if let Some(es) = &c.early_stopping {
-        let _ = writeln!(
-            w,
-            "early_stopping = keras.callbacks.EarlyStopping({})",
-            early_stopping_args(es)
-        );
+        let _ = writeln!(w, "early_stopping = keras.callbacks.EarlyStopping({})", early_stopping_args(es));
         fit.push_str(", callbacks=[early_stopping]");
     }
     let _ = writeln!(w, "model.fit({fit})\nmodel.evaluate(x_test, y_test)");
@@ -86,11 +53,7 @@ fn py_padding(p: Padding) -> &'static str {
 /// A float Python reads back as the same f64 (`0.001`, `1.0`).
 fn py_float(x: f64) -> String {
     let s = x.to_string();
-    if s.contains(['.', 'e', 'i', 'N']) {
-        s
-    } else {
-        format!("{s}.0")
-    }
+    if s.contains(['.', 'e', 'i', 'N']) { s } else { format!("{s}.0") }
 }
 
 fn py_bool(b: bool) -> &'static str {
@@ -99,11 +62,7 @@ fn py_bool(b: bool) -> &'static str {
 
 /// `Class(positional, name=value)` with the arguments that differ from Keras' defaults.
 fn call(class: &str, mut args: Vec<String>, named: Vec<(&str, Option<String>)>) -> String {
-    args.extend(
-        named
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))),
-    );
+    args.extend(named.into_iter().filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))));
     format!("layers.{class}({})", args.join(", "))
 }
 
@@ -119,83 +78,48 @@ pub fn layer_code(layer: &LayerConfig) -> String {
     let class = layer.class_name();
     match layer {
         LayerConfig::Embedding(e) => {
-            let dim = e
-                .input_dim
-                .map_or("num_words".to_string(), |d| d.to_string());
+            let dim = e.input_dim.map_or("num_words".to_string(), |d| d.to_string());
             call(
                 class,
                 vec![dim, e.output_dim.to_string()],
-                vec![(
-                    "trainable",
-                    unless(e.trainable, true, |b| py_bool(b).into()),
-                )],
+                vec![("trainable", unless(e.trainable, true, |b| py_bool(b).into()))],
             )
         }
         LayerConfig::Dense(d) => call(
             class,
             vec![d.units.to_string()],
-            vec![(
-                "activation",
-                unless(d.activation, Activation::Linear, activation),
-            )],
+            vec![("activation", unless(d.activation, Activation::Linear, activation))],
         ),
         LayerConfig::Activation(a) => call(class, vec![activation(a.activation)], vec![]),
-        LayerConfig::Dropout(d) | LayerConfig::SpatialDropout1d(d) => {
-            call(class, vec![py_float(d.rate)], vec![])
-        }
+        LayerConfig::Dropout(d) | LayerConfig::SpatialDropout1d(d) => call(class, vec![py_float(d.rate)], vec![]),
         LayerConfig::SimpleRnn(r) | LayerConfig::Lstm(r) | LayerConfig::Gru(r) => call(
             class,
             vec![r.units.to_string()],
             vec![
-                (
-                    "activation",
-                    unless(r.activation, Activation::Tanh, activation),
-                ),
-                (
-                    "return_sequences",
-                    unless(r.return_sequences, false, |b| py_bool(b).into()),
-                ),
+                ("activation", unless(r.activation, Activation::Tanh, activation)),
+                ("return_sequences", unless(r.return_sequences, false, |b| py_bool(b).into())),
                 ("dropout", unless(r.dropout, 0.0, py_float)),
-                (
-                    "recurrent_dropout",
-                    unless(r.recurrent_dropout, 0.0, py_float),
-                ),
+                ("recurrent_dropout", unless(r.recurrent_dropout, 0.0, py_float)),
             ],
         ),
         LayerConfig::Bidirectional(b) => {
-            let mode = serde_json::to_value(b.merge_mode)
-                .ok()
-                .and_then(|v| v.as_str().map(|s| format!("\"{s}\"")));
+            let mode = serde_json::to_value(b.merge_mode).ok().and_then(|v| v.as_str().map(|s| format!("\"{s}\"")));
             call(
                 class,
                 vec![layer_code(&b.layer)],
-                vec![(
-                    "merge_mode",
-                    mode.filter(|_| b.merge_mode != MergeMode::Concat),
-                )],
+                vec![("merge_mode", mode.filter(|_| b.merge_mode != MergeMode::Concat))],
             )
         }
         LayerConfig::Conv1d(c) => {
-            let padding = serde_json::to_value(c.padding)
-                .ok()
-                .and_then(|v| v.as_str().map(|s| format!("\"{s}\"")));
+            let padding = serde_json::to_value(c.padding).ok().and_then(|v| v.as_str().map(|s| format!("\"{s}\"")));
             call(
                 class,
                 vec![c.filters.to_string(), c.kernel_size.to_string()],
                 vec![
                     ("strides", unless(c.strides, 1, |s| s.to_string())),
-                    (
-                        "padding",
-                        padding.filter(|_| c.padding != ConvPadding::Valid),
-                    ),
-                    (
-                        "dilation_rate",
-                        unless(c.dilation_rate, 1, |s| s.to_string()),
-                    ),
-                    (
-                        "activation",
-                        unless(c.activation, Activation::Linear, activation),
-                    ),
+                    ("padding", padding.filter(|_| c.padding != ConvPadding::Valid)),
+                    ("dilation_rate", unless(c.dilation_rate, 1, |s| s.to_string())),
+                    ("activation", unless(c.activation, Activation::Linear, activation)),
                 ],
             )
         }
@@ -204,22 +128,16 @@ pub fn layer_code(layer: &LayerConfig) -> String {
             vec![p.pool_size.to_string()],
             vec![
                 ("strides", p.strides.map(|s| s.to_string())),
-                (
-                    "padding",
-                    unless(p.padding, PoolPadding::Valid, |_| "\"same\"".into()),
-                ),
+                ("padding", unless(p.padding, PoolPadding::Valid, |_| "\"same\"".into())),
             ],
         ),
-        LayerConfig::GlobalMaxPooling1d(_)
-        | LayerConfig::GlobalAveragePooling1d(_)
-        | LayerConfig::Flatten(_) => call(class, vec![], vec![]),
+        LayerConfig::GlobalMaxPooling1d(_) | LayerConfig::GlobalAveragePooling1d(_) | LayerConfig::Flatten(_) => {
+            call(class, vec![], vec![])
+        }
         LayerConfig::BatchNormalization(b) => call(
             class,
             vec![],
-            vec![
-                ("momentum", unless(b.momentum, 0.99, py_float)),
-                ("epsilon", unless(b.epsilon, 1e-3, py_float)),
-            ],
+            vec![("momentum", unless(b.momentum, 0.99, py_float)), ("epsilon", unless(b.epsilon, 1e-3, py_float))],
         ),
     }
 }
@@ -229,16 +147,10 @@ fn optimizer_code(c: &RunConfig) -> String {
     let (class, extra) = match c.optimizer {
         OptimizerConfig::Adam { .. } => ("Adam", vec![]),
         OptimizerConfig::Adagrad { .. } => ("Adagrad", vec![]),
-        OptimizerConfig::Rmsprop { rho, momentum, .. } => (
-            "RMSprop",
-            vec![
-                ("rho", unless(rho, 0.9, py_float)),
-                ("momentum", unless(momentum, 0.0, py_float)),
-            ],
-        ),
-        OptimizerConfig::Sgd {
-            momentum, nesterov, ..
-        } => (
+        OptimizerConfig::Rmsprop { rho, momentum, .. } => {
+            ("RMSprop", vec![("rho", unless(rho, 0.9, py_float)), ("momentum", unless(momentum, 0.0, py_float))])
+        }
+        OptimizerConfig::Sgd { momentum, nesterov, .. } => (
             "SGD",
             vec![
                 ("momentum", unless(momentum, 0.0, py_float)),
@@ -246,10 +158,8 @@ fn optimizer_code(c: &RunConfig) -> String {
             ],
         ),
     };
-    let extra = extra.into_iter().chain([
-        ("clipnorm", c.clipnorm.map(py_float)),
-        ("clipvalue", c.clipvalue.map(py_float)),
-    ]);
+    let extra =
+        extra.into_iter().chain([("clipnorm", c.clipnorm.map(py_float)), ("clipvalue", c.clipvalue.map(py_float))]);
     args.extend(extra.filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))));
     format!("keras.optimizers.{class}({})", args.join(", "))
 }
@@ -261,10 +171,7 @@ fn early_stopping_args(es: &EarlyStopping) -> String {
         Monitor::Loss => "loss",
         Monitor::Accuracy => "accuracy",
     };
-    let mut args = vec![
-        format!("monitor=\"{monitor}\""),
-        format!("patience={}", es.patience),
-    ];
+    let mut args = vec![format!("monitor=\"{monitor}\""), format!("patience={}", es.patience)];
     if es.min_delta != 0.0 {
         args.push(format!("min_delta={}", py_float(es.min_delta)));
     }

@@ -67,23 +67,13 @@ impl Parser<'_> {
     }
 
     fn pos(&self) -> Pos {
-        self.toks
-            .get(self.i)
-            .or(self.toks.last())
-            .map(|t| t.pos)
-            .unwrap_or_default()
+        self.toks.get(self.i).or(self.toks.last()).map(|t| t.pos).unwrap_or_default()
     }
 
     fn fail<T>(&self, what: &str) -> PResult<T> {
         match self.toks.get(self.i) {
-            Some(Token {
-                tok: Tok::Error(m),
-                pos,
-            }) => Err((*pos, m.clone())),
-            Some(t) => Err((
-                t.pos,
-                format!("expected {what}, found {}", describe(&t.tok)),
-            )),
+            Some(Token { tok: Tok::Error(m), pos }) => Err((*pos, m.clone())),
+            Some(t) => Err((t.pos, format!("expected {what}, found {}", describe(&t.tok)))),
             None => {
                 let end = self.toks.last().map(|t| t.pos).unwrap_or_default();
                 Err((end, format!("expected {what} at the end of the line")))
@@ -112,11 +102,7 @@ impl Parser<'_> {
                 text.push(' ');
             }
         }
-        Node {
-            expr,
-            pos,
-            text: text.replace("  ", " "),
-        }
+        Node { expr, pos, text: text.replace("  ", " ") }
     }
 
     /// `a, b` (a tuple without brackets) or one expression.
@@ -148,11 +134,7 @@ impl Parser<'_> {
         Ok(left)
     }
 
-    fn binary_level(
-        &mut self,
-        ops: &[&'static str],
-        next: fn(&mut Self) -> PResult<Node>,
-    ) -> PResult<Node> {
+    fn binary_level(&mut self, ops: &[&'static str], next: fn(&mut Self) -> PResult<Node>) -> PResult<Node> {
         let from = self.i;
         let mut left = next(self)?;
         while let Some(op) = self.peek_op().filter(|o| ops.contains(o)) {
@@ -252,28 +234,14 @@ impl Parser<'_> {
                 self.i += 1;
                 let from = self.i - 1;
                 self.expr()?;
-                args.push(Arg {
-                    name: Some("**".into()),
-                    value: self.node(from, Expr::Opaque),
-                    pos,
-                });
-            } else if let (Some(Tok::Name(n)), true) = (
-                self.toks.get(self.i).map(|t| &t.tok),
-                self.next_is_op(1, "="),
-            ) {
+                args.push(Arg { name: Some("**".into()), value: self.node(from, Expr::Opaque), pos });
+            } else if let (Some(Tok::Name(n)), true) = (self.toks.get(self.i).map(|t| &t.tok), self.next_is_op(1, "="))
+            {
                 let name = n.clone();
                 self.i += 2;
-                args.push(Arg {
-                    name: Some(name),
-                    value: self.expr()?,
-                    pos,
-                });
+                args.push(Arg { name: Some(name), value: self.expr()?, pos });
             } else {
-                args.push(Arg {
-                    name: None,
-                    value: self.expr()?,
-                    pos,
-                });
+                args.push(Arg { name: None, value: self.expr()?, pos });
             }
             if self.peek_op() == Some(",") {
                 self.i += 1;
@@ -305,13 +273,9 @@ impl Parser<'_> {
 
     fn atom(&mut self) -> PResult<Node> {
         let from = self.i;
-        let Some(t) = self.toks.get(self.i) else {
-            return self.fail("a value");
-        };
+        let Some(t) = self.toks.get(self.i) else { return self.fail("a value") };
         let expr = match &t.tok {
-            Tok::Name(n) if matches!(n.as_str(), "lambda" | "not" | "yield" | "await") => {
-                return self.fail("a value");
-            }
+            Tok::Name(n) if matches!(n.as_str(), "lambda" | "not" | "yield" | "await") => return self.fail("a value"),
             Tok::Name(n) => {
                 self.i += 1;
                 Expr::Name(n.clone())
@@ -333,11 +297,7 @@ impl Parser<'_> {
                 self.i += 1;
                 let (items, trailing) = self.items(")")?;
                 if items.len() == 1 && !trailing {
-                    let inner = items
-                        .into_iter()
-                        .next()
-                        .map(|n| n.expr)
-                        .unwrap_or(Expr::Opaque);
+                    let inner = items.into_iter().next().map(|n| n.expr).unwrap_or(Expr::Opaque);
                     return Ok(self.node(from, inner));
                 }
                 Expr::Tuple(items)

@@ -34,22 +34,11 @@ pub struct Interp {
     tensors: Vec<Tensor>,
 }
 
-const FIT_ARGS: [&str; 5] = [
-    "epochs",
-    "batch_size",
-    "validation_split",
-    "validation_data",
-    "callbacks",
-];
+const FIT_ARGS: [&str; 5] = ["epochs", "batch_size", "validation_split", "validation_data", "callbacks"];
 
 impl Interp {
     pub fn new(draft: Draft) -> Self {
-        Self {
-            env: Env::default(),
-            draft,
-            models: Vec::new(),
-            tensors: Vec::new(),
-        }
+        Self { env: Env::default(), draft, models: Vec::new(), tensors: Vec::new() }
     }
 
     pub fn run(&mut self, stmt: &Stmt) -> Result<()> {
@@ -79,11 +68,7 @@ impl Interp {
             Expr::Name(n) => {
                 let binding = object.or_else(|| match self.env.eval(value) {
                     Some(v) => Some(Binding::Const(v)),
-                    None if matches!(
-                        value.expr,
-                        Expr::Call(..) | Expr::List(_) | Expr::Tuple(_) | Expr::Name(_)
-                    ) =>
-                    {
+                    None if matches!(value.expr, Expr::Call(..) | Expr::List(_) | Expr::Tuple(_) | Expr::Name(_)) => {
                         Some(Binding::Expr(value.clone()))
                     }
                     None => None,
@@ -109,9 +94,7 @@ impl Interp {
         if let Some(b @ (Binding::Tensor(_) | Binding::Model(_))) = self.env.lookup(node) {
             return Ok(Some(b.clone()));
         }
-        let Some((callee, args)) = as_call(node) else {
-            return Ok(None);
-        };
+        let Some((callee, args)) = as_call(node) else { return Ok(None) };
         match callee_name(callee) {
             Some("Sequential") => return self.sequential(node, args).map(Some),
             Some("Model" | "Functional") => return self.functional(node, args).map(Some),
@@ -122,10 +105,7 @@ impl Interp {
             _ => {}
         }
         // `layer(x)`: a layer call, or a name bound to one, applied to a tensor.
-        let inputs: Vec<usize> = args
-            .iter()
-            .flat_map(|a| self.tensors_in(&a.value))
-            .collect();
+        let inputs: Vec<usize> = args.iter().flat_map(|a| self.tensors_in(&a.value)).collect();
         if inputs.is_empty() {
             return Ok(None);
         }
@@ -136,9 +116,7 @@ impl Interp {
         if !single {
             return Err(code_error(
                 node.pos,
-                format!(
-                    "`{what}` combines several tensors: Kiln reads a linear chain of layers only"
-                ),
+                format!("`{what}` combines several tensors: Kiln reads a linear chain of layers only"),
             ));
         }
         if !is_layer {
@@ -149,36 +127,14 @@ impl Interp {
         }
         let layer = match read_layer(&layer_node, &self.env, &mut self.draft)? {
             Read::Layer(l) => l,
-            Read::Input => {
-                return Err(code_error(
-                    node.pos,
-                    "an Input layer cannot be applied to a tensor",
-                ));
-            }
+            Read::Input => return Err(code_error(node.pos, "an Input layer cannot be applied to a tensor")),
         };
         self.tensors[inputs[0]].consumers.push(node.pos);
-        Ok(Some(self.tensor(
-            Some(inputs[0]),
-            Some(layer),
-            name,
-            node.pos,
-        )))
+        Ok(Some(self.tensor(Some(inputs[0]), Some(layer), name, node.pos)))
     }
 
-    fn tensor(
-        &mut self,
-        parent: Option<usize>,
-        layer: Option<LayerConfig>,
-        name: &str,
-        pos: Pos,
-    ) -> Binding {
-        self.tensors.push(Tensor {
-            parent,
-            layer,
-            name: name.to_string(),
-            pos,
-            consumers: Vec::new(),
-        });
+    fn tensor(&mut self, parent: Option<usize>, layer: Option<LayerConfig>, name: &str, pos: Pos) -> Binding {
+        self.tensors.push(Tensor { parent, layer, name: name.to_string(), pos, consumers: Vec::new() });
         Binding::Tensor(self.tensors.len() - 1)
     }
 
@@ -186,25 +142,18 @@ impl Interp {
     fn tensors_in(&self, node: &Node) -> Vec<usize> {
         match (&node.expr, self.env.lookup(node)) {
             (_, Some(Binding::Tensor(t))) => vec![*t],
-            (Expr::List(items) | Expr::Tuple(items), _) => {
-                items.iter().flat_map(|i| self.tensors_in(i)).collect()
-            }
+            (Expr::List(items) | Expr::Tuple(items), _) => items.iter().flat_map(|i| self.tensors_in(i)).collect(),
             _ => Vec::new(),
         }
     }
 
     fn sequential(&mut self, node: &Node, args: &[Arg]) -> Result<Binding> {
         let mut layers = Vec::new();
-        let list = args
-            .iter()
-            .find(|a| a.name.is_none() || a.name.as_deref() == Some("layers"));
+        let list = args.iter().find(|a| a.name.is_none() || a.name.as_deref() == Some("layers"));
         if let Some(list) = list {
             let list = self.env.resolve(&list.value).clone();
             let Expr::List(items) = &list.expr else {
-                return Err(code_error(
-                    list.pos,
-                    format!("Sequential() takes a list of layers, got `{}`", list.text),
-                ));
+                return Err(code_error(list.pos, format!("Sequential() takes a list of layers, got `{}`", list.text)));
             };
             for item in items {
                 if let Read::Layer(l) = read_layer(item, &self.env, &mut self.draft)? {
@@ -212,10 +161,7 @@ impl Interp {
                 }
             }
         }
-        self.models.push(Model {
-            layers,
-            pos: node.pos,
-        });
+        self.models.push(Model { layers, pos: node.pos });
         Ok(Binding::Model(self.models.len() - 1))
     }
 
@@ -231,17 +177,10 @@ impl Interp {
             let arg = arg.ok_or_else(|| code_error(node.pos, format!("Model() needs {what}")))?;
             match this.tensors_in(&arg.value).as_slice() {
                 [t] => Ok(*t),
-                [] => Err(code_error(
-                    arg.pos,
-                    format!(
-                        "Model {what} `{}` is not a tensor built above",
-                        arg.value.text
-                    ),
-                )),
-                _ => Err(code_error(
-                    arg.pos,
-                    format!("Model has several {what}: Kiln reads one input and one output"),
-                )),
+                [] => {
+                    Err(code_error(arg.pos, format!("Model {what} `{}` is not a tensor built above", arg.value.text)))
+                }
+                _ => Err(code_error(arg.pos, format!("Model has several {what}: Kiln reads one input and one output"))),
             }
         };
         let input = one(self, pick(0, "inputs"), "inputs")?;
@@ -253,21 +192,14 @@ impl Interp {
             t = parent;
         }
         if t != input {
-            return Err(code_error(
-                node.pos,
-                "the model's outputs do not come from its inputs",
-            ));
+            return Err(code_error(node.pos, "the model's outputs do not come from its inputs"));
         }
         path.push(input);
         path.reverse();
         for &t in &path[..path.len() - 1] {
             let tensor = &self.tensors[t];
             if let [_, second, ..] = tensor.consumers.as_slice() {
-                let lines: Vec<String> = tensor
-                    .consumers
-                    .iter()
-                    .map(|p| p.line.to_string())
-                    .collect();
+                let lines: Vec<String> = tensor.consumers.iter().map(|p| p.line.to_string()).collect();
                 return Err(code_error(
                     *second,
                     format!(
@@ -280,14 +212,8 @@ impl Interp {
                 ));
             }
         }
-        let layers = path
-            .iter()
-            .filter_map(|t| self.tensors[*t].layer.clone())
-            .collect();
-        self.models.push(Model {
-            layers,
-            pos: node.pos,
-        });
+        let layers = path.iter().filter_map(|t| self.tensors[*t].layer.clone()).collect();
+        self.models.push(Model { layers, pos: node.pos });
         Ok(Binding::Model(self.models.len() - 1))
     }
 
@@ -325,10 +251,7 @@ impl Interp {
             Some(Binding::Model(m)) => Some(*m),
             _ => None,
         });
-        let has_kw = |names: &[&str]| {
-            args.iter()
-                .any(|a| a.name.as_deref().is_some_and(|n| names.contains(&n)))
-        };
+        let has_kw = |names: &[&str]| args.iter().any(|a| a.name.as_deref().is_some_and(|n| names.contains(&n)));
         match (callee_name(callee), receiver) {
             (Some("add"), Some(recv)) => {
                 let first = args.first().map(|a| self.env.resolve(&a.value).clone());
@@ -364,9 +287,7 @@ impl Interp {
             (Some(what @ ("Tokenizer" | "load_data")), _) => {
                 settings::vocabulary(what, node, args, &self.env, &mut self.draft)
             }
-            (Some("pad_sequences"), _) => {
-                settings::pad_sequences(node, args, &self.env, &mut self.draft)?
-            }
+            (Some("pad_sequences"), _) => settings::pad_sequences(node, args, &self.env, &mut self.draft)?,
             (Some("set_random_seed" | "set_seed"), _) => self.seed(args),
             (Some("seed"), Some(recv)) if recv.text.ends_with("random") => self.seed(args),
             _ => {}

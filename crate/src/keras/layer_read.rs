@@ -44,13 +44,7 @@ pub enum Read {
 pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
     let node = env.resolve(node);
     let Some((callee, args)) = as_call(node) else {
-        return Err(code_error(
-            node.pos,
-            format!(
-                "expected a layer such as `layers.Dense(1)`, found `{}`",
-                node.text
-            ),
-        ));
+        return Err(code_error(node.pos, format!("expected a layer such as `layers.Dense(1)`, found `{}`", node.text)));
     };
     let class = callee_name(callee).unwrap_or("?");
     let mut a = CallArgs::new(class, node.pos, args, env);
@@ -60,10 +54,7 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
     if class != "Embedding" {
         a.only_default("trainable", Value::Bool(true))?;
         if let Some(arg) = a.skip("input_dim")? {
-            d.note(
-                arg.pos,
-                format!("`input_dim` of {class} is ignored: the input comes from the layer before"),
-            );
+            d.note(arg.pos, format!("`input_dim` of {class} is ignored: the input comes from the layer before"));
         }
     }
     for shape_arg in ["input_shape", "batch_input_shape", "shape"] {
@@ -88,12 +79,8 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
         "Activation" => {
             let activation = a.activation(Some(0), "activation")?;
             LayerConfig::Activation(ActivationConfig {
-                activation: activation.ok_or_else(|| {
-                    code_error(
-                        node.pos,
-                        "Activation() needs an activation, e.g. Activation('relu')",
-                    )
-                })?,
+                activation: activation
+                    .ok_or_else(|| code_error(node.pos, "Activation() needs an activation, e.g. Activation('relu')"))?,
             })
         }
         "Dropout" | "SpatialDropout1D" => {
@@ -101,18 +88,9 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
             if let Some(arg) = a.skip("noise_shape")? {
                 d.note(arg.pos, "`noise_shape` is ignored");
             }
-            let rate = a.f64_in(
-                Some(0),
-                "rate",
-                |r| (0.0..1.0).contains(&r),
-                "a number in [0, 1)",
-            )?;
-            let rate = rate.ok_or_else(|| {
-                code_error(
-                    node.pos,
-                    format!("{class}() needs a rate, e.g. {class}(0.2)"),
-                )
-            })?;
+            let rate = a.f64_in(Some(0), "rate", |r| (0.0..1.0).contains(&r), "a number in [0, 1)")?;
+            let rate =
+                rate.ok_or_else(|| code_error(node.pos, format!("{class}() needs a rate, e.g. {class}(0.2)")))?;
             match class {
                 "Dropout" => LayerConfig::Dropout(DropoutConfig { rate }),
                 _ => LayerConfig::SpatialDropout1d(DropoutConfig { rate }),
@@ -120,22 +98,12 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
         }
         "SimpleRNN" | "LSTM" | "GRU" => recurrent(class, &mut a, d)?,
         "Bidirectional" => {
-            let (inner_node, _) = a.value(Some(0), "layer")?.ok_or_else(|| {
-                code_error(
-                    node.pos,
-                    "Bidirectional() needs a layer, e.g. Bidirectional(LSTM(64))",
-                )
-            })?;
+            let (inner_node, _) = a
+                .value(Some(0), "layer")?
+                .ok_or_else(|| code_error(node.pos, "Bidirectional() needs a layer, e.g. Bidirectional(LSTM(64))"))?;
             let inner = match read_layer(inner_node, env, d)? {
-                Read::Layer(
-                    l @ (LayerConfig::Lstm(_) | LayerConfig::Gru(_) | LayerConfig::SimpleRnn(_)),
-                ) => l,
-                _ => {
-                    return Err(code_error(
-                        inner_node.pos,
-                        "Bidirectional wraps a SimpleRNN, LSTM or GRU",
-                    ));
-                }
+                Read::Layer(l @ (LayerConfig::Lstm(_) | LayerConfig::Gru(_) | LayerConfig::SimpleRnn(_))) => l,
+                _ => return Err(code_error(inner_node.pos, "Bidirectional wraps a SimpleRNN, LSTM or GRU")),
             };
             let mode = a.choice(Some(1), "merge_mode", &["concat", "sum", "ave", "mul"])?;
             let merge_mode = match mode.as_deref() {
@@ -144,10 +112,7 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
                 Some("mul") => MergeMode::Mul,
                 _ => MergeMode::Concat,
             };
-            LayerConfig::Bidirectional(BidirectionalConfig {
-                layer: Box::new(inner),
-                merge_mode,
-            })
+            LayerConfig::Bidirectional(BidirectionalConfig { layer: Box::new(inner), merge_mode })
         }
         "Conv1D" | "Convolution1D" => conv1d(&mut a, node)?,
         "MaxPooling1D" | "MaxPool1D" | "AveragePooling1D" | "AvgPool1D" => {
@@ -160,11 +125,7 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
                     _ => PoolPadding::Valid,
                 },
             };
-            if class.starts_with("Max") {
-                LayerConfig::MaxPooling1d(pool)
-            } else {
-                LayerConfig::AveragePooling1d(pool)
-            }
+            if class.starts_with("Max") { LayerConfig::MaxPooling1d(pool) } else { LayerConfig::AveragePooling1d(pool) }
         }
         "GlobalMaxPooling1D" | "GlobalMaxPool1D" | "GlobalAveragePooling1D" | "GlobalAvgPool1D" => {
             a.only_default("data_format", Value::Str("channels_last".into()))?;
@@ -181,16 +142,9 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
             a.only_default("scale", Value::Bool(true))?;
             LayerConfig::BatchNormalization(BatchNormalizationConfig {
                 momentum: a
-                    .f64_in(
-                        None,
-                        "momentum",
-                        |m| (0.0..1.0).contains(&m),
-                        "a number in [0, 1)",
-                    )?
+                    .f64_in(None, "momentum", |m| (0.0..1.0).contains(&m), "a number in [0, 1)")?
                     .unwrap_or(0.99),
-                epsilon: a
-                    .f64_in(None, "epsilon", |e| e > 0.0, "a positive number")?
-                    .unwrap_or(1e-3),
+                epsilon: a.f64_in(None, "epsilon", |e| e > 0.0, "a positive number")?.unwrap_or(1e-3),
             })
         }
         "Flatten" => {
@@ -200,10 +154,7 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
         _ => {
             return Err(code_error(
                 callee.pos,
-                format!(
-                    "unknown layer `{class}` (Kiln has: {})",
-                    LAYER_CLASSES.join(", ")
-                ),
+                format!("unknown layer `{class}` (Kiln has: {})", LAYER_CLASSES.join(", ")),
             ));
         }
     };
@@ -213,20 +164,12 @@ pub fn read_layer(node: &Node, env: &Env, d: &mut Draft) -> Result<Read> {
 
 fn embedding(a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig> {
     let input_dim = match a.value(Some(0), "input_dim")? {
-        None => {
-            return Err(code_error(
-                a.pos,
-                "Embedding() needs input_dim and output_dim, e.g. Embedding(10000, 32)",
-            ));
-        }
+        None => return Err(code_error(a.pos, "Embedding() needs input_dim and output_dim, e.g. Embedding(10000, 32)")),
         Some((_, Some(Value::Int(n)))) if n >= 2 => Some(n as usize),
         Some((node, Some(v))) => {
             return Err(code_error(
                 node.pos,
-                format!(
-                    "`input_dim` of Embedding must be a whole number ≥ 2, got {}",
-                    v.show()
-                ),
+                format!("`input_dim` of Embedding must be a whole number ≥ 2, got {}", v.show()),
             ));
         }
         Some((node, None)) => {
@@ -240,19 +183,12 @@ fn embedding(a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig> {
             None
         }
     };
-    let output_dim = a
-        .usize(Some(1), "output_dim")?
-        .ok_or_else(|| code_error(a.pos, "Embedding() needs output_dim"))?;
+    let output_dim =
+        a.usize(Some(1), "output_dim")?.ok_or_else(|| code_error(a.pos, "Embedding() needs output_dim"))?;
     if let Some((node, v)) = a.value(None, "input_length")? {
         match v {
             Some(Value::Int(n)) if n > 0 => d.set_input_maxlen(n as usize),
-            _ => d.note(
-                node.pos,
-                format!(
-                    "input_length {} is not a constant Kiln can work out",
-                    a.env.describe(node)
-                ),
-            ),
+            _ => d.note(node.pos, format!("input_length {} is not a constant Kiln can work out", a.env.describe(node))),
         }
     }
     let trainable = a.bool(None, "trainable")?.unwrap_or(true);
@@ -267,27 +203,17 @@ fn embedding(a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig> {
     if let Some(r) = a.skip("embeddings_regularizer")? {
         return Err(code_error(r.pos, "Kiln has no embeddings_regularizer"));
     }
-    Ok(LayerConfig::Embedding(EmbeddingConfig {
-        output_dim,
-        input_dim,
-        trainable,
-    }))
+    Ok(LayerConfig::Embedding(EmbeddingConfig { output_dim, input_dim, trainable }))
 }
 
 /// `Dense(units)`; an output layer sized by the data (`len(labels_index)`) gets Kiln's classes.
 fn dense_units(a: &mut CallArgs, d: &mut Draft) -> Result<usize> {
     let units = a.value(Some(0), "units")?;
     match units {
-        None => Err(code_error(
-            a.pos,
-            "Dense() needs units, e.g. Dense(1, activation='sigmoid')",
-        )),
+        None => Err(code_error(a.pos, "Dense() needs units, e.g. Dense(1, activation='sigmoid')")),
         Some((_, Some(Value::Int(n)))) if n > 0 => Ok(n as usize),
         Some((node, None)) => {
-            let softmax = matches!(
-                a.activation(Some(1), "activation")?,
-                Some(Activation::Softmax)
-            );
+            let softmax = matches!(a.activation(Some(1), "activation")?, Some(Activation::Softmax));
             let classes = if softmax { 2 } else { 1 };
             d.note(
                 node.pos,
@@ -298,13 +224,9 @@ fn dense_units(a: &mut CallArgs, d: &mut Draft) -> Result<usize> {
             );
             Ok(classes)
         }
-        Some((node, Some(v))) => Err(code_error(
-            node.pos,
-            format!(
-                "`units` of Dense must be a positive whole number, got {}",
-                v.show()
-            ),
-        )),
+        Some((node, Some(v))) => {
+            Err(code_error(node.pos, format!("`units` of Dense must be a positive whole number, got {}", v.show())))
+        }
     }
 }
 
@@ -315,21 +237,10 @@ fn recurrent(class: &str, a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig
     let unit_interval = |r: f64| (0.0..1.0).contains(&r);
     let config = RecurrentConfig {
         units,
-        activation: a
-            .activation(None, "activation")?
-            .unwrap_or(Activation::Tanh),
+        activation: a.activation(None, "activation")?.unwrap_or(Activation::Tanh),
         return_sequences: a.bool(None, "return_sequences")?.unwrap_or(false),
-        dropout: a
-            .f64_in(None, "dropout", unit_interval, "a number in [0, 1)")?
-            .unwrap_or(0.0),
-        recurrent_dropout: a
-            .f64_in(
-                None,
-                "recurrent_dropout",
-                unit_interval,
-                "a number in [0, 1)",
-            )?
-            .unwrap_or(0.0),
+        dropout: a.f64_in(None, "dropout", unit_interval, "a number in [0, 1)")?.unwrap_or(0.0),
+        recurrent_dropout: a.f64_in(None, "recurrent_dropout", unit_interval, "a number in [0, 1)")?.unwrap_or(0.0),
     };
     if class != "SimpleRNN" {
         a.only_default("recurrent_activation", Value::Str("sigmoid".into()))?;
@@ -347,16 +258,9 @@ fn recurrent(class: &str, a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig
     for quiet in ["unroll", "implementation", "seed"] {
         a.skip(quiet)?;
     }
-    for init in [
-        "kernel_initializer",
-        "recurrent_initializer",
-        "bias_initializer",
-    ] {
+    for init in ["kernel_initializer", "recurrent_initializer", "bias_initializer"] {
         if let Some(arg) = a.skip(init)? {
-            d.note(
-                arg.pos,
-                format!("`{init}` is ignored: Kiln uses Keras' default initialisers"),
-            );
+            d.note(arg.pos, format!("`{init}` is ignored: Kiln uses Keras' default initialisers"));
         }
     }
     Ok(match class {
@@ -367,20 +271,13 @@ fn recurrent(class: &str, a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig
 }
 
 fn conv1d(a: &mut CallArgs, node: &Node) -> Result<LayerConfig> {
-    let filters = a.usize(Some(0), "filters")?.ok_or_else(|| {
-        code_error(
-            node.pos,
-            "Conv1D() needs filters and kernel_size, e.g. Conv1D(32, 3)",
-        )
-    })?;
-    let kernel_size = a
-        .usize_or_1tuple(Some(1), "kernel_size")?
-        .ok_or_else(|| code_error(node.pos, "Conv1D() needs kernel_size"))?;
+    let filters = a
+        .usize(Some(0), "filters")?
+        .ok_or_else(|| code_error(node.pos, "Conv1D() needs filters and kernel_size, e.g. Conv1D(32, 3)"))?;
+    let kernel_size =
+        a.usize_or_1tuple(Some(1), "kernel_size")?.ok_or_else(|| code_error(node.pos, "Conv1D() needs kernel_size"))?;
     let strides = a.usize_or_1tuple(Some(2), "strides")?.unwrap_or(1);
-    let padding = match a
-        .choice(Some(3), "padding", &["valid", "same", "causal"])?
-        .as_deref()
-    {
+    let padding = match a.choice(Some(3), "padding", &["valid", "same", "causal"])?.as_deref() {
         Some("same") => ConvPadding::Same,
         Some("causal") => ConvPadding::Causal,
         _ => ConvPadding::Valid,
@@ -388,20 +285,10 @@ fn conv1d(a: &mut CallArgs, node: &Node) -> Result<LayerConfig> {
     a.only_default("data_format", Value::Str("channels_last".into()))?;
     let dilation_rate = a.usize_or_1tuple(Some(5), "dilation_rate")?.unwrap_or(1);
     if strides > 1 && dilation_rate > 1 {
-        return Err(code_error(
-            node.pos,
-            "Conv1D: Keras does not allow strides > 1 together with dilation_rate > 1",
-        ));
+        return Err(code_error(node.pos, "Conv1D: Keras does not allow strides > 1 together with dilation_rate > 1"));
     }
     let activation = a.activation(Some(6), "activation")?.unwrap_or_default();
     a.only_default("use_bias", Value::Bool(true))?;
     a.only_default("groups", Value::Int(1))?;
-    Ok(LayerConfig::Conv1d(Conv1dConfig {
-        filters,
-        kernel_size,
-        strides,
-        padding,
-        dilation_rate,
-        activation,
-    }))
+    Ok(LayerConfig::Conv1d(Conv1dConfig { filters, kernel_size, strides, padding, dilation_rate, activation }))
 }

@@ -27,20 +27,13 @@ pub struct Token {
 }
 
 const OPS: [&str; 37] = [
-    "**=", "//=", "**", "//", "==", "!=", "<=", ">=", "->", "+=", "-=", "*=", "/=", ":=", "%=",
-    "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "@", "=", "+", "-", "*", "/", "%", "<", ">",
-    "|", "&", "~",
+    "**=", "//=", "**", "//", "==", "!=", "<=", ">=", "->", "+=", "-=", "*=", "/=", ":=", "%=", "(", ")", "[", "]",
+    "{", "}", ",", ":", ".", ";", "@", "=", "+", "-", "*", "/", "%", "<", ">", "|", "&", "~",
 ];
 
 /// Split `text` into logical lines of tokens (empty lines dropped).
 pub fn logical_lines(text: &str) -> Vec<Vec<Token>> {
-    let mut lx = Lexer {
-        chars: text.chars().collect(),
-        i: 0,
-        line: 1,
-        col: 1,
-        open: Vec::new(),
-    };
+    let mut lx = Lexer { chars: text.chars().collect(), i: 0, line: 1, col: 1, open: Vec::new() };
     let mut lines = Vec::new();
     let mut cur = Vec::new();
     loop {
@@ -58,10 +51,7 @@ pub fn logical_lines(text: &str) -> Vec<Vec<Token>> {
         }
     }
     for (opener, pos) in lx.open.drain(..).rev() {
-        cur.push(Token {
-            tok: Tok::Error(format!("unclosed `{opener}`")),
-            pos,
-        });
+        cur.push(Token { tok: Tok::Error(format!("unclosed `{opener}`")), pos });
     }
     if !cur.is_empty() {
         lines.push(cur);
@@ -84,10 +74,7 @@ impl Lexer {
     }
 
     fn pos(&self) -> Pos {
-        Pos {
-            line: self.line,
-            column: self.col,
-        }
+        Pos { line: self.line, column: self.col }
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -152,9 +139,7 @@ impl Lexer {
         }
         let pos = self.pos();
         let c = self.peek(0)?;
-        let tok = if c.is_ascii_digit()
-            || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit()))
-        {
+        let tok = if c.is_ascii_digit() || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) {
             self.number()
         } else if let Some(n) = self.string_prefix_len() {
             self.string(n)

@@ -37,15 +37,10 @@ pub struct Parsed {
 pub fn parse(text: &str, base: &RunConfig) -> Result<Parsed> {
     let mut interp = interp::Interp::new(draft::Draft::new(base));
     for line in lexer::logical_lines(text) {
-        for stmt in line
-            .split(|t| t.tok == lexer::Tok::Op(";"))
-            .filter(|s| !s.is_empty())
-        {
+        for stmt in line.split(|t| t.tok == lexer::Tok::Op(";")).filter(|s| !s.is_empty()) {
             match stmt::parse_stmt(stmt) {
                 Ok(s) => interp.run(&s)?,
-                Err((pos, message)) if builds_model(stmt) => {
-                    return Err(value::code_error(pos, message));
-                }
+                Err((pos, message)) if builds_model(stmt) => return Err(value::code_error(pos, message)),
                 Err(_) => {}
             }
         }
@@ -62,10 +57,7 @@ pub fn parse(text: &str, base: &RunConfig) -> Result<Parsed> {
     }
     if !interp.models.is_empty() {
         let n = interp.models.len() + 1;
-        interp.draft.note(
-            model.pos,
-            format!("the code builds {n} models: Kiln uses the last one"),
-        );
+        interp.draft.note(model.pos, format!("the code builds {n} models: Kiln uses the last one"));
     }
     let (config, notes) = interp.draft.finish(model.layers, model.pos);
     Ok(Parsed { config, notes })

@@ -10,22 +10,14 @@ use crate::error::Result;
 
 /// `Tokenizer(num_words=…)` or `imdb.load_data(num_words=…)`.
 pub fn vocabulary(what: &str, node: &Node, args: &[Arg], env: &Env, d: &mut Draft) {
-    let given = args.iter().find(|a| {
-        a.name.as_deref() == Some("num_words") || (what == "Tokenizer" && a.name.is_none())
-    });
+    let given =
+        args.iter().find(|a| a.name.as_deref() == Some("num_words") || (what == "Tokenizer" && a.name.is_none()));
     match given.map(|a| (&a.value, env.eval(&a.value))) {
         Some((_, Some(Value::Int(n)))) if n >= 2 => d.num_words = Some(n as usize),
-        Some((_, Some(Value::None))) | None if what == "Tokenizer" => d.note(
-            node.pos,
-            "Tokenizer without num_words keeps every word: Kiln needs a vocabulary size",
-        ),
-        Some((v, _)) => d.note(
-            v.pos,
-            format!(
-                "num_words {} is not a constant Kiln can work out",
-                env.describe(v)
-            ),
-        ),
+        Some((_, Some(Value::None))) | None if what == "Tokenizer" => {
+            d.note(node.pos, "Tokenizer without num_words keeps every word: Kiln needs a vocabulary size")
+        }
+        Some((v, _)) => d.note(v.pos, format!("num_words {} is not a constant Kiln can work out", env.describe(v))),
         None => {}
     }
 }
@@ -36,25 +28,13 @@ pub fn pad_sequences(node: &Node, args: &[Arg], env: &Env, d: &mut Draft) -> Res
     a.get(Some(0), "sequences")?;
     match a.value(Some(1), "maxlen")? {
         Some((_, Some(Value::Int(n)))) if n > 0 => d.pad_maxlen = Some(n as usize),
-        Some((v, _)) => d.note(
-            v.pos,
-            format!(
-                "pad_sequences maxlen {} is not a constant Kiln can work out",
-                env.describe(v)
-            ),
-        ),
+        Some((v, _)) => {
+            d.note(v.pos, format!("pad_sequences maxlen {} is not a constant Kiln can work out", env.describe(v)))
+        }
         None => {}
     }
     a.skip("dtype")?;
-    let side = |s: Option<String>| {
-        s.map(|s| {
-            if s == "post" {
-                Padding::Post
-            } else {
-                Padding::Pre
-            }
-        })
-    };
+    let side = |s: Option<String>| s.map(|s| if s == "post" { Padding::Post } else { Padding::Pre });
     if let Some(p) = side(a.choice(Some(3), "padding", &["pre", "post"])?) {
         d.config.padding = p;
     }
@@ -105,12 +85,7 @@ fn loss(node: &Node, env: &Env) -> Result<Loss> {
         }
         _ => snake_case(callee_name(node).unwrap_or(&node.text)),
     };
-    Loss::parse(&name).map_err(|e| {
-        code_error(
-            node.pos,
-            e.to_string().replace("invalid setting `loss`: ", ""),
-        )
-    })
+    Loss::parse(&name).map_err(|e| code_error(node.pos, e.to_string().replace("invalid setting `loss`: ", "")))
 }
 
 /// `BinaryCrossentropy` → `binary_crossentropy`.
@@ -130,24 +105,13 @@ type Optimizer = (OptimizerConfig, Option<f64>, Option<f64>);
 /// `'adam'`, or `Adam(learning_rate=1e-3, clipnorm=1.0)` / `optimizers.RMSprop(lr=…)`.
 fn optimizer(node: &Node, env: &Env) -> Result<Optimizer> {
     let bad_name = |name: &str| {
-        code_error(
-            node.pos,
-            format!(
-                "unknown optimizer `{name}` (Kiln has: {})",
-                OptimizerConfig::NAMES.join(", ")
-            ),
-        )
+        code_error(node.pos, format!("unknown optimizer `{name}` (Kiln has: {})", OptimizerConfig::NAMES.join(", ")))
     };
     if let Some(Value::Str(s)) = env.eval(node) {
-        return OptimizerConfig::named(&s)
-            .map(|o| (o, None, None))
-            .map_err(|_| bad_name(&s));
+        return OptimizerConfig::named(&s).map(|o| (o, None, None)).map_err(|_| bad_name(&s));
     }
     let Some((callee, args)) = as_call(node) else {
-        return Err(code_error(
-            node.pos,
-            format!("optimizer `{}` is not one Kiln can read", node.text),
-        ));
+        return Err(code_error(node.pos, format!("optimizer `{}` is not one Kiln can read", node.text)));
     };
     let class = callee_name(callee).unwrap_or("?");
     let mut opt = OptimizerConfig::named(class).map_err(|_| bad_name(class))?;
@@ -167,21 +131,13 @@ fn optimizer(node: &Node, env: &Env) -> Result<Optimizer> {
             a.only_default("amsgrad", Value::Bool(false))?;
         }
         OptimizerConfig::Rmsprop { rho, momentum, .. } => {
-            *rho = a
-                .f64_in(Some(1), "rho", unit, "a number in [0, 1)")?
-                .unwrap_or(*rho);
-            *momentum = a
-                .f64_in(Some(2), "momentum", unit, "a number in [0, 1)")?
-                .unwrap_or(0.0);
+            *rho = a.f64_in(Some(1), "rho", unit, "a number in [0, 1)")?.unwrap_or(*rho);
+            *momentum = a.f64_in(Some(2), "momentum", unit, "a number in [0, 1)")?.unwrap_or(0.0);
             a.only_default("epsilon", Value::Float(1e-7))?;
             a.only_default("centered", Value::Bool(false))?;
         }
-        OptimizerConfig::Sgd {
-            momentum, nesterov, ..
-        } => {
-            *momentum = a
-                .f64_in(Some(1), "momentum", unit, "a number in [0, 1)")?
-                .unwrap_or(0.0);
+        OptimizerConfig::Sgd { momentum, nesterov, .. } => {
+            *momentum = a.f64_in(Some(1), "momentum", unit, "a number in [0, 1)")?.unwrap_or(0.0);
             *nesterov = a.bool(Some(2), "nesterov")?.unwrap_or(false);
         }
         OptimizerConfig::Adagrad { .. } => {
@@ -205,19 +161,11 @@ pub fn fit(node: &Node, args: &[Arg], env: &Env, d: &mut Draft) -> Result<()> {
     d.config.batch_size = a.usize(Some(2), "batch_size")?.unwrap_or(32);
     d.config.epochs = a.usize(Some(3), "epochs")?.unwrap_or(1);
     a.skip("verbose")?;
-    let split = a.f64_in(
-        None,
-        "validation_split",
-        |v| (0.0..1.0).contains(&v),
-        "a number in [0, 1)",
-    )?;
+    let split = a.f64_in(None, "validation_split", |v| (0.0..1.0).contains(&v), "a number in [0, 1)")?;
     let data = a.skip("validation_data")?;
     d.config.validation_split = split.unwrap_or(0.0);
     if split.is_none() && data.is_none() {
-        d.note(
-            node.pos,
-            "fit() has no validation: Kiln validates on the test set after each epoch",
-        );
+        d.note(node.pos, "fit() has no validation: Kiln validates on the test set after each epoch");
     }
     if let Some(s) = a.skip("shuffle")?
         && env.eval(&s.value) == Some(Value::Bool(false))
@@ -240,10 +188,7 @@ pub fn fit(node: &Node, args: &[Arg], env: &Env, d: &mut Draft) -> Result<()> {
 
 fn callback(node: &Node, env: &Env, d: &mut Draft) -> Result<()> {
     let Some((callee, args)) = as_call(node) else {
-        return Err(code_error(
-            node.pos,
-            format!("callback `{}` is not one Kiln can read", node.text),
-        ));
+        return Err(code_error(node.pos, format!("callback `{}` is not one Kiln can read", node.text)));
     };
     let class = callee_name(callee).unwrap_or("?");
     match class {
@@ -253,9 +198,7 @@ fn callback(node: &Node, env: &Env, d: &mut Draft) -> Result<()> {
                 None => Monitor::ValLoss,
                 Some((v, value)) => monitor(v, value)?,
             };
-            let min_delta = a
-                .f64_in(Some(1), "min_delta", |m| m >= 0.0, "a number ≥ 0")?
-                .unwrap_or(0.0);
+            let min_delta = a.f64_in(Some(1), "min_delta", |m| m >= 0.0, "a number ≥ 0")?.unwrap_or(0.0);
             let patience = match a.value(Some(2), "patience")? {
                 Some((_, Some(Value::Int(p)))) if p >= 0 => p as usize,
                 Some((v, value)) => {
@@ -275,26 +218,15 @@ fn callback(node: &Node, env: &Env, d: &mut Draft) -> Result<()> {
             a.only_default("baseline", Value::None)?;
             a.only_default("start_from_epoch", Value::Int(0))?;
             a.finish()?;
-            d.config.early_stopping = Some(EarlyStopping {
-                monitor,
-                mode,
-                patience,
-                min_delta,
-                restore_best_weights,
-            });
+            d.config.early_stopping = Some(EarlyStopping { monitor, mode, patience, min_delta, restore_best_weights });
         }
         "ModelCheckpoint" | "TensorBoard" | "CSVLogger" | "ProgbarLogger" | "History" => {
-            d.note(
-                node.pos,
-                format!("{class} is ignored: Kiln keeps the weights in the page"),
-            );
+            d.note(node.pos, format!("{class} is ignored: Kiln keeps the weights in the page"));
         }
         _ => {
             return Err(code_error(
                 callee.pos,
-                format!(
-                    "unknown callback `{class}` (Kiln reads EarlyStopping; ModelCheckpoint is ignored)"
-                ),
+                format!("unknown callback `{class}` (Kiln reads EarlyStopping; ModelCheckpoint is ignored)"),
             ));
         }
     }
@@ -303,13 +235,11 @@ fn callback(node: &Node, env: &Env, d: &mut Draft) -> Result<()> {
 
 /// A callback's `mode='auto' | 'min' | 'max'`.
 fn read_mode(a: &mut CallArgs) -> Result<Mode> {
-    Ok(
-        match a.choice(None, "mode", &["auto", "min", "max"])?.as_deref() {
-            Some("min") => Mode::Min,
-            Some("max") => Mode::Max,
-            _ => Mode::Auto,
-        },
-    )
+    Ok(match a.choice(None, "mode", &["auto", "min", "max"])?.as_deref() {
+        Some("min") => Mode::Min,
+        Some("max") => Mode::Max,
+        _ => Mode::Auto,
+    })
 }
 
 fn monitor(node: &Node, value: Option<Value>) -> Result<Monitor> {
@@ -318,10 +248,7 @@ fn monitor(node: &Node, value: Option<Value>) -> Result<Monitor> {
         _ => {
             return Err(code_error(
                 node.pos,
-                format!(
-                    "`monitor` must be a string such as 'val_loss', got `{}`",
-                    node.text
-                ),
+                format!("`monitor` must be a string such as 'val_loss', got `{}`", node.text),
             ));
         }
     };
@@ -330,17 +257,11 @@ fn monitor(node: &Node, value: Option<Value>) -> Result<Monitor> {
     match (val, base) {
         (true, "loss") => Ok(Monitor::ValLoss),
         (false, "loss") => Ok(Monitor::Loss),
-        (true, "acc" | "accuracy" | "binary_accuracy" | "categorical_accuracy") => {
-            Ok(Monitor::ValAccuracy)
-        }
-        (false, "acc" | "accuracy" | "binary_accuracy" | "categorical_accuracy") => {
-            Ok(Monitor::Accuracy)
-        }
+        (true, "acc" | "accuracy" | "binary_accuracy" | "categorical_accuracy") => Ok(Monitor::ValAccuracy),
+        (false, "acc" | "accuracy" | "binary_accuracy" | "categorical_accuracy") => Ok(Monitor::Accuracy),
         _ => Err(code_error(
             node.pos,
-            format!(
-                "Kiln's EarlyStopping monitors val_loss, val_accuracy, loss or accuracy, not '{name}'"
-            ),
+            format!("Kiln's EarlyStopping monitors val_loss, val_accuracy, loss or accuracy, not '{name}'"),
         )),
     }
 }

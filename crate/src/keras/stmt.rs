@@ -14,9 +14,8 @@ pub enum Stmt {
 }
 
 const SKIP_KEYWORDS: [&str; 23] = [
-    "import", "from", "def", "class", "for", "while", "if", "elif", "else", "try", "except",
-    "finally", "with", "assert", "del", "pass", "break", "continue", "global", "nonlocal", "raise",
-    "async", "print",
+    "import", "from", "def", "class", "for", "while", "if", "elif", "else", "try", "except", "finally", "with",
+    "assert", "del", "pass", "break", "continue", "global", "nonlocal", "raise", "async", "print",
 ];
 
 pub fn parse_stmt(toks: &[Token]) -> PResult<Stmt> {
@@ -24,13 +23,10 @@ pub fn parse_stmt(toks: &[Token]) -> PResult<Stmt> {
     match toks.first().map(|t| &t.tok) {
         Some(Tok::Name(k)) if SKIP_KEYWORDS.contains(&k.as_str()) && !p.next_is_op(1, "=") => {
             // `print(model.summary())` and friends: nothing to read. Bad tokens still count.
-            return match toks.iter().find_map(|t| {
-                if let Tok::Error(m) = &t.tok {
-                    Some((t.pos, m.clone()))
-                } else {
-                    None
-                }
-            }) {
+            return match toks
+                .iter()
+                .find_map(|t| if let Tok::Error(m) = &t.tok { Some((t.pos, m.clone())) } else { None })
+            {
                 Some(e) => Err(e),
                 None => Ok(Stmt::Skip),
             };
@@ -59,17 +55,9 @@ pub fn parse_stmt(toks: &[Token]) -> PResult<Stmt> {
     if let Some(t) = toks.get(p.i) {
         return Err((t.pos, format!("unexpected {} here", describe(&t.tok))));
     }
-    let value = nodes
-        .pop()
-        .ok_or((Pos::default(), "empty statement".to_string()))?;
+    let value = nodes.pop().ok_or((Pos::default(), "empty statement".to_string()))?;
     Ok(match (nodes.is_empty(), augmented) {
-        (_, true) => Stmt::Assign(
-            vec![value.clone()],
-            Node {
-                expr: Expr::Opaque,
-                ..value
-            },
-        ),
+        (_, true) => Stmt::Assign(vec![value.clone()], Node { expr: Expr::Opaque, ..value }),
         (true, false) => Stmt::Expr(value),
         (false, false) => Stmt::Assign(nodes, value),
     })

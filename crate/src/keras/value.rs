@@ -34,10 +34,7 @@ impl Value {
             Self::Str(s) => format!("'{s}'"),
             Self::Bool(b) => if *b { "True" } else { "False" }.into(),
             Self::None => "None".into(),
-            Self::Seq(items) => format!(
-                "({})",
-                items.iter().map(Value::show).collect::<Vec<_>>().join(", ")
-            ),
+            Self::Seq(items) => format!("({})", items.iter().map(Value::show).collect::<Vec<_>>().join(", ")),
         }
     }
 }
@@ -65,9 +62,7 @@ impl Env {
     pub fn lookup(&self, node: &Node) -> Option<&Binding> {
         let mut node = node;
         for _ in 0..16 {
-            let Expr::Name(n) = &node.expr else {
-                return None;
-            };
+            let Expr::Name(n) = &node.expr else { return None };
             match self.names.get(n)? {
                 Binding::Expr(inner) if matches!(inner.expr, Expr::Name(_)) => node = inner,
                 b => return Some(b),
@@ -87,9 +82,7 @@ impl Env {
     /// `node` for messages: a name shows what it was set to (`num_words` (= `min(a, b)`)).
     pub fn describe(&self, node: &Node) -> String {
         match self.lookup(node) {
-            Some(Binding::Expr(inner)) if inner.text != node.text => {
-                format!("`{}` (= `{}`)", node.text, inner.text)
-            }
+            Some(Binding::Expr(inner)) if inner.text != node.text => format!("`{}` (= `{}`)", node.text, inner.text),
             _ => format!("`{}`", node.text),
         }
     }
@@ -118,11 +111,7 @@ impl Env {
                     _ => None,
                 },
             },
-            Expr::List(items) | Expr::Tuple(items) => items
-                .iter()
-                .map(ev)
-                .collect::<Option<Vec<_>>>()
-                .map(Value::Seq),
+            Expr::List(items) | Expr::Tuple(items) => items.iter().map(ev).collect::<Option<Vec<_>>>().map(Value::Seq),
             Expr::Neg(inner) => match ev(inner)? {
                 Value::Int(i) => Some(Value::Int(-i)),
                 Value::Float(f) => Some(Value::Float(-f)),
@@ -130,16 +119,12 @@ impl Env {
             },
             Expr::Binary(op, l, r) => arith(op, ev(l)?, ev(r)?),
             // `int(500)`, `float('1e-3')`: the only calls with a known value.
-            Expr::Call(f, args) if args.len() == 1 && args[0].name.is_none() => {
-                match (&f.expr, ev(&args[0].value)?) {
-                    (Expr::Name(n), Value::Int(i)) if n == "int" => Some(Value::Int(i)),
-                    (Expr::Name(n), Value::Float(v)) if n == "int" => {
-                        Some(Value::Int(v.trunc() as i64))
-                    }
-                    (Expr::Name(n), v) if n == "float" => v.as_f64().map(Value::Float),
-                    _ => None,
-                }
-            }
+            Expr::Call(f, args) if args.len() == 1 && args[0].name.is_none() => match (&f.expr, ev(&args[0].value)?) {
+                (Expr::Name(n), Value::Int(i)) if n == "int" => Some(Value::Int(i)),
+                (Expr::Name(n), Value::Float(v)) if n == "int" => Some(Value::Int(v.trunc() as i64)),
+                (Expr::Name(n), v) if n == "float" => v.as_f64().map(Value::Float),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -174,11 +159,7 @@ fn arith(op: &str, l: Value, r: Value) -> Option<Value> {
 
 /// A `KilnError::Code` at `pos`.
 pub fn code_error(pos: Pos, message: impl Into<String>) -> KilnError {
-    KilnError::Code {
-        line: pos.line,
-        column: pos.column,
-        message: message.into(),
-    }
+    KilnError::Code { line: pos.line, column: pos.column, message: message.into() }
 }
 
 /// The last name of a callee: `tf.keras.layers.LSTM` → `LSTM`.

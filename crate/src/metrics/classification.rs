@@ -8,31 +8,17 @@ use crate::dto::Evaluation;
 ///
 /// # Shapes
 /// - probs `[labels.len() * width]`
-pub fn evaluate(
-    probs: &[f32],
-    width: usize,
-    labels: &[u32],
-    classes: &[String],
-    threshold: f64,
-) -> Evaluation {
+pub fn evaluate(probs: &[f32], width: usize, labels: &[u32], classes: &[String], threshold: f64) -> Evaluation {
     // Placeholder until the full metrics land: accuracy only.
     let predicted = |row: usize| -> u32 {
         let p = &probs[row * width..(row + 1) * width];
         if width == 1 {
             u32::from(f64::from(p[0]) >= threshold)
         } else {
-            p.iter()
-                .enumerate()
-                .fold(
-                    (0, f32::MIN),
-                    |best, (i, &v)| if v > best.1 { (i, v) } else { best },
-                )
-                .0 as u32
+            p.iter().enumerate().fold((0, f32::MIN), |best, (i, &v)| if v > best.1 { (i, v) } else { best }).0 as u32
         }
     };
-    let correct = (0..labels.len())
-        .filter(|&r| predicted(r) == labels[r])
-        .count();
+    let correct = (0..labels.len()).filter(|&r| predicted(r) == labels[r]).count();
     Evaluation {
         classes: classes.to_vec(),
         threshold,

@@ -19,11 +19,7 @@ impl RunningMean {
     }
 
     pub fn mean(&self) -> f64 {
-        if self.count == 0.0 {
-            0.0
-        } else {
-            self.sum / self.count
-        }
+        if self.count == 0.0 { 0.0 } else { self.sum / self.count }
     }
 }
 

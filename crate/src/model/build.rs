@@ -3,8 +3,8 @@
 use burn::prelude::*;
 
 use super::{
-    BatchNorm, Bidirectional, Cell, Conv1d, Dense, Embedding, Init, Layer, Model, Op, Recurrent,
-    Stateless, conv_output_len, pool_output_len,
+    BatchNorm, Bidirectional, Cell, Conv1d, Dense, Embedding, Init, Layer, Model, Op, Recurrent, Stateless, conv_output_len,
+    pool_output_len,
 };
 use crate::dto::{Activation, LayerConfig, MergeMode, RecurrentConfig, Summary, SummaryRow};
 use crate::error::{KilnError, Result};
@@ -27,11 +27,7 @@ impl Dims {
     }
 
     fn show(self) -> String {
-        let dims: Vec<String> = self
-            .keras()
-            .iter()
-            .map(|d| d.map_or("None".into(), |n| n.to_string()))
-            .collect();
+        let dims: Vec<String> = self.keras().iter().map(|d| d.map_or("None".into(), |n| n.to_string())).collect();
         format!("({})", dims.join(", "))
     }
 }
@@ -61,31 +57,16 @@ struct Step {
 }
 
 /// Build `layers` for inputs of `maxlen` ids below `vocab_size`, checking shapes as Keras does.
-pub fn build(
-    layers: &[LayerConfig],
-    vocab_size: usize,
-    maxlen: usize,
-    seed: u64,
-    device: &Device,
-) -> Result<Built> {
+pub fn build(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, seed: u64, device: &Device) -> Result<Built> {
     let mut init = Init::new(seed);
-    let (built, summary, head, skip_tail) =
-        walk(layers, vocab_size, maxlen, &mut Some((&mut init, device)))?;
+    let (built, summary, head, skip_tail) = walk(layers, vocab_size, maxlen, &mut Some((&mut init, device)))?;
     let layers = built.into_iter().flatten().collect();
-    Ok(Built {
-        model: Model { layers, skip_tail },
-        summary,
-        head,
-    })
+    Ok(Built { model: Model { layers, skip_tail }, summary, head })
 }
 
 /// Keras' `model.summary()` and the output head without allocating any weights
 /// (the page asks on every edit; an Embedding can be large).
-pub fn summarize(
-    layers: &[LayerConfig],
-    vocab_size: usize,
-    maxlen: usize,
-) -> Result<(Summary, Head)> {
+pub fn summarize(layers: &[LayerConfig], vocab_size: usize, maxlen: usize) -> Result<(Summary, Head)> {
     let (_, summary, head, _) = walk(layers, vocab_size, maxlen, &mut None)?;
     Ok((summary, head))
 }
@@ -97,12 +78,7 @@ fn make(maker: &mut Maker, f: impl FnOnce(&mut Init, &Device) -> Layer) -> Optio
     maker.as_mut().map(|(init, device)| f(init, device))
 }
 
-fn walk(
-    layers: &[LayerConfig],
-    vocab_size: usize,
-    maxlen: usize,
-    maker: &mut Maker,
-) -> Result<(Vec<Option<Layer>>, Summary, Head, usize)> {
+fn walk(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, maker: &mut Maker) -> Result<(Vec<Option<Layer>>, Summary, Head, usize)> {
     if layers.is_empty() {
         return Err(KilnError::config("layers", "the model has no layers"));
     }
@@ -117,15 +93,8 @@ fn walk(
             message,
         })?;
         let base = config.keras_name();
-        let seen = layers[..index]
-            .iter()
-            .filter(|c| c.keras_name() == base)
-            .count();
-        let name = if seen == 0 {
-            base.to_string()
-        } else {
-            format!("{base}_{seen}")
-        };
+        let seen = layers[..index].iter().filter(|c| c.keras_name() == base).count();
+        let name = if seen == 0 { base.to_string() } else { format!("{base}_{seen}") };
         rows.push(SummaryRow {
             name,
             kind: config.class_name().into(),
@@ -138,35 +107,15 @@ fn walk(
         shape = step.out;
     }
     let (head, skip_tail) = head(layers, shape)?;
-    let summary = Summary {
-        rows,
-        total_params: trainable + frozen,
-        trainable_params: trainable,
-        non_trainable_params: frozen,
-    };
+    let summary = Summary { rows, total_params: trainable + frozen, trainable_params: trainable, non_trainable_params: frozen };
     Ok((built, summary, head, skip_tail))
 }
 
-fn layer(
-    config: &LayerConfig,
-    shape: Dims,
-    vocab_size: usize,
-    maker: &mut Maker,
-) -> std::result::Result<Step, String> {
-    use Dims::*;
+fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, maker: &mut Maker) -> std::result::Result<Step, String> {
     use LayerConfig as L;
-    let stateless = |op: Op, out: Dims| Step {
-        layer: Some(Layer::Stateless(Stateless { op })),
-        out,
-        trainable: 0,
-        frozen: 0,
-    };
-    let learned = |layer: Option<Layer>, out: Dims, params: usize| Step {
-        layer,
-        out,
-        trainable: params,
-        frozen: 0,
-    };
+    use Dims::*;
+    let stateless = |op: Op, out: Dims| Step { layer: Some(Layer::Stateless(Stateless { op })), out, trainable: 0, frozen: 0 };
+    let learned = |layer: Option<Layer>, out: Dims, params: usize| Step { layer, out, trainable: params, frozen: 0 };
     Ok(match (config, shape) {
         (L::Embedding(c), Ids { seq }) => {
             positive(c.output_dim, "output_dim")?;
@@ -178,29 +127,9 @@ fn layer(
                 ));
             }
             let params = input_dim * c.output_dim;
-            let layer = make(maker, |init, device| {
-                Layer::Embedding(Embedding::new(
-                    input_dim,
-                    c.output_dim,
-                    c.trainable,
-                    init,
-                    device,
-                ))
-            });
-            let out = Seq {
-                seq,
-                dim: c.output_dim,
-            };
-            if c.trainable {
-                learned(layer, out, params)
-            } else {
-                Step {
-                    layer,
-                    out,
-                    trainable: 0,
-                    frozen: params,
-                }
-            }
+            let layer = make(maker, |init, device| Layer::Embedding(Embedding::new(input_dim, c.output_dim, c.trainable, init, device)));
+            let out = Seq { seq, dim: c.output_dim };
+            if c.trainable { learned(layer, out, params) } else { Step { layer, out, trainable: 0, frozen: params } }
         }
         (L::Dense(c), Flat { dim } | Seq { dim, .. }) => {
             positive(c.units, "units")?;
@@ -208,14 +137,10 @@ fn layer(
                 Seq { seq, .. } => Seq { seq, dim: c.units },
                 _ => Flat { dim: c.units },
             };
-            let layer = make(maker, |init, device| {
-                Layer::Dense(Dense::new(dim, c.units, c.activation, init, device))
-            });
+            let layer = make(maker, |init, device| Layer::Dense(Dense::new(dim, c.units, c.activation, init, device)));
             learned(layer, out, dim * c.units + c.units)
         }
-        (L::Activation(c), Seq { .. } | Flat { .. }) => {
-            stateless(Op::Activation(c.activation), shape)
-        }
+        (L::Activation(c), Seq { .. } | Flat { .. }) => stateless(Op::Activation(c.activation), shape),
         (L::Dropout(c), Seq { .. } | Flat { .. }) => {
             rate(c.rate, "rate")?;
             stateless(Op::Dropout(c.rate), shape)
@@ -227,39 +152,18 @@ fn layer(
         (L::SimpleRnn(c) | L::Lstm(c) | L::Gru(c), Seq { seq, dim }) => {
             let cell = cell(config).expect("a recurrent layer");
             check_recurrent(c)?;
-            let out = if c.return_sequences {
-                Seq { seq, dim: c.units }
-            } else {
-                Flat { dim: c.units }
-            };
-            let layer = make(maker, |init, device| {
-                Layer::Recurrent(Recurrent::new(cell, c, dim, init, device))
-            });
+            let out = if c.return_sequences { Seq { seq, dim: c.units } } else { Flat { dim: c.units } };
+            let layer = make(maker, |init, device| Layer::Recurrent(Recurrent::new(cell, c, dim, init, device)));
             learned(layer, out, cell.params(dim, c.units))
         }
         (L::Bidirectional(b), Seq { seq, dim }) => {
-            let (Some(cell), L::SimpleRnn(c) | L::Lstm(c) | L::Gru(c)) =
-                (cell(&b.layer), b.layer.as_ref())
-            else {
-                return Err(format!(
-                    "wraps {}: Bidirectional takes SimpleRNN, LSTM or GRU",
-                    b.layer.class_name()
-                ));
+            let (Some(cell), L::SimpleRnn(c) | L::Lstm(c) | L::Gru(c)) = (cell(&b.layer), b.layer.as_ref()) else {
+                return Err(format!("wraps {}: Bidirectional takes SimpleRNN, LSTM or GRU", b.layer.class_name()));
             };
             check_recurrent(c)?;
-            let units = if b.merge_mode == MergeMode::Concat {
-                2 * c.units
-            } else {
-                c.units
-            };
-            let out = if c.return_sequences {
-                Seq { seq, dim: units }
-            } else {
-                Flat { dim: units }
-            };
-            let layer = make(maker, |init, device| {
-                Layer::Bidirectional(Bidirectional::new(cell, c, b.merge_mode, dim, init, device))
-            });
+            let units = if b.merge_mode == MergeMode::Concat { 2 * c.units } else { c.units };
+            let out = if c.return_sequences { Seq { seq, dim: units } } else { Flat { dim: units } };
+            let layer = make(maker, |init, device| Layer::Bidirectional(Bidirectional::new(cell, c, b.merge_mode, dim, init, device)));
             learned(layer, out, 2 * cell.params(dim, c.units))
         }
         (L::Conv1d(c), Seq { seq, dim }) => {
@@ -279,41 +183,20 @@ fn layer(
                 )
             })?;
             let params = c.kernel_size * dim * c.filters + c.filters;
-            let layer = make(maker, |init, device| {
-                Layer::Conv1d(Conv1d::new(c, dim, init, device))
-            });
-            learned(
-                layer,
-                Seq {
-                    seq: steps,
-                    dim: c.filters,
-                },
-                params,
-            )
+            let layer = make(maker, |init, device| Layer::Conv1d(Conv1d::new(c, dim, init, device)));
+            learned(layer, Seq { seq: steps, dim: c.filters }, params)
         }
         (L::MaxPooling1d(p) | L::AveragePooling1d(p), Seq { seq, dim }) => {
             positive(p.pool_size, "pool_size")?;
             positive(p.strides.unwrap_or(1), "strides")?;
             let steps = pool_output_len(seq, p).ok_or_else(|| {
-                format!(
-                    "pool_size {} is longer than the {seq} steps of its input {}",
-                    p.pool_size,
-                    shape.show()
-                )
+                format!("pool_size {} is longer than the {seq} steps of its input {}", p.pool_size, shape.show())
             })?;
-            let op = if matches!(config, L::MaxPooling1d(_)) {
-                Op::MaxPooling1d(p.clone())
-            } else {
-                Op::AveragePooling1d(p.clone())
-            };
+            let op = if matches!(config, L::MaxPooling1d(_)) { Op::MaxPooling1d(p.clone()) } else { Op::AveragePooling1d(p.clone()) };
             stateless(op, Seq { seq: steps, dim })
         }
-        (L::GlobalMaxPooling1d(_), Seq { dim, .. }) => {
-            stateless(Op::GlobalMaxPooling1d, Flat { dim })
-        }
-        (L::GlobalAveragePooling1d(_), Seq { dim, .. }) => {
-            stateless(Op::GlobalAveragePooling1d, Flat { dim })
-        }
+        (L::GlobalMaxPooling1d(_), Seq { dim, .. }) => stateless(Op::GlobalMaxPooling1d, Flat { dim }),
+        (L::GlobalAveragePooling1d(_), Seq { dim, .. }) => stateless(Op::GlobalAveragePooling1d, Flat { dim }),
         (L::BatchNormalization(c), Seq { dim, .. } | Flat { dim }) => {
             if !(c.epsilon.is_finite() && c.epsilon > 0.0) {
                 return Err("`epsilon` must be a positive number".into());
@@ -321,15 +204,8 @@ fn layer(
             if !(0.0..1.0).contains(&c.momentum) {
                 return Err("`momentum` must be in [0, 1)".into());
             }
-            let layer = make(maker, |_, device| {
-                Layer::BatchNorm(BatchNorm::new(c, dim, device))
-            });
-            Step {
-                layer,
-                out: shape,
-                trainable: 2 * dim,
-                frozen: 2 * dim,
-            }
+            let layer = make(maker, |_, device| Layer::BatchNorm(BatchNorm::new(c, dim, device)));
+            Step { layer, out: shape, trainable: 2 * dim, frozen: 2 * dim }
         }
         (L::Flatten(_), Seq { seq, dim }) => stateless(Op::Flatten, Flat { dim: seq * dim }),
         (L::Flatten(_), Flat { .. }) => stateless(Op::Flatten, shape),
@@ -353,11 +229,7 @@ fn check_recurrent(c: &RecurrentConfig) -> std::result::Result<(), String> {
 }
 
 fn positive(value: usize, field: &str) -> std::result::Result<(), String> {
-    if value == 0 {
-        Err(format!("`{field}` must be at least 1"))
-    } else {
-        Ok(())
-    }
+    if value == 0 { Err(format!("`{field}` must be at least 1")) } else { Ok(()) }
 }
 
 fn rate(value: f64, field: &str) -> std::result::Result<(), String> {
@@ -372,11 +244,7 @@ fn rate(value: f64, field: &str) -> std::result::Result<(), String> {
 fn head(layers: &[LayerConfig], shape: Dims) -> Result<(Head, usize)> {
     let index = layers.len();
     let last = &layers[index - 1];
-    let err = |message: String| KilnError::Layer {
-        index,
-        kind: last.class_name().into(),
-        message,
-    };
+    let err = |message: String| KilnError::Layer { index, kind: last.class_name().into(), message };
     let Dims::Flat { dim } = shape else {
         return Err(err(format!(
             "the model's output {} is a sequence: end with a flat output, e.g. GlobalMaxPooling1D, Flatten, or return_sequences=False",
@@ -404,16 +272,13 @@ fn head(layers: &[LayerConfig], shape: Dims) -> Result<(Head, usize)> {
 fn expected_input(config: &LayerConfig, shape: Dims) -> String {
     let got = shape.show();
     if let Dims::Ids { .. } = shape {
-        return format!(
-            "the model's input is integer ids of shape {got}: the first layer must be an Embedding"
-        );
+        return format!("the model's input is integer ids of shape {got}: the first layer must be an Embedding");
     }
     let want = match config {
         LayerConfig::Embedding(_) => "integer ids: Embedding must be the first layer".to_string(),
-        LayerConfig::Dense(_)
-        | LayerConfig::Activation(_)
-        | LayerConfig::Dropout(_)
-        | LayerConfig::BatchNormalization(_) => "a sequence or a flat input".to_string(),
+        LayerConfig::Dense(_) | LayerConfig::Activation(_) | LayerConfig::Dropout(_) | LayerConfig::BatchNormalization(_) => {
+            "a sequence or a flat input".to_string()
+        }
         _ => format!(
             "a sequence of shape (None, steps, features){}",
             if matches!(shape, Dims::Flat { .. }) {

@@ -91,9 +91,7 @@ fn pool_options(steps: usize, p: &Pooling1dConfig) -> (usize, usize, (usize, usi
 pub fn max_pooling_1d(x: Tensor<3>, p: &Pooling1dConfig) -> Tensor<3> {
     let [_, steps, _] = x.dims();
     let (size, stride, padding) = pool_options(steps, p);
-    let options = MaxPoolOptions::new([size])
-        .with_stride([stride])
-        .with_padding_pairs([padding]);
+    let options = MaxPoolOptions::new([size]).with_stride([stride]).with_padding_pairs([padding]);
     max_pool1d(x.swap_dims(1, 2), options).swap_dims(1, 2) // [batch, out_steps, d]
 }
 

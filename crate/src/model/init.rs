@@ -11,15 +11,11 @@ pub struct Init {
 
 impl Init {
     pub fn new(seed: u64) -> Self {
-        Self {
-            rng: SmallRng::seed_from_u64(seed),
-        }
+        Self { rng: SmallRng::seed_from_u64(seed) }
     }
 
     fn uniform_vec(&mut self, n: usize, limit: f32) -> Vec<f32> {
-        (0..n)
-            .map(|_| self.rng.random_range(-limit..=limit))
-            .collect()
+        (0..n).map(|_| self.rng.random_range(-limit..=limit)).collect()
     }
 
     fn normal(&mut self) -> f32 {
@@ -53,9 +49,7 @@ impl Init {
         let [rows, cols] = shape;
         // Keras: QR of a normal [max, min] matrix, sign-fixed, transposed when rows < cols.
         let (tall, short) = (rows.max(cols), rows.min(cols));
-        let mut q: Vec<Vec<f32>> = (0..short)
-            .map(|_| (0..tall).map(|_| self.normal()).collect())
-            .collect();
+        let mut q: Vec<Vec<f32>> = (0..short).map(|_| (0..tall).map(|_| self.normal()).collect()).collect();
         gram_schmidt(&mut q);
         // q[j] is column j of the [tall, short] matrix Q.
         let mut out = vec![0.0; rows * cols];
@@ -80,18 +74,10 @@ fn gram_schmidt(columns: &mut [Vec<f32>]) {
             for k in 0..j {
                 let dot: f32 = columns[j].iter().zip(&columns[k]).map(|(a, b)| a * b).sum();
                 let (done, rest) = columns.split_at_mut(j);
-                rest[0]
-                    .iter_mut()
-                    .zip(&done[k])
-                    .for_each(|(a, b)| *a -= dot * b);
+                rest[0].iter_mut().zip(&done[k]).for_each(|(a, b)| *a -= dot * b);
             }
         }
-        let norm = columns[j]
-            .iter()
-            .map(|a| a * a)
-            .sum::<f32>()
-            .sqrt()
-            .max(1e-12);
+        let norm = columns[j].iter().map(|a| a * a).sum::<f32>().sqrt().max(1e-12);
         columns[j].iter_mut().for_each(|a| *a /= norm);
     }
 }
@@ -109,23 +95,9 @@ mod tests {
         let mut init = Init::new(7);
         for (rows, cols) in [(4, 16), (16, 4), (5, 5)] {
             let device = Device::flex();
-            let w = init
-                .orthogonal([rows, cols], &device)
-                .into_data()
-                .try_to_vec::<f32>()
-                .unwrap();
-            let (outer, inner) = if rows <= cols {
-                (rows, cols)
-            } else {
-                (cols, rows)
-            };
-            let at = |i: usize, k: usize| {
-                if rows <= cols {
-                    w[i * cols + k]
-                } else {
-                    w[k * cols + i]
-                }
-            };
+            let w = init.orthogonal([rows, cols], &device).into_data().try_to_vec::<f32>().unwrap();
+            let (outer, inner) = if rows <= cols { (rows, cols) } else { (cols, rows) };
+            let at = |i: usize, k: usize| if rows <= cols { w[i * cols + k] } else { w[k * cols + i] };
             for i in 0..outer {
                 for j in 0..outer {
                     let dot: f32 = (0..inner).map(|k| at(i, k) * at(j, k)).sum();
@@ -138,11 +110,7 @@ mod tests {
 
     #[test]
     fn glorot_limit_holds() {
-        let w = Init::new(1)
-            .glorot_uniform([32, 400], &Device::flex())
-            .into_data()
-            .try_to_vec::<f32>()
-            .unwrap();
+        let w = Init::new(1).glorot_uniform([32, 400], &Device::flex()).into_data().try_to_vec::<f32>().unwrap();
         let limit = (6.0f32 / 432.0).sqrt();
         assert!(w.iter().all(|v| v.abs() <= limit));
         assert!(w.iter().any(|v| v.abs() > limit * 0.9));

@@ -17,27 +17,14 @@ pub struct Embedding {
 }
 
 impl Embedding {
-    pub fn new(
-        input_dim: usize,
-        output_dim: usize,
-        trainable: bool,
-        init: &mut Init,
-        device: &Device,
-    ) -> Self {
-        Self {
-            weight: Param::from_tensor(init.embedding([input_dim, output_dim], device)),
-            trainable,
-        }
+    pub fn new(input_dim: usize, output_dim: usize, trainable: bool, init: &mut Init, device: &Device) -> Self {
+        Self { weight: Param::from_tensor(init.embedding([input_dim, output_dim], device)), trainable }
     }
 
     /// # Shapes
     /// - ids `[batch, seq]` → `[batch, seq, output_dim]`
     pub fn forward(&self, ids: Tensor<2, Int>) -> Tensor<3> {
-        let weight = if self.trainable {
-            self.weight.val()
-        } else {
-            self.weight.val().detach()
-        };
+        let weight = if self.trainable { self.weight.val() } else { self.weight.val().detach() };
         burn::tensor::module::embedding(weight, ids)
     }
 }
@@ -52,13 +39,7 @@ pub struct Dense {
 }
 
 impl Dense {
-    pub fn new(
-        input: usize,
-        units: usize,
-        activation: Activation,
-        init: &mut Init,
-        device: &Device,
-    ) -> Self {
+    pub fn new(input: usize, units: usize, activation: Activation, init: &mut Init, device: &Device) -> Self {
         Self {
             kernel: Param::from_tensor(init.glorot_uniform([input, units], device)),
             bias: Param::from_tensor(init.zeros([units], device)),
@@ -87,8 +68,7 @@ impl Dense {
     pub fn forward_seq(&self, x: Tensor<3>) -> Tensor<3> {
         let [batch, seq, input] = x.dims();
         let units = self.bias.dims()[0];
-        self.forward(x.reshape([batch * seq, input]))
-            .reshape([batch, seq, units])
+        self.forward(x.reshape([batch * seq, input])).reshape([batch, seq, units])
     }
 }
 

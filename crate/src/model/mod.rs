@@ -70,42 +70,24 @@ impl Model {
     /// `values` (row-major `[input_dim, output_dim]`), e.g. pretrained word vectors.
     pub fn set_embedding_matrix(&mut self, values: Vec<f32>) -> crate::error::Result<()> {
         use burn::module::Param;
-        let Some(Layer::Embedding(embedding)) = self
-            .layers
-            .iter_mut()
-            .find(|l| matches!(l, Layer::Embedding(_)))
-        else {
-            return Err(crate::error::KilnError::config(
-                "embedding_matrix",
-                "the model has no Embedding layer",
-            ));
+        let Some(Layer::Embedding(embedding)) = self.layers.iter_mut().find(|l| matches!(l, Layer::Embedding(_))) else {
+            return Err(crate::error::KilnError::config("embedding_matrix", "the model has no Embedding layer"));
         };
         let [rows, cols] = embedding.weight.dims();
         if values.len() != rows * cols {
             return Err(crate::error::KilnError::config(
                 "embedding_matrix",
-                format!(
-                    "has {} values; the Embedding needs {rows} × {cols} = {}",
-                    values.len(),
-                    rows * cols
-                ),
+                format!("has {} values; the Embedding needs {rows} × {cols} = {}", values.len(), rows * cols),
             ));
         }
         if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
             return Err(crate::error::KilnError::config(
                 "embedding_matrix",
-                format!(
-                    "value {bad} (row {}, column {}) is not a finite number",
-                    bad / cols,
-                    bad % cols
-                ),
+                format!("value {bad} (row {}, column {}) is not a finite number", bad / cols, bad % cols),
             ));
         }
         let device = embedding.weight.device();
-        embedding.weight = Param::from_tensor(Tensor::from_data(
-            TensorData::new(values, [rows, cols]),
-            &device,
-        ));
+        embedding.weight = Param::from_tensor(Tensor::from_data(TensorData::new(values, [rows, cols]), &device));
         Ok(())
     }
 
@@ -115,9 +97,7 @@ impl Model {
     /// - ids `[batch, maxlen]` → logits `[batch, 1]` (sigmoid) or `[batch, classes]` (softmax)
     pub fn forward_logits(&self, ids: Tensor<2, Int>) -> Tensor<2> {
         let body = &self.layers[..self.layers.len() - self.skip_tail];
-        let (last, body) = body
-            .split_last()
-            .expect("build() never makes an empty model");
+        let (last, body) = body.split_last().expect("build() never makes an empty model");
         let mut x = Act::Ids(ids);
         for layer in body {
             x = layer.forward(x);
@@ -141,9 +121,7 @@ impl Layer {
             (Layer::Dense(l), Seq(x)) => Seq(l.forward_seq(x)),
             (Layer::Recurrent(l), Seq(x)) if l.config.return_sequences => Seq(l.sequence(x)),
             (Layer::Recurrent(l), Seq(x)) => Flat(l.last(x)),
-            (Layer::Bidirectional(l), Seq(x)) if l.forward.config.return_sequences => {
-                Seq(l.sequence(x))
-            }
+            (Layer::Bidirectional(l), Seq(x)) if l.forward.config.return_sequences => Seq(l.sequence(x)),
             (Layer::Bidirectional(l), Seq(x)) => Flat(l.last(x)),
             (Layer::Conv1d(l), Seq(x)) => Seq(l.forward(x)),
             (Layer::BatchNorm(l), Seq(x)) => Seq(l.forward3(x)),

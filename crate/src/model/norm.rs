@@ -51,10 +51,7 @@ impl BatchNorm {
 
     /// The current moving statistics `(mean, variance)`, each `[d]`.
     pub fn moving_stats(&self) -> (Tensor<1>, Tensor<1>) {
-        (
-            self.moving_mean.value_sync(),
-            self.moving_variance.value_sync(),
-        )
+        (self.moving_mean.value_sync(), self.moving_variance.value_sync())
     }
 
     /// Normalises axis 1 of `[batch, d, …]`: with the batch's statistics (biased
@@ -65,14 +62,7 @@ impl BatchNorm {
         if !device.is_autodiff() {
             let (mean, variance) = self.moving_stats();
             let (mean, variance) = (mean.to_device(&device), variance.to_device(&device));
-            return batch_norm(
-                x,
-                self.gamma.val(),
-                self.beta.val(),
-                mean,
-                variance,
-                epsilon,
-            );
+            return batch_norm(x, self.gamma.val(), self.beta.val(), mean, variance, epsilon);
         }
         let result = batch_norm_train(x, self.gamma.val(), self.beta.val(), epsilon);
         let momentum = self.config.momentum;

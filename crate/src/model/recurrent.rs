@@ -47,13 +47,7 @@ pub struct Recurrent {
 }
 
 impl Recurrent {
-    pub fn new(
-        cell: Cell,
-        config: &RecurrentConfig,
-        input: usize,
-        init: &mut Init,
-        device: &Device,
-    ) -> Self {
+    pub fn new(cell: Cell, config: &RecurrentConfig, input: usize, init: &mut Init, device: &Device) -> Self {
         let u = config.units;
         let g = cell.gates();
         let biases = if cell == Cell::Gru { 2 } else { 1 };
@@ -64,10 +58,7 @@ impl Recurrent {
         Self {
             kernel: Param::from_tensor(init.glorot_uniform([input, g * u], device)),
             recurrent_kernel: Param::from_tensor(init.orthogonal([u, g * u], device)),
-            bias: Param::from_tensor(Tensor::from_data(
-                TensorData::new(bias, [biases * g * u]),
-                device,
-            )),
+            bias: Param::from_tensor(Tensor::from_data(TensorData::new(bias, [biases * g * u]), device)),
             cell,
             config: config.clone(),
         }
@@ -112,10 +103,7 @@ impl Recurrent {
             let t = if backwards { seq - 1 - step } else { step };
             // Slicing the narrow input rather than a [batch, seq, g·u] projection: burn's
             // slice backward writes a zero gradient of the whole sliced tensor per step.
-            let xt = x
-                .clone()
-                .slice([0..batch, t..t + 1, 0..input])
-                .reshape([batch, input]); // [batch, in]
+            let xt = x.clone().slice([0..batch, t..t + 1, 0..input]).reshape([batch, input]); // [batch, in]
             let xz = inputs.apply(xt); // [batch, g·u]
             let hz = recurrent.apply(h.clone()); // [batch, g·u]
             (h, c) = self.step(xz, hz, h, c);
@@ -126,13 +114,7 @@ impl Recurrent {
 
     /// One step of the cell from the projected input `x·W + b` and state `h·U`
     /// (`+ b_rec` for GRU), both `[batch, g·u]`; returns the new `(h, c)`.
-    fn step(
-        &self,
-        x: Tensor<2>,
-        r: Tensor<2>,
-        h: Tensor<2>,
-        c: Tensor<2>,
-    ) -> (Tensor<2>, Tensor<2>) {
+    fn step(&self, x: Tensor<2>, r: Tensor<2>, h: Tensor<2>, c: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
         let [batch, _] = x.dims();
         let u = self.config.units;
         let act = |t: Tensor<2>| apply(self.config.activation, t);
@@ -160,39 +142,19 @@ impl Recurrent {
     /// when training (Keras draws them once per sequence).
     fn projections(&self, batch: usize, input: usize, device: &Device) -> (Projection, Projection) {
         let (u, g) = (self.config.units, self.cell.gates());
-        let (dropout, recurrent_dropout) = if device.is_autodiff() {
-            (self.config.dropout, self.config.recurrent_dropout)
-        } else {
-            (0.0, 0.0)
-        };
+        let (dropout, recurrent_dropout) =
+            if device.is_autodiff() { (self.config.dropout, self.config.recurrent_dropout) } else { (0.0, 0.0) };
         // Keras switches LSTM and GRU to `implementation=1` when recurrent_dropout > 0:
         // one mask per gate instead of one shared mask.
-        let masks = if self.cell != Cell::SimpleRnn && recurrent_dropout > 0.0 {
-            g
-        } else {
-            1
-        };
+        let masks = if self.cell != Cell::SimpleRnn && recurrent_dropout > 0.0 { g } else { 1 };
         let bias = self.bias.val();
         let (input_bias, recurrent_bias) = match self.cell {
-            Cell::Gru => (
-                bias.clone().slice([0..g * u]),
-                Some(bias.slice([g * u..2 * g * u])),
-            ),
+            Cell::Gru => (bias.clone().slice([0..g * u]), Some(bias.slice([g * u..2 * g * u]))),
             Cell::SimpleRnn | Cell::Lstm => (bias, None),
         };
         (
-            Projection::new(
-                self.kernel.val(),
-                Some(input_bias),
-                [masks, batch, input],
-                dropout,
-            ),
-            Projection::new(
-                self.recurrent_kernel.val(),
-                recurrent_bias,
-                [masks, batch, u],
-                recurrent_dropout,
-            ),
+            Projection::new(self.kernel.val(), Some(input_bias), [masks, batch, input], dropout),
+            Projection::new(self.recurrent_kernel.val(), recurrent_bias, [masks, batch, u], recurrent_dropout),
         )
     }
 }
@@ -214,36 +176,18 @@ enum Mask {
 }
 
 impl Projection {
-    fn new(
-        w: Tensor<2>,
-        bias: Option<Tensor<1>>,
-        [masks, batch, input]: [usize; 3],
-        rate: f64,
-    ) -> Self {
+    fn new(w: Tensor<2>, bias: Option<Tensor<1>>, [masks, batch, input]: [usize; 3], rate: f64) -> Self {
         let bias = bias.map(|b| b.unsqueeze_dim(0));
         if rate <= 0.0 {
-            return Self {
-                w,
-                bias,
-                mask: Mask::None,
-            };
+            return Self { w, bias, mask: Mask::None };
         }
         let keep = 1.0 - rate;
-        let mask = Tensor::<3>::random(
-            [masks, batch, input],
-            Distribution::Bernoulli(keep),
-            &w.device(),
-        ) / keep;
+        let mask = Tensor::<3>::random([masks, batch, input], Distribution::Bernoulli(keep), &w.device()) / keep;
         let mask = if masks == 1 {
             Mask::Shared(mask.reshape([batch, input]))
         } else {
             let [_, gu] = w.dims();
-            Mask::PerGate(
-                mask,
-                w.clone()
-                    .reshape([input, masks, gu / masks])
-                    .swap_dims(0, 1),
-            ) // [g, in, u]
+            Mask::PerGate(mask, w.clone().reshape([input, masks, gu / masks]).swap_dims(0, 1)) // [g, in, u]
         };
         Self { w, bias, mask }
     }
@@ -280,14 +224,7 @@ pub struct Bidirectional {
 }
 
 impl Bidirectional {
-    pub fn new(
-        cell: Cell,
-        config: &RecurrentConfig,
-        merge_mode: MergeMode,
-        input: usize,
-        init: &mut Init,
-        device: &Device,
-    ) -> Self {
+    pub fn new(cell: Cell, config: &RecurrentConfig, merge_mode: MergeMode, input: usize, init: &mut Init, device: &Device) -> Self {
         Self {
             forward: Recurrent::new(cell, config, input, init, device),
             backward: Recurrent::new(cell, config, input, init, device),
@@ -298,19 +235,13 @@ impl Bidirectional {
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, 2·units]` (concat) or `[batch, units]`
     pub fn last(&self, x: Tensor<3>) -> Tensor<2> {
-        self.merge(
-            self.forward.last(x.clone()),
-            self.backward.scan(x, true, |_| {}),
-        )
+        self.merge(self.forward.last(x.clone()), self.backward.scan(x, true, |_| {}))
     }
 
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, 2·units]` (concat) or `[batch, seq, units]`
     pub fn sequence(&self, x: Tensor<3>) -> Tensor<3> {
-        self.merge(
-            self.forward.sequence(x.clone()),
-            self.backward.states(x, true),
-        )
+        self.merge(self.forward.sequence(x.clone()), self.backward.states(x, true))
     }
 
     fn merge<const D: usize>(&self, forward: Tensor<D>, backward: Tensor<D>) -> Tensor<D> {

@@ -15,10 +15,7 @@ impl Padding {
         match value {
             "pre" => Ok(Self::Pre),
             "post" => Ok(Self::Post),
-            _ => Err(KilnError::config(
-                field,
-                format!("`{value}` is not `pre` or `post`"),
-            )),
+            _ => Err(KilnError::config(field, format!("`{value}` is not `pre` or `post`"))),
         }
     }
 }
@@ -27,13 +24,7 @@ impl Padding {
 ///
 /// # Shapes
 /// - returns `[seqs.len() * maxlen]`, i.e. `[n, maxlen]` flattened
-pub fn pad_sequences(
-    seqs: &[Vec<u32>],
-    maxlen: usize,
-    padding: Padding,
-    truncating: Padding,
-    value: u32,
-) -> Vec<u32> {
+pub fn pad_sequences(seqs: &[Vec<u32>], maxlen: usize, padding: Padding, truncating: Padding, value: u32) -> Vec<u32> {
     let mut out = vec![value; seqs.len() * maxlen];
     for (row, seq) in out.chunks_mut(maxlen.max(1)).zip(seqs) {
         if maxlen == 0 {

@@ -23,11 +23,7 @@ impl TextPipeline {
             ..TokenizerConfig::default()
         });
         tokenizer.fit_on_texts(texts.iter().map(String::as_str));
-        Ok(Self {
-            config: config.clone(),
-            num_words,
-            tokenizer,
-        })
+        Ok(Self { config: config.clone(), num_words, tokenizer })
     }
 
     pub fn config(&self) -> &TextConfig {
@@ -36,19 +32,12 @@ impl TextPipeline {
 
     /// The tokens of `text` after normalising, before the vocabulary is applied.
     pub fn tokens(&self, text: &str) -> Vec<String> {
-        super::text_to_word_sequence(
-            &super::normalize(text),
-            &self.config.filters,
-            self.config.lower,
-            ' ',
-        )
+        super::text_to_word_sequence(&super::normalize(text), &self.config.filters, self.config.lower, ' ')
     }
 
     /// Whether `token` has an id below `num_words`.
     pub fn is_known(&self, token: &str) -> bool {
-        self.tokenizer
-            .word_index(token)
-            .is_some_and(|i| (i as usize) < self.num_words)
+        self.tokenizer.word_index(token).is_some_and(|i| (i as usize) < self.num_words)
     }
 
     /// Keras `texts_to_sequences` for one text.

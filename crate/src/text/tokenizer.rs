@@ -19,32 +19,15 @@ pub struct TokenizerConfig {
 
 impl Default for TokenizerConfig {
     fn default() -> Self {
-        Self {
-            num_words: None,
-            filters: KERAS_FILTERS.to_string(),
-            lower: true,
-            split: ' ',
-            oov_token: None,
-        }
+        Self { num_words: None, filters: KERAS_FILTERS.to_string(), lower: true, split: ' ', oov_token: None }
     }
 }
 
 /// Keras `text_to_word_sequence`: lower-case, filtered characters become `split`, empty words dropped.
 pub fn text_to_word_sequence(text: &str, filters: &str, lower: bool, split: char) -> Vec<String> {
-    let text = if lower {
-        text.to_lowercase()
-    } else {
-        text.to_string()
-    };
-    let mapped: String = text
-        .chars()
-        .map(|c| if filters.contains(c) { split } else { c })
-        .collect();
-    mapped
-        .split(split)
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    let text = if lower { text.to_lowercase() } else { text.to_string() };
+    let mapped: String = text.chars().map(|c| if filters.contains(c) { split } else { c }).collect();
+    mapped.split(split).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// Keras 2 `Tokenizer`: word index by descending count, ties in first-seen order, 1-based.
@@ -60,29 +43,17 @@ pub struct Tokenizer {
 
 impl Tokenizer {
     pub fn new(config: TokenizerConfig) -> Self {
-        Self {
-            config,
-            ..Self::default()
-        }
+        Self { config, ..Self::default() }
     }
 
     fn words_of(&self, text: &str) -> Vec<String> {
-        text_to_word_sequence(
-            &normalize(text),
-            &self.config.filters,
-            self.config.lower,
-            self.config.split,
-        )
+        text_to_word_sequence(&normalize(text), &self.config.filters, self.config.lower, self.config.split)
     }
 
     /// Count words over `texts` and rebuild the index (Keras `fit_on_texts`).
     pub fn fit_on_texts<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) {
-        let mut position: HashMap<String, usize> = self
-            .word_counts
-            .iter()
-            .enumerate()
-            .map(|(i, (w, _))| (w.clone(), i))
-            .collect();
+        let mut position: HashMap<String, usize> =
+            self.word_counts.iter().enumerate().map(|(i, (w, _))| (w.clone(), i)).collect();
         for text in texts {
             for word in self.words_of(text) {
                 match position.get(&word) {
@@ -96,19 +67,8 @@ impl Tokenizer {
         }
         let mut sorted: Vec<&(String, u64)> = self.word_counts.iter().collect();
         sorted.sort_by(|a, b| b.1.cmp(&a.1)); // stable: ties keep first-seen order
-        self.words = self
-            .config
-            .oov_token
-            .iter()
-            .cloned()
-            .chain(sorted.into_iter().map(|(w, _)| w.clone()))
-            .collect();
-        self.index = self
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (w.clone(), i as u32 + 1))
-            .collect();
+        self.words = self.config.oov_token.iter().cloned().chain(sorted.into_iter().map(|(w, _)| w.clone())).collect();
+        self.index = self.words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32 + 1)).collect();
     }
 
     /// Keras `word_index[word]`.
@@ -118,9 +78,7 @@ impl Tokenizer {
 
     /// Keras `index_word[index]`.
     pub fn index_word(&self, index: u32) -> Option<&str> {
-        self.words
-            .get((index as usize).checked_sub(1)?)
-            .map(String::as_str)
+        self.words.get((index as usize).checked_sub(1)?).map(String::as_str)
     }
 
     /// Words in the index (`len(word_index)`).
@@ -136,11 +94,7 @@ impl Tokenizer {
     /// Keras `texts_to_sequences` for one text.
     pub fn text_to_sequence(&self, text: &str) -> Vec<u32> {
         let limit = self.config.num_words.filter(|&n| n > 0);
-        let oov = self
-            .config
-            .oov_token
-            .as_ref()
-            .and_then(|t| self.word_index(t));
+        let oov = self.config.oov_token.as_ref().and_then(|t| self.word_index(t));
         self.words_of(text)
             .iter()
             .filter_map(|w| match self.word_index(w) {
@@ -151,13 +105,7 @@ impl Tokenizer {
             .collect()
     }
 
-    pub fn texts_to_sequences<'a>(
-        &self,
-        texts: impl IntoIterator<Item = &'a str>,
-    ) -> Vec<Vec<u32>> {
-        texts
-            .into_iter()
-            .map(|t| self.text_to_sequence(t))
-            .collect()
+    pub fn texts_to_sequences<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Vec<Vec<u32>> {
+        texts.into_iter().map(|t| self.text_to_sequence(t)).collect()
     }
 }

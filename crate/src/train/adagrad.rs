@@ -13,10 +13,7 @@ pub struct KerasAdagrad {
 
 impl Default for KerasAdagrad {
     fn default() -> Self {
-        Self {
-            initial_accumulator_value: 0.1,
-            epsilon: 1e-7,
-        }
+        Self { initial_accumulator_value: 0.1, epsilon: 1e-7 }
     }
 }
 
@@ -33,9 +30,7 @@ impl<const D: usize> RecordState for Accumulator<D> {
     }
 
     fn state_unflatten(prefix: &str, src: &mut StateSource, device: &Device) -> Option<Self> {
-        src.take_tensor(prefix, "sum").map(|data| Self {
-            sum: Tensor::from_data(data, device),
-        })
+        src.take_tensor(prefix, "sum").map(|data| Self { sum: Tensor::from_data(data, device) })
     }
 }
 
@@ -55,16 +50,12 @@ impl Optimizer for KerasAdagrad {
             None => grad.zeros_like().add_scalar(self.initial_accumulator_value),
         };
         let sum = previous + grad.clone().square();
-        let update = grad
-            .div(sum.clone().add_scalar(self.epsilon).sqrt())
-            .mul_scalar(lr);
+        let update = grad.div(sum.clone().add_scalar(self.epsilon).sqrt()).mul_scalar(lr);
         (tensor - update, Some(Accumulator { sum }))
     }
 
     fn to_device<const D: usize>(state: Self::State<D>, device: &Device) -> Self::State<D> {
-        Accumulator {
-            sum: state.sum.to_device(device),
-        }
+        Accumulator { sum: state.sum.to_device(device) }
     }
 }
 

@@ -9,10 +9,7 @@ pub enum Targets {
     Binary(Tensor<2>),
     /// One-hot `[batch, classes]` and class ids `[batch, 1]` for a softmax output
     /// (categorical and sparse categorical cross-entropy give the same value).
-    Classes {
-        one_hot: Tensor<2>,
-        ids: Tensor<2, Int>,
-    },
+    Classes { one_hot: Tensor<2>, ids: Tensor<2, Int> },
 }
 
 impl Targets {
@@ -21,10 +18,7 @@ impl Targets {
     pub fn new(labels: &[f32], head: Head, device: &Device) -> Self {
         let n = labels.len();
         match head {
-            Head::Sigmoid { .. } => Self::Binary(Tensor::from_data(
-                TensorData::new(labels.to_vec(), [n, 1]),
-                device,
-            )),
+            Head::Sigmoid { .. } => Self::Binary(Tensor::from_data(TensorData::new(labels.to_vec(), [n, 1]), device)),
             Head::Softmax { classes } => {
                 let mut one_hot = vec![0.0f32; n * classes];
                 for (row, &label) in labels.iter().enumerate() {
@@ -69,8 +63,7 @@ pub fn softmax_cross_entropy_with_logits(logits: Tensor<2>, one_hot: Tensor<2>) 
 /// # Shapes
 /// - logits, targets `[batch, 1]` → `[1]` (the sum over the batch)
 pub fn binary_cross_entropy_with_logits(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
-    let per_sample =
-        relu(logits.clone()) - logits.clone() * targets + logits.abs().neg().exp().log1p();
+    let per_sample = relu(logits.clone()) - logits.clone() * targets + logits.abs().neg().exp().log1p();
     per_sample.sum()
 }
 
@@ -94,8 +87,7 @@ mod tests {
         let y = [0.0f32, 1.0, 1.0, 0.0, 1.0];
         let logits = Tensor::<2>::from_data(TensorData::new(z.to_vec(), [5, 1]), &device);
         let targets = Tensor::<2>::from_data(TensorData::new(y.to_vec(), [5, 1]), &device);
-        let got: f32 =
-            binary_cross_entropy_with_logits(logits.clone(), targets.clone()).into_scalar();
+        let got: f32 = binary_cross_entropy_with_logits(logits.clone(), targets.clone()).into_scalar();
         let want: f64 = z
             .iter()
             .zip(y)

@@ -1,7 +1,7 @@
 //! Keras' optimizers on burn's: Keras' defaults and update rules where burn's differ.
 
-use burn::optim::grad_clipping::GradientClippingConfig;
 use burn::optim::momentum::MomentumConfig;
+use burn::optim::grad_clipping::GradientClippingConfig;
 use burn::optim::{AdamConfig, ModuleOptimizer, RmsPropConfig, SgdConfig};
 
 use super::adagrad::KerasAdagrad;
@@ -17,10 +17,7 @@ pub fn optimizer(config: &RunConfig) -> ModuleOptimizer {
     };
     match config.optimizer {
         // Keras: β₁ 0.9, β₂ 0.999, ε 1e-7 (burn's ε default is 1e-5).
-        OptimizerConfig::Adam { .. } => AdamConfig::new()
-            .with_epsilon(1e-7)
-            .with_grad_clipping(clip)
-            .init(),
+        OptimizerConfig::Adam { .. } => AdamConfig::new().with_epsilon(1e-7).with_grad_clipping(clip).init(),
         // Keras' `rho` is burn's `alpha`; burn's momentum default is 0.9, Keras' 0.
         OptimizerConfig::Rmsprop { rho, momentum, .. } => RmsPropConfig::new()
             .with_alpha(rho as f32)
@@ -29,19 +26,9 @@ pub fn optimizer(config: &RunConfig) -> ModuleOptimizer {
             .with_grad_clipping(clip)
             .init(),
         // Keras' momentum has no dampening (burn's default is 0.1).
-        OptimizerConfig::Sgd {
-            momentum, nesterov, ..
-        } => {
-            let momentum = (momentum > 0.0).then(|| {
-                MomentumConfig::new()
-                    .with_momentum(momentum)
-                    .with_dampening(0.0)
-                    .with_nesterov(nesterov)
-            });
-            SgdConfig::new()
-                .with_momentum(momentum)
-                .with_gradient_clipping(clip)
-                .init()
+        OptimizerConfig::Sgd { momentum, nesterov, .. } => {
+            let momentum = (momentum > 0.0).then(|| MomentumConfig::new().with_momentum(momentum).with_dampening(0.0).with_nesterov(nesterov));
+            SgdConfig::new().with_momentum(momentum).with_gradient_clipping(clip).init()
         }
         // Keras starts the accumulator at 0.1 (burn's AdaGrad at 0), ε 1e-7 inside the root.
         OptimizerConfig::Adagrad { .. } => {

@@ -58,24 +58,12 @@ impl Run {
         config.validate()?;
         let parts = data.parts(config.test_split, config.seed)?;
         let pipeline = TextPipeline::fit(&config.text, config.num_words, &parts.train.texts)?;
-        let encode = |part: &Labelled| {
-            Encoded::new(
-                &pipeline,
-                part,
-                config.maxlen,
-                config.padding,
-                config.truncating,
-            )
-        };
+        let encode = |part: &Labelled| Encoded::new(&pipeline, part, config.maxlen, config.padding, config.truncating);
         let mut train = encode(&parts.train);
         let test = encode(&parts.test);
-        let val =
-            (config.validation_split > 0.0).then(|| train.split_off_last(config.validation_split));
+        let val = (config.validation_split > 0.0).then(|| train.split_off_last(config.validation_split));
         if train.is_empty() || val.as_ref().is_some_and(Encoded::is_empty) || test.is_empty() {
-            return Err(KilnError::config(
-                "validation_split",
-                "leaves no training or validation samples",
-            ));
+            return Err(KilnError::config("validation_split", "leaves no training or validation samples"));
         }
         let num_classes = data.classes.len();
         if num_classes < 2 {
@@ -85,13 +73,8 @@ impl Run {
                 data.classes.first().map_or("none", String::as_str)
             )));
         }
-        let built = model::build(
-            &config.layers,
-            config.num_words,
-            config.maxlen,
-            config.seed,
-            &device.clone().autodiff(),
-        )?;
+        let built =
+            model::build(&config.layers, config.num_words, config.maxlen, config.seed, &device.clone().autodiff())?;
         check_head(built.head, &config, num_classes)?;
         device.seed(config.seed); // dropout masks
         let steps = train.len().div_ceil(config.batch_size);
@@ -129,14 +112,8 @@ impl Run {
 
     /// Start the Embedding from a matrix (pretrained vectors), before the first step.
     pub fn set_embedding_matrix(&mut self, values: Vec<f32>) -> Result<()> {
-        if !matches!(self.phase, Phase::Prepared | Phase::Training)
-            || self.epoch > 1
-            || self.step > 0
-        {
-            return Err(KilnError::config(
-                "embedding_matrix",
-                "can only be set before training starts",
-            ));
+        if !matches!(self.phase, Phase::Prepared | Phase::Training) || self.epoch > 1 || self.step > 0 {
+            return Err(KilnError::config("embedding_matrix", "can only be set before training starts"));
         }
         self.trainer.model_mut().set_embedding_matrix(values)
     }
@@ -178,14 +155,8 @@ impl Run {
             return Ok(event.clone());
         }
         let restored_epoch = self.restore_best();
-        let Metrics { loss, accuracy } = self
-            .trainer
-            .evaluate(&self.test, self.config.batch_size)
-            .await?;
-        let probs = self
-            .trainer
-            .predict(&self.test, self.config.batch_size)
-            .await?;
+        let Metrics { loss, accuracy } = self.trainer.evaluate(&self.test, self.config.batch_size).await?;
+        let probs = self.trainer.predict(&self.test, self.config.batch_size).await?;
         self.test_probs = Some(probs);
         let event = RunEvent::Done {
             test_loss: loss,
@@ -204,10 +175,7 @@ impl Run {
         let steps = self.steps_per_epoch();
         let b = self.config.batch_size;
         let rows = &self.order[self.step * b..((self.step + 1) * b).min(self.order.len())];
-        let batch = self
-            .trainer
-            .step(&self.train, rows, (self.epoch, self.step + 1))
-            .await?;
+        let batch = self.trainer.step(&self.train, rows, (self.epoch, self.step + 1)).await?;
         self.loss.add(batch.loss, rows.len());
         self.accuracy.add(batch.accuracy, rows.len());
         self.step += 1;
@@ -226,13 +194,7 @@ impl Run {
     }
 
     async fn end_epoch(&mut self) -> Result<RunEvent> {
-        let val = self
-            .trainer
-            .evaluate(
-                self.val.as_ref().unwrap_or(&self.test),
-                self.config.batch_size,
-            )
-            .await?;
+        let val = self.trainer.evaluate(self.val.as_ref().unwrap_or(&self.test), self.config.batch_size).await?;
         let (loss, accuracy) = (self.loss.mean(), self.accuracy.mean());
         self.history.loss.push(loss);
         self.history.accuracy.push(accuracy);
@@ -258,12 +220,7 @@ impl Run {
             self.step = 0;
             self.loss = RunningMean::default();
             self.accuracy = RunningMean::default();
-            self.order = epoch_order(
-                self.train.len(),
-                self.config.seed,
-                self.epoch,
-                self.config.shuffle,
-            );
+            self.order = epoch_order(self.train.len(), self.config.seed, self.epoch, self.config.shuffle);
             self.phase = Phase::Training;
         }
         Ok(event)
@@ -273,9 +230,7 @@ impl Run {
 /// After training: the test set's metrics, predictions and mistakes.
 impl Run {
     fn test_probs(&self) -> Result<&(Vec<f32>, usize)> {
-        self.test_probs
-            .as_ref()
-            .ok_or_else(|| KilnError::config("evaluation", "the run has not finished training yet"))
+        self.test_probs.as_ref().ok_or_else(|| KilnError::config("evaluation", "the run has not finished training yet"))
     }
 
     /// The test set's metrics with positive predictions at `P(class 1) >= threshold`.
@@ -299,27 +254,15 @@ impl Run {
             self.config.truncating,
             0,
         );
-        let one = Encoded {
-            ids,
-            labels: vec![0.0],
-            maxlen: self.config.maxlen,
-        };
+        let one = Encoded { ids, labels: vec![0.0], maxlen: self.config.maxlen };
         let (probs, width) = self.trainer.predict(&one, 1).await?;
         let probabilities: Vec<f64> = if width == 1 {
             vec![1.0 - f64::from(probs[0]), f64::from(probs[0])]
         } else {
             probs.iter().map(|&p| f64::from(p)).collect()
         };
-        let best = probabilities
-            .iter()
-            .enumerate()
-            .fold(0, |b, (i, &p)| if p > probabilities[b] { i } else { b });
-        Ok(Prediction {
-            label: self.classes.get(best).cloned().unwrap_or_default(),
-            probabilities,
-            tokens,
-            known,
-        })
+        let best = probabilities.iter().enumerate().fold(0, |b, (i, &p)| if p > probabilities[b] { i } else { b });
+        Ok(Prediction { label: self.classes.get(best).cloned().unwrap_or_default(), probabilities, tokens, known })
     }
 
     /// Test texts the model got wrong at `threshold`, most confident first.
@@ -330,27 +273,17 @@ impl Run {
             let p = &probs[row * width..(row + 1) * width];
             let (predicted, confidence) = if *width == 1 {
                 let p1 = f64::from(p[0]);
-                if p1 >= threshold {
-                    (1, p1)
-                } else {
-                    (0, 1.0 - p1)
-                }
+                if p1 >= threshold { (1, p1) } else { (0, 1.0 - p1) }
             } else {
-                p.iter().enumerate().fold((0, f64::MIN), |b, (i, &v)| {
-                    if f64::from(v) > b.1 {
-                        (i, f64::from(v))
-                    } else {
-                        b
-                    }
-                })
+                p.iter().enumerate().fold(
+                    (0, f64::MIN),
+                    |b, (i, &v)| {
+                        if f64::from(v) > b.1 { (i, f64::from(v)) } else { b }
+                    },
+                )
             };
             if predicted != label as usize {
-                let name = |c: usize| {
-                    self.classes
-                        .get(c)
-                        .cloned()
-                        .unwrap_or_else(|| c.to_string())
-                };
+                let name = |c: usize| self.classes.get(c).cloned().unwrap_or_else(|| c.to_string());
                 wrong.push(Misclassified {
                     row,
                     text: self.test_texts[row].clone(),
@@ -390,15 +323,8 @@ impl Run {
             Some(best) => value > best.value + es.min_delta,
         };
         if improved {
-            let model = es
-                .restore_best_weights
-                .then(|| self.trainer.model().clone());
-            self.best = Some(Best {
-                value,
-                epoch: self.epoch,
-                wait: 0,
-                model,
-            });
+            let model = es.restore_best_weights.then(|| self.trainer.model().clone());
+            self.best = Some(Best { value, epoch: self.epoch, wait: 0, model });
             return false;
         }
         let best = self.best.as_mut().expect("set on the first epoch");

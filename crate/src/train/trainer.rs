@@ -50,31 +50,21 @@ impl Trainer {
     }
 
     pub fn model(&self) -> &Model {
-        self.model
-            .as_ref()
-            .expect("the model is only taken inside step()")
+        self.model.as_ref().expect("the model is only taken inside step()")
     }
 
     pub fn model_mut(&mut self) -> &mut Model {
-        self.model
-            .as_mut()
-            .expect("the model is only taken inside step()")
+        self.model.as_mut().expect("the model is only taken inside step()")
     }
 
     /// Forward, backward, read the loss (asynchronously), and update the weights
     /// only if the loss is finite: a diverging step leaves the model as it was.
-    pub async fn step(
-        &mut self,
-        data: &Encoded,
-        rows: &[usize],
-        at: (usize, usize),
-    ) -> Result<Metrics> {
+    pub async fn step(&mut self, data: &Encoded, rows: &[usize], at: (usize, usize)) -> Result<Metrics> {
         let (ids, labels) = data.batch(rows, &self.train_device);
         let model = self.model.take().expect("step() is never re-entered");
         let logits = model.forward_logits(ids); // [batch, 1] or [batch, classes]
         let n = rows.len() as f64;
-        let (loss_sum, correct) =
-            loss_and_correct(logits, Targets::new(&labels, self.head, &self.train_device));
+        let (loss_sum, correct) = loss_and_correct(logits, Targets::new(&labels, self.head, &self.train_device));
         let loss = loss_sum.clone() / n;
         let grads = loss.backward();
         let stats = read(Tensor::cat(vec![loss_sum.detach(), correct], 0)).await;
@@ -96,36 +86,26 @@ impl Trainer {
         }
         let grads = GradientsParams::from_grads(grads, &model);
         self.model = Some(self.optim.step(self.learning_rate, model, grads));
-        Ok(Metrics {
-            loss: loss_sum / n,
-            accuracy: correct / n,
-        })
+        Ok(Metrics { loss: loss_sum / n, accuracy: correct / n })
     }
 
     /// Mean loss and accuracy over `data`, in batches, with one read at the end.
     pub async fn evaluate(&self, data: &Encoded, batch_size: usize) -> Result<Metrics> {
         if data.is_empty() {
-            return Err(KilnError::Data(
-                "nothing to evaluate: the set is empty".into(),
-            ));
+            return Err(KilnError::Data("nothing to evaluate: the set is empty".into()));
         }
         let model = self.model().valid();
         let rows: Vec<usize> = (0..data.len()).collect();
         let mut totals = Tensor::<1>::zeros([2], &self.device);
         for chunk in rows.chunks(batch_size.max(1)) {
             let (ids, labels) = data.batch(chunk, &self.device);
-            let (loss, correct) = loss_and_correct(
-                model.forward_logits(ids),
-                Targets::new(&labels, self.head, &self.device),
-            );
+            let (loss, correct) =
+                loss_and_correct(model.forward_logits(ids), Targets::new(&labels, self.head, &self.device));
             totals = totals + Tensor::cat(vec![loss, correct], 0);
         }
         let v = read(totals).await?;
         let n = data.len() as f64;
-        Ok(Metrics {
-            loss: v[0] / n,
-            accuracy: v[1] / n,
-        })
+        Ok(Metrics { loss: v[0] / n, accuracy: v[1] / n })
     }
 }
 
@@ -188,12 +168,7 @@ pub fn divergence_hint(config: &RunConfig) -> String {
 
 /// The only place training reads the device, always asynchronously.
 async fn read(t: Tensor<1>) -> Result<Vec<f64>> {
-    let data = t
-        .into_data_async()
-        .await
-        .map_err(|e| KilnError::Backend(format!("reading results failed: {e:?}")))?;
-    let v = data
-        .try_to_vec::<f32>()
-        .map_err(|e| KilnError::Backend(format!("unexpected result type: {e:?}")))?;
+    let data = t.into_data_async().await.map_err(|e| KilnError::Backend(format!("reading results failed: {e:?}")))?;
+    let v = data.try_to_vec::<f32>().map_err(|e| KilnError::Backend(format!("unexpected result type: {e:?}")))?;
     Ok(v.into_iter().map(f64::from).collect())
 }

@@ -17,28 +17,15 @@ pub fn seed000() -> Vec<Preset> {
         preset(
             "s000_dnn",
             "S000 · DNN",
-            &src(
-                "baseline DNN, only its Word2Vec twin printed: Embedding(100) → Flatten → Dense(128, relu) ×2 → Dense(1, sigmoid) (Flatten is Kiln's guess)",
-            ),
+            &src("baseline DNN, only its Word2Vec twin printed: Embedding(100) → Flatten → Dense(128, relu) ×2 → Dense(1, sigmoid) (Flatten is Kiln's guess)"),
             Some(0.642614),
             None,
-            s000(
-                "s000_dnn",
-                vec![
-                    L::embedding(100),
-                    L::flatten(),
-                    L::dense(128, Relu),
-                    L::dense(128, Relu),
-                    out(),
-                ],
-            ),
+            s000("s000_dnn", vec![L::embedding(100), L::flatten(), L::dense(128, Relu), L::dense(128, Relu), out()]),
         ),
         preset(
             "s000_lstm",
             "S000 · LSTM",
-            &src(
-                "Embedding(100) → LSTM(128) → Dense(1, sigmoid) (code not printed: the LSTM_2layer cell with one tanh LSTM)",
-            ),
+            &src("Embedding(100) → LSTM(128) → Dense(1, sigmoid) (code not printed: the LSTM_2layer cell with one tanh LSTM)"),
             Some(0.829670),
             None,
             s000("s000_lstm", vec![L::embedding(100), L::lstm(128), out()]),
@@ -46,64 +33,39 @@ pub fn seed000() -> Vec<Preset> {
         preset(
             "s000_lstm_2layer",
             "S000 · LSTM_2layer (relu)",
-            &src(
-                "Embedding(100) → LSTM(128, return_sequences, relu) → LSTM(128, relu) → Dense(1, sigmoid): the relu LSTM's loss goes NaN",
-            ),
+            &src("Embedding(100) → LSTM(128, return_sequences, relu) → LSTM(128, relu) → Dense(1, sigmoid): the relu LSTM's loss goes NaN"),
             Some(0.640797),
             None,
-            s000(
-                "s000_lstm_2layer",
-                vec![L::embedding(100), relu_lstm(true), relu_lstm(false), out()],
-            ),
+            s000("s000_lstm_2layer", vec![L::embedding(100), relu_lstm(true), relu_lstm(false), out()]),
         ),
         preset(
             "s000_bilstm",
             "S000 · Bi-LSTM (relu)",
-            &src(
-                "Embedding(100) → Bidirectional(LSTM(128, relu)) → Dense(1, sigmoid) (code not printed; relu as in LSTM_2layer, whose 0.6408 it shares)",
-            ),
+            &src("Embedding(100) → Bidirectional(LSTM(128, relu)) → Dense(1, sigmoid) (code not printed; relu as in LSTM_2layer, whose 0.6408 it shares)"),
             Some(0.640797),
             None,
-            s000(
-                "s000_bilstm",
-                vec![L::embedding(100), L::bidirectional(relu_lstm(false)), out()],
-            ),
+            s000("s000_bilstm", vec![L::embedding(100), L::bidirectional(relu_lstm(false)), out()]),
         ),
         preset(
             "s000_bilstm_2",
             "S000 · Bi-LSTM-2 (relu)",
-            &src(
-                "Embedding(100) → Bidirectional(LSTM(128, return_sequences, relu)) → Bidirectional(LSTM(128, relu)) → Dense(1, sigmoid) (code not printed)",
-            ),
+            &src("Embedding(100) → Bidirectional(LSTM(128, return_sequences, relu)) → Bidirectional(LSTM(128, relu)) → Dense(1, sigmoid) (code not printed)"),
             Some(0.640797),
             None,
             s000(
                 "s000_bilstm_2",
-                vec![
-                    L::embedding(100),
-                    L::bidirectional(relu_lstm(true)),
-                    L::bidirectional(relu_lstm(false)),
-                    out(),
-                ],
+                vec![L::embedding(100), L::bidirectional(relu_lstm(true)), L::bidirectional(relu_lstm(false)), out()],
             ),
         ),
         preset(
             "s000_cnn",
             "S000 · 1D-CNN",
-            &src(
-                "Embedding(100) → Conv1D(128, 3, relu) → GlobalMaxPooling1D → Dense(128, relu) → Dense(1, sigmoid) (code not printed)",
-            ),
+            &src("Embedding(100) → Conv1D(128, 3, relu) → GlobalMaxPooling1D → Dense(128, relu) → Dense(1, sigmoid) (code not printed)"),
             Some(0.843407),
             None,
             s000(
                 "s000_cnn",
-                vec![
-                    L::embedding(100),
-                    L::conv1d(128, 3, Relu),
-                    L::global_max_pooling1d(),
-                    L::dense(128, Relu),
-                    out(),
-                ],
+                vec![L::embedding(100), L::conv1d(128, 3, Relu), L::global_max_pooling1d(), L::dense(128, Relu), out()],
             ),
         ),
     ]
@@ -160,14 +122,7 @@ pub fn seed001() -> Vec<Preset> {
             None,
             s001(
                 "s001_simple_rnn2",
-                vec![
-                    L::embedding(64),
-                    simple_rnn_seq(128),
-                    L::simple_rnn(128),
-                    L::dense(32, Relu),
-                    L::dense(100, Relu),
-                    out(),
-                ],
+                vec![L::embedding(64), simple_rnn_seq(128), L::simple_rnn(128), L::dense(32, Relu), L::dense(100, Relu), out()],
                 128,
                 5,
                 None,
@@ -182,13 +137,7 @@ pub fn seed001() -> Vec<Preset> {
             ),
             None,
             None,
-            s001(
-                "s001_lstm2",
-                vec![L::embedding(32), lstm(32, true, Tanh), L::lstm(32), out()],
-                128,
-                5,
-                Some(3),
-            ),
+            s001("s001_lstm2", vec![L::embedding(32), lstm(32, true, Tanh), L::lstm(32), out()], 128, 5, Some(3)),
         ),
         preset(
             "s001_cnn_lstm",
@@ -201,14 +150,7 @@ pub fn seed001() -> Vec<Preset> {
             None,
             s001(
                 "s001_cnn_lstm",
-                vec![
-                    L::embedding(64),
-                    L::dropout(0.25),
-                    L::conv1d(32, 3, Relu),
-                    lstm(32, true, Tanh),
-                    L::lstm(32),
-                    out(),
-                ],
+                vec![L::embedding(64), L::dropout(0.25), L::conv1d(32, 3, Relu), lstm(32, true, Tanh), L::lstm(32), out()],
                 128,
                 5,
                 Some(5),
@@ -216,3 +158,4 @@ pub fn seed001() -> Vec<Preset> {
         ),
     ]
 }
+

@@ -1,38 +1,21 @@
 //! Seeds 002 and 003 (IMDB, 20 Newsgroups) and 004 (the AIFFEL IMDB lesson).
 
-use super::super::layers::{
-    Activation::{self, *},
-    ActivationConfig, LayerConfig as L,
-};
+use super::super::layers::{Activation::{self, *}, ActivationConfig, LayerConfig as L};
 use super::super::run::Loss;
 use super::zoo::*;
 use super::{Preset, imdb, preset};
 
 pub fn seed002() -> Vec<Preset> {
     let src = |model: &str, fit: &str| {
-        format!(
-            "seed 002 (IMDB): {model}; top 5,000 words, maxlen 500, adam, 3 epochs of 64, {fit}"
-        )
+        format!("seed 002 (IMDB): {model}; top 5,000 words, maxlen 500, adam, 3 epochs of 64, {fit}")
     };
-    let mut dropout = s002(
-        "s002_lstm_dropout",
-        vec![
-            L::embedding(32),
-            L::dropout(0.2),
-            L::lstm(100),
-            L::dropout(0.2),
-            out(),
-        ],
-    );
+    let mut dropout = s002("s002_lstm_dropout", vec![L::embedding(32), L::dropout(0.2), L::lstm(100), L::dropout(0.2), out()]);
     dropout.validation_split = 0.2;
     vec![
         preset(
             "s002_lstm",
             "S002 · LSTM(100)",
-            &src(
-                "Embedding(32) → LSTM(100) → Dense(1, sigmoid) (213,301 params)",
-                "validation_data=(x_test, y_test)",
-            ),
+            &src("Embedding(32) → LSTM(100) → Dense(1, sigmoid) (213,301 params)", "validation_data=(x_test, y_test)"),
             Some(0.8562),
             None,
             s002("s002_lstm", vec![L::embedding(32), L::lstm(100), out()]),
@@ -40,10 +23,7 @@ pub fn seed002() -> Vec<Preset> {
         preset(
             "s002_lstm_dropout",
             "S002 · LSTM with Dropout",
-            &src(
-                "Embedding(32) → Dropout(0.2) → LSTM(100) → Dropout(0.2) → Dense(1, sigmoid) (213,301 params)",
-                "validation_split 0.2",
-            ),
+            &src("Embedding(32) → Dropout(0.2) → LSTM(100) → Dropout(0.2) → Dense(1, sigmoid) (213,301 params)", "validation_split 0.2"),
             Some(0.8493),
             None,
             dropout,
@@ -51,16 +31,10 @@ pub fn seed002() -> Vec<Preset> {
         preset(
             "s002_lstm_recurrent_dropout",
             "S002 · LSTM with recurrent dropout",
-            &src(
-                "Embedding(32) → LSTM(100, dropout=0.2, recurrent_dropout=0.2) → Dense(1, sigmoid) (213,301 params)",
-                "no validation",
-            ),
+            &src("Embedding(32) → LSTM(100, dropout=0.2, recurrent_dropout=0.2) → Dense(1, sigmoid) (213,301 params)", "no validation"),
             Some(0.8714),
             None,
-            s002(
-                "s002_lstm_recurrent_dropout",
-                vec![L::embedding(32), lstm_dropout(100, 0.2, 0.2), out()],
-            ),
+            s002("s002_lstm_recurrent_dropout", vec![L::embedding(32), lstm_dropout(100, 0.2, 0.2), out()]),
         ),
         preset(
             "s002_cnn_lstm",
@@ -71,16 +45,7 @@ pub fn seed002() -> Vec<Preset> {
             ),
             Some(0.8796),
             None,
-            s002(
-                "s002_cnn_lstm",
-                vec![
-                    L::embedding(32),
-                    conv_same(32, 3, Relu),
-                    L::max_pooling1d(2),
-                    L::lstm(100),
-                    out(),
-                ],
-            ),
+            s002("s002_cnn_lstm", vec![L::embedding(32), conv_same(32, 3, Relu), L::max_pooling1d(2), L::lstm(100), out()]),
         ),
     ]
 }
@@ -107,14 +72,7 @@ pub fn seed003() -> Vec<Preset> {
     glove.optimizer = rmsprop();
     glove.loss = Loss::SparseCategoricalCrossentropy;
     glove.validation_split = 0.2;
-    let lstm = imdb(
-        "s003_lstm",
-        vec![L::embedding(128), lstm_dropout(128, 0.2, 0.2), out()],
-        20_000,
-        80,
-        32,
-        15,
-    );
+    let lstm = imdb("s003_lstm", vec![L::embedding(128), lstm_dropout(128, 0.2, 0.2), out()], 20_000, 80, 32, 15);
     let cnn_lstm = vec![
         L::embedding(128),
         L::dropout(0.25),
@@ -122,9 +80,7 @@ pub fn seed003() -> Vec<Preset> {
         L::max_pooling1d(4),
         L::lstm(70),
         L::dense(1, Activation::Linear),
-        L::Activation(ActivationConfig {
-            activation: Sigmoid,
-        }),
+        L::Activation(ActivationConfig { activation: Sigmoid }),
     ];
     vec![
         preset(
@@ -170,17 +126,12 @@ pub fn seed004() -> Vec<Preset> {
             &src("Embedding(16) → LSTM(8) → Dense(8, relu) → Dense(1, sigmoid)"),
             None,
             None,
-            s004(
-                "s004_lstm8",
-                vec![L::embedding(16), L::lstm(8), L::dense(8, Relu), out()],
-            ),
+            s004("s004_lstm8", vec![L::embedding(16), L::lstm(8), L::dense(8, Relu), out()]),
         ),
         preset(
             "s004_cnn",
             "S004 · 1D-CNN",
-            &src(
-                "Embedding(16) → Conv1D(16, 7, relu) → MaxPooling1D(5) → Conv1D(16, 7, relu) → GlobalMaxPooling1D → Dense(8, relu) → Dense(1, sigmoid)",
-            ),
+            &src("Embedding(16) → Conv1D(16, 7, relu) → MaxPooling1D(5) → Conv1D(16, 7, relu) → GlobalMaxPooling1D → Dense(8, relu) → Dense(1, sigmoid)"),
             None,
             None,
             s004("s004_cnn", cnn_1d(16)),
@@ -191,25 +142,16 @@ pub fn seed004() -> Vec<Preset> {
             &src("Embedding(16) → GlobalMaxPooling1D → Dense(8, relu) → Dense(1, sigmoid)"),
             None,
             None,
-            s004(
-                "s004_global_max_pool",
-                vec![
-                    L::embedding(16),
-                    L::global_max_pooling1d(),
-                    L::dense(8, Relu),
-                    out(),
-                ],
-            ),
+            s004("s004_global_max_pool", vec![L::embedding(16), L::global_max_pooling1d(), L::dense(8, Relu), out()]),
         ),
         preset(
             "s004_word2vec_cnn",
             "S004 · 1D-CNN, 300-d embedding",
-            &src(
-                "the 1D-CNN with Embedding(10000, 300) that the notebook initialises from Google's Word2Vec (not available offline: Keras' random init here), trainable",
-            ),
+            &src("the 1D-CNN with Embedding(10000, 300) that the notebook initialises from Google's Word2Vec (not available offline: Keras' random init here), trainable"),
             Some(0.8618),
             None,
             s004("s004_word2vec_cnn", cnn_1d(300)),
         ),
     ]
 }
+

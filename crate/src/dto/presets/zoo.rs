@@ -19,26 +19,15 @@ pub(super) fn out() -> L {
 
 /// `LSTM(units, return_sequences, activation)`.
 pub(super) fn lstm(units: usize, return_sequences: bool, activation: Activation) -> L {
-    L::Lstm(RecurrentConfig {
-        activation,
-        return_sequences,
-        ..RecurrentConfig::new(units)
-    })
+    L::Lstm(RecurrentConfig { activation, return_sequences, ..RecurrentConfig::new(units) })
 }
 
 pub(super) fn lstm_dropout(units: usize, dropout: f64, recurrent_dropout: f64) -> L {
-    L::Lstm(RecurrentConfig {
-        dropout,
-        recurrent_dropout,
-        ..RecurrentConfig::new(units)
-    })
+    L::Lstm(RecurrentConfig { dropout, recurrent_dropout, ..RecurrentConfig::new(units) })
 }
 
 pub(super) fn simple_rnn_seq(units: usize) -> L {
-    L::SimpleRnn(RecurrentConfig {
-        return_sequences: true,
-        ..RecurrentConfig::new(units)
-    })
+    L::SimpleRnn(RecurrentConfig { return_sequences: true, ..RecurrentConfig::new(units) })
 }
 
 pub(super) fn conv_same(filters: usize, kernel_size: usize, activation: Activation) -> L {
@@ -66,19 +55,11 @@ pub(super) fn cnn_1d(embedding_dim: usize) -> Vec<L> {
 }
 
 pub(super) fn frozen_embedding(output_dim: usize) -> L {
-    L::Embedding(EmbeddingConfig {
-        output_dim,
-        input_dim: None,
-        trainable: false,
-    })
+    L::Embedding(EmbeddingConfig { output_dim, input_dim: None, trainable: false })
 }
 
 pub(super) fn rmsprop() -> OptimizerConfig {
-    OptimizerConfig::Rmsprop {
-        learning_rate: 1e-3,
-        rho: 0.9,
-        momentum: 0.0,
-    }
+    OptimizerConfig::Rmsprop { learning_rate: 1e-3, rho: 0.9, momentum: 0.0 }
 }
 
 /// Keras' `EarlyStopping(monitor="val_loss", patience)`: the best weights are not restored.
@@ -102,13 +83,7 @@ pub(super) fn s000(name: &str, layers: Vec<L>) -> RunConfig {
 }
 
 /// Seed 001 (Amazon reviews): Tokenizer(8192), maxlen 128, padding='post', rmsprop, validation_split 0.2.
-pub(super) fn s001(
-    name: &str,
-    layers: Vec<L>,
-    batch_size: usize,
-    epochs: usize,
-    patience: Option<usize>,
-) -> RunConfig {
+pub(super) fn s001(name: &str, layers: Vec<L>, batch_size: usize, epochs: usize, patience: Option<usize>) -> RunConfig {
     let mut c = imdb(name, layers, 8192, 128, batch_size, epochs);
     c.padding = Padding::Post;
     c.optimizer = rmsprop();
