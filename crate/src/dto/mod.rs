@@ -23,6 +23,12 @@ pub use text::{Normalize, TextConfig, TokenUnit};
 
 use crate::error::{KilnError, Result};
 
+/// Keras' `EarlyStopping(monitor="val_loss", patience=…, restore_best_weights=True)`, as the page's
+/// `patience` box makes it.
+fn default_early_stopping(patience: usize) -> EarlyStopping {
+    EarlyStopping { monitor: Monitor::ValLoss, mode: Mode::Auto, patience, min_delta: 0.0, restore_best_weights: true }
+}
+
 /// The preset a bare page or command line starts from.
 pub const DEFAULT_PRESET: &str = "m1_lstm";
 
@@ -78,6 +84,28 @@ impl RunConfig {
         if let Some(es) = &self.early_stopping {
             check(es.min_delta.is_finite() && es.min_delta >= 0.0, "min_delta", "must be a number ≥ 0")?;
         }
+        check(
+            self.test_split.is_finite() && self.test_split > 0.0 && self.test_split < 1.0,
+            "test_split",
+            "must be in (0, 1): the share of a file's rows held out for testing",
+        )?;
+        if let Some(r) = &self.reduce_lr {
+            check(r.factor.is_finite() && r.factor > 0.0 && r.factor < 1.0, "factor", "must be in (0, 1)")?;
+            check(r.min_delta.is_finite() && r.min_delta >= 0.0, "min_delta", "must be a number ≥ 0")?;
+            check(r.min_lr.is_finite() && r.min_lr >= 0.0, "min_lr", "must be a number ≥ 0")?;
+        }
+        if let Some(ClassWeight::Given(w)) = &self.class_weight {
+            check(
+                !w.is_empty() && w.iter().all(|v| v.is_finite() && *v >= 0.0) && w.iter().any(|v| *v > 0.0),
+                "class_weight",
+                "needs one weight ≥ 0 per class, not all 0",
+            )?;
+        }
+        check(
+            self.text.oov_token.as_ref().is_none_or(|t| !t.trim().is_empty()),
+            "oov_token",
+            "must not be empty (leave it unset for none)",
+        )?;
         Ok(())
     }
 
@@ -85,6 +113,18 @@ impl RunConfig {
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         fn num<T: std::str::FromStr>(key: &str, value: &str) -> Result<T> {
             value.trim().parse().map_err(|_| KilnError::config(key, format!("`{value}` is not a valid number")))
+        }
+        fn flag(key: &str, value: &str) -> Result<bool> {
+            match value.trim() {
+                "1" | "true" | "True" | "yes" => Ok(true),
+                "0" | "false" | "False" | "no" => Ok(false),
+                _ => Err(KilnError::config(key, format!("`{value}` is not true or false"))),
+            }
+        }
+        /// A snake_case serde enum value.
+        fn named<T: serde::de::DeserializeOwned>(key: &str, value: &str, choices: &str) -> Result<T> {
+            serde_json::from_value(serde_json::Value::String(value.trim().to_string()))
+                .map_err(|_| KilnError::config(key, format!("`{value}` is not one of {choices}")))
         }
         match key {
             "data" => self.data = DatasetName::parse(value)?,
@@ -106,18 +146,7 @@ impl RunConfig {
             "clipvalue" => self.clipvalue = Some(num(key, value)?).filter(|v: &f64| *v != 0.0),
             "patience" => {
                 let patience = num(key, value)?;
-                match &mut self.early_stopping {
-                    Some(es) => es.patience = patience,
-                    None => {
-                        self.early_stopping = Some(EarlyStopping {
-                            monitor: Monitor::ValLoss,
-                            mode: Mode::Auto,
-                            patience,
-                            min_delta: 0.0,
-                            restore_best_weights: true,
-                        })
-                    }
-                }
+                self.early_stopping.get_or_insert_with(|| default_early_stopping(patience)).patience = patience;
             }
             "layers" => {
                 self.layers = serde_json::from_str(value)
@@ -125,7 +154,54 @@ impl RunConfig {
                 self.model = "custom".into();
             }
             "validation_split" => self.validation_split = num(key, value)?,
+            "test_split" => self.test_split = num(key, value)?,
+            "shuffle" => self.shuffle = flag(key, value)?,
             "seed" => self.seed = num(key, value)?,
+            "tokens" => self.text.tokens = named(key, value, "word, char, bpe, wordpiece")?,
+            "char_level" => {
+                self.text.tokens = if flag(key, value)? { TokenUnit::Char } else { TokenUnit::Word };
+            }
+            "lower" => self.text.lower = flag(key, value)?,
+            "filters" => self.text.filters = value.to_string(),
+            "oov_token" => self.text.oov_token = Some(value.to_string()).filter(|v| !v.is_empty() && v != "None"),
+            "normalize" => self.text.normalize = named(key, value, "html, korean, english, none")?,
+            "stopwords" => {
+                self.text.stopwords = value.split(',').map(str::trim).filter(|w| !w.is_empty()).map(String::from).collect();
+            }
+            "reserved" => self.text.reserved = flag(key, value)?,
+            "class_weight" => {
+                self.class_weight = match value.trim() {
+                    "" | "none" | "None" => None,
+                    "balanced" => Some(ClassWeight::Balanced),
+                    list => Some(ClassWeight::Given(
+                        list.split(',').map(|w| num(key, w)).collect::<Result<Vec<f64>>>()?,
+                    )),
+                }
+            }
+            "monitor" => {
+                let monitor = named(key, value, "val_loss, val_accuracy, loss, accuracy")?;
+                self.early_stopping.get_or_insert_with(|| default_early_stopping(0)).monitor = monitor;
+            }
+            "min_delta" => self.early_stopping.get_or_insert_with(|| default_early_stopping(0)).min_delta = num(key, value)?,
+            "checkpoint" => {
+                self.checkpoint = match value.trim() {
+                    "" | "none" | "None" => None,
+                    monitor => Some(Checkpoint {
+                        monitor: named(key, monitor, "val_loss, val_accuracy, loss, accuracy")?,
+                        mode: Mode::Auto,
+                        save_best_only: true,
+                    }),
+                }
+            }
+            "reduce_lr_patience" => {
+                self.reduce_lr = match value.trim() {
+                    "" | "none" | "None" => None,
+                    p => Some(ReduceLr { patience: num(key, p)?, ..self.reduce_lr.clone().unwrap_or_default() }),
+                }
+            }
+            "reduce_lr_factor" => {
+                self.reduce_lr = Some(ReduceLr { factor: num(key, value)?, ..self.reduce_lr.clone().unwrap_or_default() })
+            }
             _ => return Err(KilnError::config(key, "unknown setting")),
         }
         Ok(())

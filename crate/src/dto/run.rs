@@ -192,6 +192,21 @@ pub struct ReduceLr {
     pub min_lr: f64,
 }
 
+impl Default for ReduceLr {
+    /// Keras' defaults: `val_loss`, factor 0.1, patience 10, min_delta 1e-4.
+    fn default() -> Self {
+        Self {
+            monitor: Monitor::ValLoss,
+            mode: Mode::Auto,
+            factor: factor(),
+            patience: ten(),
+            min_delta: min_delta_lr(),
+            cooldown: 0,
+            min_lr: 0.0,
+        }
+    }
+}
+
 /// Keras `fit(class_weight=…)`: each sample's loss is scaled by its class' weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
