@@ -1,9 +1,11 @@
-//! Numbers about a run: running means as Keras' progress bar shows them, and
-//! scikit-learn's classification metrics.
+//! Numbers about a run: running means as Keras' progress bar shows them,
+//! scikit-learn's classification metrics, and seed 004's text-length statistics.
 
-mod classification;
+mod classify;
+mod lengths;
 
-pub use classification::evaluate;
+pub use classify::{MAX_CURVE_POINTS, evaluate, pr_curve, roc_curve};
+pub use lengths::{HISTOGRAM_BINS, length_stats};
 
 /// A mean weighted by sample count (Keras averages over samples seen this epoch).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
