@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readLayer } from "../../www/src/layer_json.js";
 import { LAYER_KINDS, specOf } from "../../www/src/layer_specs.js";
-import type { FromWorker, Loss, OptimizerConfig, Preset, RunConfig, RunEvent, ToWorker } from "../../www/src/protocol.js";
+import type { Evaluation, FromWorker, Loss, OptimizerConfig, Preset, RunConfig, RunEvent, ToWorker } from "../../www/src/protocol.js";
 import { LOSSES, OPTIMIZERS } from "../../www/src/settings.js";
 import sample from "../fixtures/protocol_sample.json";
 
@@ -22,14 +22,19 @@ const prepared: RunEvent = {
 const step: RunEvent = {
   type: "step", epoch: 1, step: 2, steps: 16, loss: 0.5, accuracy: 0.75, batch_loss: 0.25, batch_accuracy: 1.0,
 };
-const epoch: RunEvent = { type: "epoch", epoch: 1, loss: 0.5, accuracy: 0.5, val_loss: 0.25, val_accuracy: 0.75 };
+const epoch: RunEvent = {
+  type: "epoch", epoch: 1, loss: 0.5, accuracy: 0.5, val_loss: 0.25, val_accuracy: 0.75, learning_rate: 0.001,
+  notes: ["Epoch 1: val_loss improved from inf to 0.25000, saving model"],
+};
+const evaluation: Evaluation = {"classes": ["neg", "pos"], "threshold": 0.5, "samples": 4, "accuracy": 0.75, "precision": 1.0, "recall": 0.5, "specificity": 1.0, "f1": 0.6666666666666666, "f2": 0.5555555555555556, "auc": 0.75, "average_precision": 0.8333333333333333, "roc": [{"x": 0.0, "y": 0.0, "threshold": 1.0}, {"x": 0.0, "y": 0.5, "threshold": 0.9}, {"x": 1.0, "y": 1.0, "threshold": 0.1}], "pr": [{"x": 0.5, "y": 1.0, "threshold": 0.9}, {"x": 1.0, "y": 0.5, "threshold": 0.1}], "confusion": [[2, 0], [1, 1]], "report": [{"label": "neg", "precision": 0.6666666666666666, "recall": 1.0, "f1": 0.8, "support": 2}, {"label": "pos", "precision": 1.0, "recall": 0.5, "f1": 0.6666666666666666, "support": 2}, {"label": "macro avg", "precision": 0.8333333333333333, "recall": 0.75, "f1": 0.7333333333333334, "support": 4}, {"label": "weighted avg", "precision": 0.8333333333333333, "recall": 0.75, "f1": 0.7333333333333334, "support": 4}], "report_text": "              precision    recall  f1-score   support\n"};
 const done: RunEvent = {
   type: "done", test_loss: 0.5, test_accuracy: 0.75,
   history: { loss: [0.5, 0.25], accuracy: [0.5, 0.75], val_loss: [0.25, 0.5], val_accuracy: [0.75, 0.5] },
-  stopped_early: 2, restored_epoch: 1,
+  stopped_early: 2, restored_epoch: 1, evaluation,
 };
 const doneAll: RunEvent = {
   type: "done", test_loss: 0.5, test_accuracy: 0.75, history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [] },
+  evaluation, checkpoint_epoch: 1,
 };
 const optimizers: OptimizerConfig[] = [
   { kind: "adam", learning_rate: 0.001 },
@@ -60,6 +65,9 @@ function describeMessage(msg: FromWorker): string {
     case "event": return `event ${describe(msg.event)} in ${msg.ms}ms`;
     case "error": return `error ${msg.message}`;
     case "reply": return msg.reply.ok ? `reply ${msg.id} ${msg.reply.fn}` : `reply ${msg.id} error ${msg.reply.error}`;
+    case "file_progress": return `file ${msg.name} ${msg.loaded}/${msg.total}`;
+    case "file_inspected": return `file ${msg.inspection.format} ${msg.inspection.columns.join(",")}`;
+    case "file_error": return `file error ${msg.message}`;
     default: {
       const never: never = msg;
       return never;
@@ -85,6 +93,8 @@ test("every FromWorker message narrows by `type`", () => {
     { type: "reply", id: 3, reply: { ok: true, fn: "toKeras", value: "model = keras.Sequential()" } },
     { type: "reply", id: 4, reply: { ok: false, error: "line 2, column 11: unknown layer" } },
     { type: "error", message: "batch_size: must be at least 1" },
+    { type: "file_progress", name: "nsmc.tsv", loaded: 4194304, total: 14628807 },
+    { type: "file_error", message: "data: the file is empty" },
   ];
   assert.deepEqual(messages.map(describeMessage), [
     "ready ",
@@ -94,6 +104,8 @@ test("every FromWorker message narrows by `type`", () => {
     "reply 3 toKeras",
     "reply 4 error line 2, column 11: unknown layer",
     "error batch_size: must be at least 1",
+    "file nsmc.tsv 4194304/14628807",
+    "file error data: the file is empty",
   ]);
 });
 

@@ -11,7 +11,8 @@ const lstm = (units: number): LayerConfig => ({
 });
 const base: Omit<RunConfig, "model" | "layers"> = {
   data: "imdb-20k", num_words: 5000, maxlen: 500, padding: "pre", truncating: "pre", batch_size: 64, epochs: 3,
-  optimizer: { kind: "adam", learning_rate: 0.001 }, loss: "binary_crossentropy", validation_split: 0, seed: 1234,
+  optimizer: { kind: "adam", learning_rate: 0.001 }, loss: "binary_crossentropy", validation_split: 0, test_split: 0.2, shuffle: true,
+  text: { tokens: "word", lower: true, filters: "!", normalize: "html", reserved: false }, seed: 1234,
 };
 const M1: RunConfig = {
   ...base, model: "m1_lstm",
@@ -20,7 +21,7 @@ const M1: RunConfig = {
 const M2: RunConfig = {
   ...base, model: "m2_cnn", num_words: 10000, maxlen: 240, batch_size: 512, epochs: 10, validation_split: 0.2,
   optimizer: { kind: "rmsprop", learning_rate: 0.001, rho: 0.8, momentum: 0 },
-  early_stopping: { monitor: "val_accuracy", patience: 2, min_delta: 0.01, restore_best_weights: true },
+  early_stopping: { monitor: "val_accuracy", mode: "auto", patience: 2, min_delta: 0.01, restore_best_weights: true },
   layers: [{ kind: "embedding", output_dim: 16 }, { kind: "global_max_pooling1d" }, { kind: "dense", units: 1, activation: "sigmoid" }],
 };
 const PRESETS: Preset[] = [
@@ -61,7 +62,7 @@ test("optimizer, loss, clipnorm, clipvalue and patience reach the RunConfig", ()
   assert.equal(c.loss, "categorical_crossentropy");
   assert.equal(c.clipnorm, 1);
   assert.equal(c.clipvalue, 0.5);
-  assert.deepEqual(c.early_stopping, { monitor: "val_loss", patience: 3, min_delta: 0, restore_best_weights: true });
+  assert.deepEqual(c.early_stopping, { monitor: "val_loss", mode: "auto", patience: 3, min_delta: 0, restore_best_weights: true });
   const none = toRunConfig(parseSettings("?clipnorm=&patience=", PRESETS).settings, PRESETS);
   assert.ok(!("clipnorm" in none) && !("early_stopping" in none) && !("clipvalue" in none), JSON.stringify(none));
 });

@@ -1,7 +1,7 @@
 // Fetches the IMDB CSV and the benchmark split (served from the repo root)
 // and builds one Dataset, cached across runs. Runs in the worker.
 
-import type { KilnDataset, KilnModule } from "./kiln_wasm.js";
+import type { KilnData, KilnModule } from "./kiln_wasm.js";
 import { errorText } from "./kiln_wasm.js";
 
 /** From www/dist/worker.js: the repo root's data/. */
@@ -52,10 +52,10 @@ async function bytesWithProgress(res: Response, label: string, onProgress: OnPro
   return out;
 }
 
-let cached: Promise<KilnDataset> | null = null;
+let cached: Promise<KilnData> | null = null;
 
 /** The dataset, fetched and parsed once; a failure is retried on the next call. */
-export function loadDataset(kiln: KilnModule, onProgress: OnProgress): Promise<KilnDataset> {
+export function loadDataset(kiln: KilnModule, onProgress: OnProgress): Promise<KilnData> {
   cached ??= (async () => {
     onProgress("Downloading the IMDB reviews…");
     const [csvRes, splitRes] = await Promise.all([get(CSV_URL), get(SPLIT_URL)]);
@@ -66,7 +66,7 @@ export function loadDataset(kiln: KilnModule, onProgress: OnProgress): Promise<K
     onProgress(`Parsing ${(csv.length / 2 ** 20).toFixed(0)} MB of reviews…`);
     // Let the status message go out before the synchronous parse.
     await new Promise((r) => setTimeout(r, 0));
-    return kiln.Dataset.fromImdbCsv(csv, split);
+    return kiln.Data.fromImdbCsv(csv, split);
   })();
   cached.catch(() => {
     cached = null;

@@ -2,11 +2,34 @@
 // www/pkg/kiln.js (git-ignored, built by ./build.sh). It is loaded at run time
 // with a dynamic import, so neither tsc nor esbuild needs it to exist.
 
-import type { Backend, ParsedKeras, Preset, RunConfig, RunEvent, Summary } from "./protocol.js";
+import type {
+  Backend,
+  DataView,
+  Evaluation,
+  Inspection,
+  LoadOptions,
+  Misclassified,
+  ParsedKeras,
+  Prediction,
+  Preset,
+  RunConfig,
+  RunEvent,
+  Summary,
+} from "./protocol.js";
 
-export interface KilnDataset {
-  readonly trainLen: number;
-  readonly testLen: number;
+/** A dataset (IMDB, the Korean sample or a loaded file). */
+export interface KilnData {
+  /** The data view for `config`; throws a readable message. */
+  view(config: RunConfig): DataView;
+  free(): void;
+}
+
+/** A user's file, pushed chunk by chunk. */
+export interface KilnFileBuffer {
+  readonly received: number;
+  push(chunk: Uint8Array): void;
+  inspect(): Inspection;
+  load(options: LoadOptions): KilnData;
   free(): void;
 }
 
@@ -15,6 +38,11 @@ export interface KilnRun {
   next(): Promise<RunEvent>;
   /** Stop early: evaluates the test set now and resolves to "done". */
   finish(): Promise<RunEvent>;
+  /** After "done": */
+  evaluation(threshold: number): Evaluation;
+  predict(text: string): Promise<Prediction>;
+  misclassified(threshold: number, limit: number): Misclassified[];
+  restoreCheckpoint(): Promise<RunEvent>;
   free(): void;
 }
 
@@ -26,8 +54,9 @@ export interface KilnModule {
   /** Throws `line L, column C: why`. */
   parseKeras(text: string, base: RunConfig): ParsedKeras;
   toKeras(config: RunConfig): string;
-  Dataset: { fromImdbCsv(csv: Uint8Array, split: string): KilnDataset };
-  Run: { create(config: RunConfig, dataset: KilnDataset, backend: Backend): Promise<KilnRun> };
+  Data: { fromImdbCsv(csv: Uint8Array, split: string): KilnData; koSample(): KilnData };
+  FileBuffer: new (name: string, size: number) => KilnFileBuffer;
+  Run: { create(config: RunConfig, data: KilnData, backend: Backend): Promise<KilnRun> };
 }
 
 /** From www/dist/worker.js: www/pkg/kiln.js. */

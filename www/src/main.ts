@@ -38,6 +38,8 @@ const calls = new WasmCalls(send);
 const model = new ModelPanel(calls);
 
 let presets: readonly Preset[] = [];
+/** The id of the latest run, for calls about it once it is done. */
+let runId = 0;
 let backendReason = "";
 let stoppedEarly = false;
 let result: Result | null = null;
@@ -85,7 +87,8 @@ function start(): void {
   charts.reset();
   fitBox.textContent = "";
   clearResults(resultsBox);
-  send({ type: "start", config, backend: read.settings.backend });
+  runId += 1;
+  send({ type: "start", run: runId, config, backend: read.settings.backend });
   byId("run-title").scrollIntoView({ block: "start", behavior: "smooth" });
 }
 

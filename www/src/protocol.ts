@@ -17,16 +17,58 @@ export type OptimizerName = OptimizerConfig["kind"];
 export type Loss = "binary_crossentropy" | "categorical_crossentropy" | "sparse_categorical_crossentropy";
 export type Monitor = "val_loss" | "val_accuracy" | "loss" | "accuracy";
 
-/** Keras `EarlyStopping(monitor, patience, min_delta, restore_best_weights)`. */
+/** Keras' callback `mode`: `auto` is `min` for losses, `max` otherwise. */
+export type Mode = "auto" | "min" | "max";
+
+/** Keras `EarlyStopping(monitor, mode, patience, min_delta, restore_best_weights)`. */
 export interface EarlyStopping {
   monitor: Monitor;
+  mode: Mode;
   patience: number;
   min_delta: number;
   restore_best_weights: boolean;
 }
 
+/** Keras `ModelCheckpoint(monitor, mode, save_best_only)`, kept in memory. */
+export interface Checkpoint {
+  monitor: Monitor;
+  mode: Mode;
+  save_best_only: boolean;
+}
+
+/** Keras `ReduceLROnPlateau(monitor, mode, factor, patience, min_delta, cooldown, min_lr)`. */
+export interface ReduceLr {
+  monitor: Monitor;
+  mode: Mode;
+  factor: number;
+  patience: number;
+  min_delta: number;
+  cooldown: number;
+  min_lr: number;
+}
+
+/** Keras `fit(class_weight=…)`: scikit-learn's "balanced", or one weight per class. */
+export type ClassWeight = "balanced" | { given: number[] };
+
+/** What one id stands for: Keras words or characters, or trained subwords. */
+export type TokenUnit = "word" | "char" | "bpe" | "wordpiece";
+/** Clean-up before tokenising: html (<br /> → space), korean (keep Hangul and spaces),
+ *  english (seed 001: lower-case a–z, 0–9), none. */
+export type Normalize = "html" | "korean" | "english" | "none";
+
+/** Keras `Tokenizer` options and Korean text settings. */
+export interface TextConfig {
+  tokens: TokenUnit;
+  lower: boolean;
+  filters: string;
+  oov_token?: string;
+  normalize: Normalize;
+  stopwords?: string[];
+  reserved: boolean; // seed 004's <PAD> <BOS> <UNK> <UNUSED> dictionary
+}
+
 export type Padding = "pre" | "post";
-export type DatasetName = "imdb-1k" | "imdb-5k" | "imdb-20k";
+export type DatasetName = "imdb-1k" | "imdb-5k" | "imdb-20k" | "ko-sample" | "file";
 export type BackendChoice = "auto" | "webgpu" | "cpu";
 export type Backend = "webgpu" | "cpu";
 
@@ -47,7 +89,13 @@ export interface RunConfig {
   clipnorm?: number; // absent: no clipping
   clipvalue?: number;
   validation_split: number;
+  test_split: number; // data without a test part: this share held out at random
+  shuffle: boolean;
+  text: TextConfig;
+  class_weight?: ClassWeight;
   early_stopping?: EarlyStopping;
+  checkpoint?: Checkpoint;
+  reduce_lr?: ReduceLr;
   seed: number;
 }
 
@@ -105,15 +153,149 @@ export type RunEvent =
       accuracy: number;
       val_loss: number;
       val_accuracy: number;
+      learning_rate: number; // the rate this epoch trained with
+      notes?: string[]; // callbacks' messages, in Keras' words
     }
   | {
       type: "done";
       test_loss: number;
       test_accuracy: number;
       history: History;
+      evaluation: Evaluation; // the test set at threshold 0.5
       stopped_early?: number; // EarlyStopping ended training (the epoch it stopped after)
       restored_epoch?: number; // 1-based epoch whose weights were restored
+      checkpoint_epoch?: number; // the epoch ModelCheckpoint holds
     };
+
+// ---- data files and the data view (crate/src/dto/data.rs) ---------------
+
+export type Format = "csv" | "tsv" | "fast_text" | "jsonl" | "acl_imdb" | "zip_folders";
+
+/** What Kiln saw in a file before the user picks columns. */
+export interface Inspection {
+  file_name: string;
+  bytes: number;
+  format: Format;
+  compression: string; // gzip, bzip2, zip or none
+  encoding: string; // utf-8 or euc-kr
+  columns: string[];
+  has_header: boolean;
+  text_column?: number; // guesses, indices into columns
+  label_column?: number;
+  preview: string[][];
+  notes: string[];
+}
+
+/** The user's choices for reading a file; absent = Inspection's guess. */
+export interface LoadOptions {
+  format?: Format;
+  has_header?: boolean;
+  text_column?: number;
+  label_column?: number;
+}
+
+export interface ClassCount {
+  name: string;
+  count: number;
+}
+
+export interface LoadReport {
+  rows: number;
+  dropped_empty: number;
+  dropped_duplicates: number;
+  dropped_bad_label: number;
+  notes: string[];
+}
+
+/** Texts with `from <= tokens < to`. */
+export interface Bin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/** Seed 004's length statistics, in tokens. */
+export interface LengthStats {
+  mean: number;
+  median: number;
+  max: number;
+  std: number;
+  mean_plus_2sd: number;
+  suggested_maxlen: number; // int(mean + 2σ)
+  fit_percent: number; // texts with at most `maxlen` tokens
+  maxlen: number;
+  histogram: Bin[];
+}
+
+export interface Vocabulary {
+  size: number; // distinct tokens in the training texts
+  top: [string, number][];
+  coverage_percent: number; // token occurrences with an id below num_words
+  num_words: number;
+}
+
+export interface DataView {
+  name: string;
+  train_rows: number;
+  test_rows: number;
+  classes: ClassCount[];
+  report: LoadReport;
+  examples: { text: string; label: string }[];
+  lengths: LengthStats;
+  vocabulary: Vocabulary;
+}
+
+// ---- evaluation (crate/src/dto/eval.rs) ----------------------------------
+
+/** ROC: x = false positive rate, y = true positive rate; PR: x = recall, y = precision. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+  threshold: number;
+}
+
+export interface ReportRow {
+  label: string; // a class, "macro avg" or "weighted avg"
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/** scikit-learn's metrics at one threshold (binary: class 1 positive; more classes: macro). */
+export interface Evaluation {
+  classes: string[];
+  threshold: number;
+  samples: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  specificity: number;
+  f1: number;
+  f2: number;
+  auc: number;
+  average_precision: number;
+  roc: CurvePoint[];
+  pr: CurvePoint[];
+  confusion: number[][]; // [true][predicted]
+  report: ReportRow[];
+  report_text: string;
+}
+
+export interface Misclassified {
+  row: number;
+  text: string;
+  label: string;
+  predicted: string;
+  confidence: number; // probability of the predicted class
+}
+
+export interface Prediction {
+  probabilities: number[]; // per class
+  label: string;
+  tokens: string[];
+  known: boolean[];
+}
 
 /** Keras' `History.history`, one entry per epoch. */
 export interface History {
@@ -135,13 +317,28 @@ export interface ParsedKeras {
 export type Call =
   | { fn: "summarize"; config: RunConfig }
   | { fn: "parseKeras"; text: string; base: RunConfig }
-  | { fn: "toKeras"; config: RunConfig };
+  | { fn: "toKeras"; config: RunConfig }
+  /** Read the file last sent with "file" (after its "file_inspected"). */
+  | { fn: "loadFile"; options: LoadOptions; config: RunConfig }
+  /** The data view of `config.data` (IMDB subset, ko-sample or the loaded file). */
+  | { fn: "dataView"; config: RunConfig }
+  /** After a run is done (`run` = the id given with "start"). */
+  | { fn: "evaluate"; run: number; threshold: number }
+  | { fn: "predict"; run: number; text: string }
+  | { fn: "misclassified"; run: number; threshold: number; limit: number }
+  | { fn: "restoreCheckpoint"; run: number };
 
 /** What each call resolves to. */
 export interface CallValue {
   summarize: Summary;
   parseKeras: ParsedKeras;
   toKeras: string;
+  loadFile: DataView;
+  dataView: DataView;
+  evaluate: Evaluation;
+  predict: Prediction;
+  misclassified: Misclassified[];
+  restoreCheckpoint: Extract<RunEvent, { type: "done" }>;
 }
 
 export type Reply =
@@ -149,7 +346,10 @@ export type Reply =
   | { ok: false; error: string };
 
 export type ToWorker =
-  | { type: "start"; config: RunConfig; backend: BackendChoice }
+  /** `run`: the page's id for this run, used by later calls (evaluate, predict …). */
+  | { type: "start"; run: number; config: RunConfig; backend: BackendChoice }
+  /** A user's file: the worker reads it in chunks ("file_progress") and inspects it. */
+  | { type: "file"; file: File }
   | { type: "call"; id: number; call: Call }
   | { type: "pause" }
   | { type: "resume" }
@@ -163,6 +363,9 @@ export type FromWorker =
   | { type: "backend"; backend: Backend; reason: string }
   | { type: "event"; event: RunEvent; ms: number } // ms: wall time of that call
   | { type: "reply"; id: number; reply: Reply }
+  | { type: "file_progress"; name: string; loaded: number; total: number }
+  | { type: "file_inspected"; inspection: Inspection }
+  | { type: "file_error"; message: string }
   | { type: "error"; message: string };
 
 /** `window.kiln`, for tests and embedding pages. */

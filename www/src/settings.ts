@@ -106,12 +106,18 @@ export function toRunConfig(s: Settings, presets: readonly Preset[], base?: RunC
     optimizer: optimizerConfig(s.optimizer, s.lr, from.optimizer),
     loss: s.loss,
     validation_split: s.validation_split,
+    test_split: from.test_split,
+    shuffle: from.shuffle,
+    text: structuredClone(from.text),
     seed: s.seed,
   };
+  if (from.class_weight !== undefined) config.class_weight = structuredClone(from.class_weight);
+  if (from.checkpoint !== undefined) config.checkpoint = { ...from.checkpoint };
+  if (from.reduce_lr !== undefined) config.reduce_lr = { ...from.reduce_lr };
   if (s.clipnorm !== null) config.clipnorm = s.clipnorm;
   if (s.clipvalue !== null) config.clipvalue = s.clipvalue;
   if (s.patience !== null) {
-    const es = from.early_stopping ?? { monitor: "val_loss", patience: 0, min_delta: 0, restore_best_weights: true };
+    const es = from.early_stopping ?? { monitor: "val_loss", mode: "auto", patience: 0, min_delta: 0, restore_best_weights: true } as const;
     config.early_stopping = { ...es, patience: s.patience };
   }
   return config;

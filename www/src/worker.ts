@@ -4,7 +4,7 @@
 
 import { chooseBackend, type Gpu } from "./backend.js";
 import { loadDataset } from "./imdb_data.js";
-import { errorText, loadKiln, type KilnRun } from "./kiln_wasm.js";
+import { errorText, loadKiln, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun } from "./kiln_wasm.js";
 import type { BackendChoice, Call, FromWorker, Reply, RunConfig, RunEvent, Status, ToWorker } from "./protocol.js";
 
 // lib.dom types `self` as a Window; this is the part of a worker scope we use.
@@ -62,17 +62,81 @@ async function timed(call: () => Promise<RunEvent>): Promise<RunEvent["type"]> {
   return event.type;
 }
 
-async function train(config: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
+// ---- data: IMDB (fetched once), the Korean sample, the user's file -------
+
+let koSample: KilnData | null = null;
+/** The user's last file as read, and the dataset loaded from it. */
+let fileBuffer: KilnFileBuffer | null = null;
+let fileData: KilnData | null = null;
+
+async function dataFor(kiln: KilnModule, config: RunConfig): Promise<KilnData> {
+  switch (config.data) {
+    case "ko-sample":
+      koSample ??= kiln.Data.koSample();
+      return koSample;
+    case "file":
+      if (!fileData) throw new Error("No file is loaded: choose a file under Data first");
+      return fileData;
+    default:
+      return loadDataset(kiln, (m) => status("preparing", m));
+  }
+}
+
+/** Read a file in chunks into wasm memory, reporting progress, then inspect it. */
+async function readFile(file: File): Promise<void> {
+  const kiln = await loadKiln();
+  fileBuffer?.free();
+  fileBuffer = null;
+  const buffer = new kiln.FileBuffer(file.name, file.size);
+  const reader = file.stream().getReader();
+  let reported = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer.push(value);
+    if (buffer.received - reported >= 2 ** 22) {
+      reported = buffer.received;
+      post({ type: "file_progress", name: file.name, loaded: reported, total: file.size });
+      await yieldToMessages();
+    }
+  }
+  post({ type: "file_progress", name: file.name, loaded: buffer.received, total: file.size });
+  fileBuffer = buffer;
+  post({ type: "file_inspected", inspection: buffer.inspect() });
+}
+
+// ---- finished runs, kept for evaluation, predictions and mistakes --------
+
+const KEPT_RUNS = 6;
+const runs = new Map<number, KilnRun>();
+
+function keep(id: number, run: KilnRun): void {
+  runs.set(id, run);
+  for (const [old, r] of runs) {
+    if (runs.size <= KEPT_RUNS) break;
+    r.free();
+    runs.delete(old);
+  }
+}
+
+function finished(id: number): KilnRun {
+  const run = runs.get(id);
+  if (!run) throw new Error(`Run ${id} is not available: it has not finished, or it is older than the last ${KEPT_RUNS} runs`);
+  return run;
+}
+
+async function train(id: number, config: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
   status("preparing", "Loading Kiln…");
   const kiln = await loadKiln();
   const decision = await chooseBackend(scope.navigator.gpu, choice);
   post({ type: "backend", backend: decision.backend, reason: decision.reason });
-  const dataset = await loadDataset(kiln, (m) => status("preparing", m));
+  const dataset = await dataFor(kiln, config);
   if (c.stopped) return status("idle", "Stopped before training started");
   status("preparing", `Tokenising the reviews and building the ${config.model} model on ${decision.backend}…`);
   const run: KilnRun = await kiln.Run.create(config, dataset, decision.backend);
   const training = `${config.model} on ${config.data}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"} of batch ${config.batch_size}`;
   let lastEvent: RunEvent["type"] | null = null;
+  let kept = false;
   try {
     while (!c.stopped) {
       if (c.paused) {
@@ -91,9 +155,11 @@ async function train(config: RunConfig, choice: BackendChoice, c: Control): Prom
       status("preparing", "Stopped: evaluating the test set…");
       await timed(() => run.finish());
     }
+    keep(id, run);
+    kept = true;
     status("done", c.stopped ? "Stopped early; the test set is evaluated" : "Trained and evaluated on the test set");
   } finally {
-    run.free();
+    if (!kept) run.free();
   }
 }
 
@@ -108,6 +174,26 @@ async function answer(call: Call): Promise<Reply> {
         return { ok: true, fn: call.fn, value: kiln.parseKeras(call.text, call.base) };
       case "toKeras":
         return { ok: true, fn: call.fn, value: kiln.toKeras(call.config) };
+      case "loadFile": {
+        if (!fileBuffer) throw new Error("No file has been read yet");
+        const data = fileBuffer.load(call.options);
+        fileData?.free();
+        fileData = data;
+        return { ok: true, fn: call.fn, value: data.view(call.config) };
+      }
+      case "dataView":
+        return { ok: true, fn: call.fn, value: (await dataFor(kiln, call.config)).view(call.config) };
+      case "evaluate":
+        return { ok: true, fn: call.fn, value: finished(call.run).evaluation(call.threshold) };
+      case "predict":
+        return { ok: true, fn: call.fn, value: await finished(call.run).predict(call.text) };
+      case "misclassified":
+        return { ok: true, fn: call.fn, value: finished(call.run).misclassified(call.threshold, call.limit) };
+      case "restoreCheckpoint": {
+        const event = await finished(call.run).restoreCheckpoint();
+        if (event.type !== "done") throw new Error("restoring the checkpoint did not finish the run");
+        return { ok: true, fn: call.fn, value: event };
+      }
     }
   } catch (e) {
     return { ok: false, error: errorText(e) };
@@ -123,13 +209,16 @@ function onMessage(msg: ToWorker): void {
       if (control) return fail(new Error("A run is already in progress: stop it first"));
       const c: Control = { paused: false, stopped: false, wake: null };
       control = c;
-      train(msg.config, msg.backend, c)
+      train(msg.run, msg.config, msg.backend, c)
         .catch(fail)
         .finally(() => {
           if (control === c) control = null;
         });
       return;
     }
+    case "file":
+      readFile(msg.file).catch((e: unknown) => post({ type: "file_error", message: errorText(e) }));
+      return;
     case "pause":
       if (control) control.paused = true;
       return;
