@@ -1,6 +1,8 @@
 use burn::prelude::*;
 use burn::tensor::activation::{log_softmax, relu};
 
+use crate::dto::ClassWeight;
+use crate::error::{KilnError, Result};
 use crate::model::Head;
 
 /// The labels of one batch, in the form the model's head needs.
@@ -34,27 +36,68 @@ impl Targets {
     }
 }
 
-/// Summed loss `[1]` and number of correct predictions `[1]` of a batch.
-pub fn loss_and_correct(logits: Tensor<2>, targets: Targets) -> (Tensor<1>, Tensor<1>) {
-    match targets {
+/// Summed loss `[1]` and number of correct predictions `[1]` of a batch. With
+/// `weights` (Keras' `class_weight` as one weight per sample) each sample's loss is
+/// scaled first, so `sum / batch` is Keras' `sum_over_batch_size` of the weighted
+/// losses; the count of correct predictions is never weighted (Keras weighs only
+/// `weighted_metrics`, not `metrics=["accuracy"]`).
+///
+/// # Shapes
+/// - logits `[batch, 1]` or `[batch, classes]`, weights `[batch, 1]`
+pub fn loss_and_correct(logits: Tensor<2>, targets: Targets, weights: Option<Tensor<2>>) -> (Tensor<1>, Tensor<1>) {
+    let (per_sample, correct) = match targets {
         Targets::Binary(y) => {
             let correct = correct_predictions(logits.clone().detach(), y.clone());
-            (binary_cross_entropy_with_logits(logits, y), correct)
+            (binary_cross_entropy_per_sample(logits, y), correct)
         }
         Targets::Classes { one_hot, ids } => {
             let correct = logits.clone().detach().argmax(1).equal(ids).float().sum();
-            (softmax_cross_entropy_with_logits(logits, one_hot), correct)
+            (softmax_cross_entropy_per_sample(logits, one_hot), correct)
+        }
+    }; // per_sample [batch, 1]
+    let weighted = match weights {
+        Some(w) => per_sample * w,
+        None => per_sample,
+    };
+    (weighted.sum(), correct)
+}
+
+/// Keras' `class_weight` as one weight per class: `Balanced` is scikit-learn's
+/// `compute_class_weight("balanced")` over `labels`, `n / (classes · count)`.
+pub fn class_weights(weights: &ClassWeight, labels: &[u32], num_classes: usize) -> Result<Vec<f64>> {
+    match weights {
+        ClassWeight::Given(w) if w.len() != num_classes => {
+            let n = w.len();
+            let message = format!("has {n} weights but the data has {num_classes} classes (one per class, in class order)");
+            Err(KilnError::config("class_weight", message))
+        }
+        ClassWeight::Given(w) => Ok(w.clone()),
+        ClassWeight::Balanced => {
+            let mut counts = vec![0usize; num_classes];
+            for &l in labels {
+                if let Some(c) = counts.get_mut(l as usize) {
+                    *c += 1;
+                }
+            }
+            if let Some(empty) = counts.iter().position(|&c| c == 0) {
+                return Err(KilnError::config(
+                    "class_weight",
+                    format!("\"balanced\" needs every class in the training data; class {empty} has no training rows"),
+                ));
+            }
+            let n = labels.len() as f64;
+            Ok(counts.iter().map(|&c| n / (num_classes as f64 * c as f64)).collect())
         }
     }
 }
 
-/// Categorical cross-entropy of `softmax(logits)` against one-hot targets, summed:
-/// `-Σ y · log_softmax(z)`.
+/// Categorical cross-entropy of `softmax(logits)` against one-hot targets, per
+/// sample: `-Σ y · log_softmax(z)`.
 ///
 /// # Shapes
-/// - logits, one_hot `[batch, classes]` → `[1]`
-pub fn softmax_cross_entropy_with_logits(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
-    (log_softmax(logits, 1) * one_hot).sum().neg()
+/// - logits, one_hot `[batch, classes]` → `[batch, 1]`
+fn softmax_cross_entropy_per_sample(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<2> {
+    (log_softmax(logits, 1) * one_hot).sum_dim(1).neg()
 }
 
 /// Binary cross-entropy of `sigmoid(logits)` against 0/1 targets, computed
@@ -63,8 +106,13 @@ pub fn softmax_cross_entropy_with_logits(logits: Tensor<2>, one_hot: Tensor<2>) 
 /// # Shapes
 /// - logits, targets `[batch, 1]` → `[1]` (the sum over the batch)
 pub fn binary_cross_entropy_with_logits(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
-    let per_sample = relu(logits.clone()) - logits.clone() * targets + logits.abs().neg().exp().log1p();
-    per_sample.sum()
+    binary_cross_entropy_per_sample(logits, targets).sum()
+}
+
+/// # Shapes
+/// - logits, targets `[batch, 1]` → `[batch, 1]`
+fn binary_cross_entropy_per_sample(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<2> {
+    relu(logits.clone()) - logits.clone() * targets + logits.abs().neg().exp().log1p()
 }
 
 /// How many predictions (`logit > 0` ⇔ `p > 0.5`) match the targets.
@@ -109,7 +157,7 @@ mod tests {
         let labels = [2.0f32, 1.0];
         let logits = Tensor::<2>::from_data(TensorData::new(z.concat(), [2, 3]), &device);
         let targets = Targets::new(&labels, Head::Softmax { classes: 3 }, &device);
-        let (loss, correct) = loss_and_correct(logits, targets);
+        let (loss, correct) = loss_and_correct(logits, targets, None);
         let want: f64 = z
             .iter()
             .zip(labels)

@@ -1,12 +1,13 @@
 //! The training loop, one step at a time so the worker can yield between steps.
 
 mod adagrad;
+pub mod callbacks;
 mod loss;
 mod optim;
 mod run;
 mod trainer;
 
-pub use loss::{binary_cross_entropy_with_logits, correct_predictions};
+pub use loss::{Targets, binary_cross_entropy_with_logits, class_weights, correct_predictions, loss_and_correct};
 pub use run::Run;
 pub use trainer::{Metrics, Trainer, divergence_hint};
 

@@ -22,6 +22,8 @@ pub struct Trainer {
     model: Option<Model>,
     optim: ModuleOptimizer,
     learning_rate: f64,
+    /// Keras' `class_weight`, one per class; `None`: every sample weighs 1.
+    class_weights: Option<Vec<f32>>,
     head: Head,
     divergence_hint: String,
     /// Plain device (evaluation) and its autodiff twin (training).
@@ -37,6 +39,7 @@ impl Trainer {
             model: Some(model),
             optim: optimizer(config),
             learning_rate: config.learning_rate(),
+            class_weights: None,
             head,
             divergence_hint: divergence_hint(config),
             device,
@@ -44,7 +47,24 @@ impl Trainer {
         }
     }
 
-    /// Swap in other weights (EarlyStopping's `restore_best_weights`).
+    /// Scale each training sample's loss by its class' weight (Keras `fit(class_weight=…)`);
+    /// evaluation stays unweighted, as in Keras.
+    pub fn with_class_weights(mut self, weights: Option<Vec<f64>>) -> Self {
+        self.class_weights = weights.map(|w| w.into_iter().map(|x| x as f32).collect());
+        self
+    }
+
+    /// The learning rate the next steps use.
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    /// Change the learning rate (ReduceLROnPlateau); the optimizer's state is kept.
+    pub fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+
+    /// Swap in other weights (EarlyStopping's `restore_best_weights`, a checkpoint).
     pub fn set_model(&mut self, model: Model) {
         self.model = Some(model);
     }
@@ -64,7 +84,9 @@ impl Trainer {
         let model = self.model.take().expect("step() is never re-entered");
         let logits = model.forward_logits(ids); // [batch, 1] or [batch, classes]
         let n = rows.len() as f64;
-        let (loss_sum, correct) = loss_and_correct(logits, Targets::new(&labels, self.head, &self.train_device));
+        let weights = self.sample_weights(&labels); // [batch, 1]
+        let (loss_sum, correct) =
+            loss_and_correct(logits, Targets::new(&labels, self.head, &self.train_device), weights);
         let loss = loss_sum.clone() / n;
         let grads = loss.backward();
         let stats = read(Tensor::cat(vec![loss_sum.detach(), correct], 0)).await;
@@ -100,7 +122,7 @@ impl Trainer {
         for chunk in rows.chunks(batch_size.max(1)) {
             let (ids, labels) = data.batch(chunk, &self.device);
             let (loss, correct) =
-                loss_and_correct(model.forward_logits(ids), Targets::new(&labels, self.head, &self.device));
+                loss_and_correct(model.forward_logits(ids), Targets::new(&labels, self.head, &self.device), None);
             totals = totals + Tensor::cat(vec![loss, correct], 0);
         }
         let v = read(totals).await?;
@@ -110,6 +132,16 @@ impl Trainer {
 }
 
 impl Trainer {
+    /// Each row's class weight, or `None` without class weights.
+    ///
+    /// # Shapes
+    /// - labels `[batch]` → `[batch, 1]`
+    fn sample_weights(&self, labels: &[f32]) -> Option<Tensor<2>> {
+        let weights = self.class_weights.as_ref()?;
+        let w: Vec<f32> = labels.iter().map(|&l| weights.get(l as usize).copied().unwrap_or(1.0)).collect();
+        Some(Tensor::from_data(TensorData::new(w, [labels.len(), 1]), &self.train_device))
+    }
+
     /// Output probabilities for every row of `data`, read once at the end:
     /// P(class 1) for a sigmoid output, one per class for a softmax output.
     ///

@@ -2,15 +2,19 @@
 //! does one unit of work (a batch, a validation pass, the test pass) and says
 //! what happened, so the caller can draw, pause or stop between calls.
 
+mod after;
+
 use burn::prelude::*;
 
-use super::trainer::{Metrics, Trainer};
+use super::callbacks::{Callbacks, EpochLogs};
+use super::loss::class_weights;
+use super::trainer::Trainer;
 use crate::data::{Dataset, Encoded, Labelled, epoch_order};
-use crate::dto::{Evaluation, History, Misclassified, Prediction, RunConfig, RunEvent};
+use crate::dto::{History, RunConfig, RunEvent};
 use crate::error::{KilnError, Result};
-use crate::metrics::{RunningMean, evaluate};
+use crate::metrics::RunningMean;
 use crate::model;
-use crate::text::{TextPipeline, pad_sequences};
+use crate::text::TextPipeline;
 
 enum Phase {
     Prepared,
@@ -40,16 +44,12 @@ pub struct Run {
     loss: RunningMean,
     accuracy: RunningMean,
     history: History,
-    best: Option<Best>,
+    callbacks: Callbacks,
+    /// EarlyStopping's `restore_best_weights`: the best epoch's weights, put back when training ends.
+    best_weights: Option<(usize, model::Model)>,
+    /// ModelCheckpoint's weights and their epoch, restorable after training.
+    checkpoint: Option<(usize, model::Model)>,
     stopped_early: Option<usize>,
-}
-
-/// EarlyStopping's memory: the best monitored value so far, its epoch and weights.
-struct Best {
-    value: f64,
-    epoch: usize,
-    wait: usize,
-    model: Option<model::Model>,
 }
 
 impl Run {
@@ -76,6 +76,10 @@ impl Run {
         let built =
             model::build(&config.layers, config.num_words, config.maxlen, config.seed, &device.clone().autodiff())?;
         check_head(built.head, &config, num_classes)?;
+        // Over the training rows before `validation_split`, like compute_class_weight(y=y_train).
+        let weights = config.class_weight.as_ref().map(|w| class_weights(w, &parts.train.labels, num_classes));
+        let trainer =
+            Trainer::new(built.model, built.head, &config, device.clone()).with_class_weights(weights.transpose()?);
         device.seed(config.seed); // dropout masks
         let steps = train.len().div_ceil(config.batch_size);
         let prepared = RunEvent::Prepared {
@@ -88,7 +92,8 @@ impl Run {
             summary: built.summary,
         };
         Ok(Self {
-            trainer: Trainer::new(built.model, built.head, &config, device.clone()),
+            trainer,
+            callbacks: Callbacks::new(&config),
             order: epoch_order(train.len(), config.seed, 1, config.shuffle),
             config,
             pipeline,
@@ -105,7 +110,8 @@ impl Run {
             loss: RunningMean::default(),
             accuracy: RunningMean::default(),
             history: History::default(),
-            best: None,
+            best_weights: None,
+            checkpoint: None,
             stopped_early: None,
         })
     }
@@ -154,21 +160,12 @@ impl Run {
         if let Phase::Done(event) = &self.phase {
             return Ok(event.clone());
         }
-        let restored_epoch = self.restore_best();
-        let Metrics { loss, accuracy } = self.trainer.evaluate(&self.test, self.config.batch_size).await?;
-        let probs = self.trainer.predict(&self.test, self.config.batch_size).await?;
-        self.test_probs = Some(probs);
-        let event = RunEvent::Done {
-            test_loss: loss,
-            test_accuracy: accuracy,
-            history: self.history.clone(),
-            evaluation: Box::new(self.evaluation(0.5)?),
-            stopped_early: self.stopped_early,
-            restored_epoch,
-            checkpoint_epoch: None,
-        };
-        self.phase = Phase::Done(event.clone());
-        Ok(event)
+        // Keras 3 puts the best weights back whether or not training stopped early.
+        let restored_epoch = self.callbacks.restore_epoch();
+        if let Some((_, model)) = self.best_weights.take() {
+            self.trainer.set_model(model);
+        }
+        self.test_pass(restored_epoch).await
     }
 
     async fn train_step(&mut self) -> Result<RunEvent> {
@@ -200,20 +197,37 @@ impl Run {
         self.history.accuracy.push(accuracy);
         self.history.val_loss.push(val.loss);
         self.history.val_accuracy.push(val.accuracy);
+        let logs = EpochLogs { loss, accuracy, val_loss: val.loss, val_accuracy: val.accuracy };
+        let learning_rate = self.trainer.learning_rate();
+        let verdict = self.callbacks.on_epoch_end(self.epoch, &logs, learning_rate);
+        let kept = |run: &Self| Some((run.epoch, run.trainer.model().clone()));
+        if verdict.keep_best {
+            self.best_weights = kept(self);
+        }
+        if verdict.keep_checkpoint {
+            self.checkpoint = kept(self);
+        }
+        if let Some(lr) = verdict.learning_rate {
+            self.trainer.set_learning_rate(lr);
+        }
+        if verdict.stop {
+            self.stopped_early = Some(self.epoch);
+        }
+        let last = verdict.stop || self.epoch == self.config.epochs;
+        let mut notes = verdict.notes;
+        if last {
+            notes.extend(self.callbacks.on_train_end());
+        }
         let event = RunEvent::Epoch {
             epoch: self.epoch,
             loss,
             accuracy,
             val_loss: val.loss,
             val_accuracy: val.accuracy,
-            learning_rate: self.config.learning_rate(),
-            notes: Vec::new(),
+            learning_rate,
+            notes,
         };
-        let stop = self.early_stopping(Metrics { loss, accuracy }, val);
-        if stop {
-            self.stopped_early = Some(self.epoch);
-        }
-        if stop || self.epoch == self.config.epochs {
+        if last {
             self.phase = Phase::Test;
         } else {
             self.epoch += 1;
@@ -224,123 +238,6 @@ impl Run {
             self.phase = Phase::Training;
         }
         Ok(event)
-    }
-}
-
-/// After training: the test set's metrics, predictions and mistakes.
-impl Run {
-    fn test_probs(&self) -> Result<&(Vec<f32>, usize)> {
-        self.test_probs.as_ref().ok_or_else(|| KilnError::config("evaluation", "the run has not finished training yet"))
-    }
-
-    /// The test set's metrics with positive predictions at `P(class 1) >= threshold`.
-    pub fn evaluation(&self, threshold: f64) -> Result<Evaluation> {
-        if !(0.0..=1.0).contains(&threshold) {
-            return Err(KilnError::config("threshold", "must be between 0 and 1"));
-        }
-        let (probs, width) = self.test_probs()?;
-        let labels: Vec<u32> = self.test.labels.iter().map(|&l| l as u32).collect();
-        Ok(evaluate(probs, *width, &labels, &self.classes, threshold))
-    }
-
-    /// The model's probabilities for one typed text.
-    pub async fn predict(&self, text: &str) -> Result<Prediction> {
-        let tokens = self.pipeline.tokens(text);
-        let known = tokens.iter().map(|t| self.pipeline.is_known(t)).collect();
-        let ids = pad_sequences(
-            &[self.pipeline.encode(text)],
-            self.config.maxlen,
-            self.config.padding,
-            self.config.truncating,
-            0,
-        );
-        let one = Encoded { ids, labels: vec![0.0], maxlen: self.config.maxlen };
-        let (probs, width) = self.trainer.predict(&one, 1).await?;
-        let probabilities: Vec<f64> = if width == 1 {
-            vec![1.0 - f64::from(probs[0]), f64::from(probs[0])]
-        } else {
-            probs.iter().map(|&p| f64::from(p)).collect()
-        };
-        let best = probabilities.iter().enumerate().fold(0, |b, (i, &p)| if p > probabilities[b] { i } else { b });
-        Ok(Prediction { label: self.classes.get(best).cloned().unwrap_or_default(), probabilities, tokens, known })
-    }
-
-    /// Test texts the model got wrong at `threshold`, most confident first.
-    pub fn misclassified(&self, threshold: f64, limit: usize) -> Result<Vec<Misclassified>> {
-        let (probs, width) = self.test_probs()?;
-        let mut wrong = Vec::new();
-        for (row, &label) in self.test.labels.iter().enumerate() {
-            let p = &probs[row * width..(row + 1) * width];
-            let (predicted, confidence) = if *width == 1 {
-                let p1 = f64::from(p[0]);
-                if p1 >= threshold { (1, p1) } else { (0, 1.0 - p1) }
-            } else {
-                p.iter().enumerate().fold(
-                    (0, f64::MIN),
-                    |b, (i, &v)| {
-                        if f64::from(v) > b.1 { (i, f64::from(v)) } else { b }
-                    },
-                )
-            };
-            if predicted != label as usize {
-                let name = |c: usize| self.classes.get(c).cloned().unwrap_or_else(|| c.to_string());
-                wrong.push(Misclassified {
-                    row,
-                    text: self.test_texts[row].clone(),
-                    label: name(label as usize),
-                    predicted: name(predicted),
-                    confidence,
-                });
-            }
-        }
-        wrong.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        wrong.truncate(limit);
-        Ok(wrong)
-    }
-
-    /// The class names, by id.
-    pub fn classes(&self) -> &[String] {
-        &self.classes
-    }
-}
-
-impl Run {
-    /// Keras' `EarlyStopping.on_epoch_end`: true when training should stop.
-    fn early_stopping(&mut self, train: Metrics, val: Metrics) -> bool {
-        let Some(es) = &self.config.early_stopping else {
-            return false;
-        };
-        let lower_is_better = es.mode.lower_is_better(es.monitor);
-        let value = match es.monitor {
-            crate::dto::Monitor::ValLoss => val.loss,
-            crate::dto::Monitor::ValAccuracy => val.accuracy,
-            crate::dto::Monitor::Loss => train.loss,
-            crate::dto::Monitor::Accuracy => train.accuracy,
-        };
-        let improved = match &self.best {
-            None => true,
-            Some(best) if lower_is_better => value < best.value - es.min_delta,
-            Some(best) => value > best.value + es.min_delta,
-        };
-        if improved {
-            let model = es.restore_best_weights.then(|| self.trainer.model().clone());
-            self.best = Some(Best { value, epoch: self.epoch, wait: 0, model });
-            return false;
-        }
-        let best = self.best.as_mut().expect("set on the first epoch");
-        best.wait += 1;
-        best.wait >= es.patience.max(1) && self.epoch > 1
-    }
-
-    /// `restore_best_weights`: put back the best epoch's weights; its epoch (1-based).
-    fn restore_best(&mut self) -> Option<usize> {
-        let best = self.best.as_mut()?;
-        let model = best.model.take()?;
-        let epoch = best.epoch;
-        if epoch != self.history.loss.len() {
-            self.trainer.set_model(model);
-        }
-        Some(epoch)
     }
 }
 
