@@ -8,7 +8,7 @@ mod lengths;
 mod sklearn;
 
 use kiln::dto::{CurvePoint, Evaluation, ReportRow};
-use kiln::metrics::evaluate;
+use kiln::metrics::{MAX_CURVE_POINTS, evaluate};
 
 const TOL: f64 = 1e-9;
 
@@ -193,4 +193,20 @@ fn softmax_of_two_uses_the_second_column() {
     let (a, b) = (evaluate(&sigmoid, 1, &labels, &two, 0.5), evaluate(&softmax, 2, &labels, &two, 0.5));
     assert_eq!(a, b);
     assert_eq!(a.confusion, vec![vec![1, 1], vec![1, 1]]);
+}
+
+#[test]
+fn large_input() {
+    // 25,000 rows of 5 classes (the size of IMDB's test set): sorting, not pairwise work,
+    // and curves cut to MAX_CURVE_POINTS for the page
+    let mut seed = 0xbead;
+    let labels: Vec<u32> = (0..25_000).map(|_| (uniform(&mut seed) * 5.0) as u32).collect();
+    let probs: Vec<f32> = labels.iter().flat_map(|&l| (0..5).map(move |c| if c == l { 0.4 } else { 0.15 })).collect();
+    let probs: Vec<f32> = probs.iter().map(|&p| p + uniform(&mut seed) * 0.2).collect();
+    let start = std::time::Instant::now();
+    let e = evaluate(&probs, 5, &labels, &names(&["a", "b", "c", "d", "e"]), 0.5);
+    eprintln!("25,000 × 5 evaluated in {:?}", start.elapsed());
+    assert_eq!(e.samples, 25_000);
+    assert!(e.roc.len() <= MAX_CURVE_POINTS && e.pr.len() <= MAX_CURVE_POINTS);
+    assert!(e.auc > 0.8 && e.accuracy > 0.5, "auc {} accuracy {}", e.auc, e.accuracy);
 }
