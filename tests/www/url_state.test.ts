@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LayerConfig, Preset, RunConfig } from "../../www/src/protocol.js";
 import { toRunConfig } from "../../www/src/settings.js";
-import { parseSettings, PROPS, serializeSettings, settingsFromConfig, type Settings } from "../../www/src/url_state.js";
+import {
+  escapeText, parseSettings, PROPS, serializeSettings, settingsFromConfig, unescapeText, type Settings,
+} from "../../www/src/url_state.js";
 
 const lstm = (units: number): LayerConfig => ({
   kind: "lstm", units, activation: "tanh", return_sequences: false, dropout: 0, recurrent_dropout: 0,
@@ -85,6 +87,10 @@ test("round trip: serialize then parse gives the same settings", () => {
     data: "imdb-5k", num_words: 777, maxlen: 33, padding: "post", truncating: "post", batch_size: 7, epochs: 4,
     optimizer: "adagrad", lr: 0.0025, loss: "sparse_categorical_crossentropy", clipnorm: 2.5, clipvalue: null,
     patience: 0, validation_split: 0.2, seed: 99, autostart: true,
+    test_split: 0.3, shuffle: false, tokens: "wordpiece", lower: false, filters: "!\t\n", oov_token: "<OOV>",
+    normalize: "korean", stopwords: ["의", "가"], reserved: true, class_weight: { given: [1, 3] },
+    monitor: "val_accuracy", mode: "max", min_delta: 0.01, restore_best_weights: false,
+    checkpoint: "val_accuracy", save_best_only: false, reduce_lr_patience: 2, reduce_lr_factor: 0.5, reduce_lr_min_lr: 1e-5,
   };
   const query = serializeSettings(s);
   const { settings, errors } = parseSettings(query, PRESETS);
@@ -124,4 +130,74 @@ test("values the Rust side range-checks (batch_size 0) pass the type check", () 
   assert.deepEqual(errors, []);
   assert.equal(settings.batch_size, 0);
   assert.equal(settings.validation_split, 1.5);
+});
+
+test("text options reach RunConfig.text; char_level=1 is tokens=char, as on the Rust side", () => {
+  const { settings, errors } = parseSettings(
+    `?tokens=bpe&lower=0&oov_token=${encodeURIComponent("<OOV>")}&normalize=korean&stopwords=${encodeURIComponent("의, 가,,")}&reserved=1&filters=`,
+    PRESETS,
+  );
+  assert.deepEqual(errors, []);
+  assert.deepEqual(toRunConfig(settings, PRESETS).text, {
+    tokens: "bpe", lower: false, filters: "", oov_token: "<OOV>", normalize: "korean", stopwords: ["의", "가"], reserved: true,
+  });
+  assert.equal(parseSettings("?char_level=1", PRESETS).settings.tokens, "char");
+  assert.equal(parseSettings("?tokens=char&char_level=false", PRESETS).settings.tokens, "word");
+  const plain = toRunConfig(parseSettings("?oov_token=None&stopwords=", PRESETS).settings, PRESETS).text;
+  assert.deepEqual(plain, M1.text, "None and an empty list leave the keys out");
+  const bad = parseSettings("?tokens=sentencepiece&normalize=french&char_level=maybe", PRESETS).errors;
+  assert.deepEqual(bad.map((e) => e.split("=")[0]).sort(), ["normalize", "tokens", "tokens"], bad.join("\n"));
+});
+
+test("shuffle, test_split, class weights and the callbacks reach the RunConfig", () => {
+  const { settings, errors } = parseSettings(
+    "?shuffle=0&test_split=0.3&class_weight=1,3&patience=2&monitor=val_accuracy&mode=max&min_delta=0.01" +
+      "&restore_best_weights=0&checkpoint=val_accuracy&save_best_only=0&reduce_lr_patience=3&reduce_lr_factor=0.5" +
+      "&reduce_lr_min_lr=0.00001",
+    PRESETS,
+  );
+  assert.deepEqual(errors, []);
+  const c = toRunConfig(settings, PRESETS);
+  assert.equal(c.shuffle, false);
+  assert.equal(c.test_split, 0.3);
+  assert.deepEqual(c.class_weight, { given: [1, 3] });
+  assert.deepEqual(c.early_stopping, { monitor: "val_accuracy", mode: "max", patience: 2, min_delta: 0.01, restore_best_weights: false });
+  assert.deepEqual(c.checkpoint, { monitor: "val_accuracy", mode: "auto", save_best_only: false });
+  assert.deepEqual(c.reduce_lr, { monitor: "val_loss", mode: "auto", factor: 0.5, patience: 3, min_delta: 1e-4, cooldown: 0, min_lr: 1e-5 });
+  assert.equal(toRunConfig(parseSettings("?class_weight=balanced", PRESETS).settings, PRESETS).class_weight, "balanced");
+  const off = toRunConfig(parseSettings("?monitor=val_accuracy&reduce_lr_factor=0.5&save_best_only=1", PRESETS).settings, PRESETS);
+  for (const k of ["early_stopping", "checkpoint", "reduce_lr", "class_weight"]) assert.ok(!(k in off), `${k} stays off: ${JSON.stringify(off)}`);
+  const bad = parseSettings("?class_weight=1,heavy&checkpoint=val_f1&mode=up&shuffle=maybe", PRESETS).errors;
+  assert.deepEqual(bad.map((e) => e.split("=")[0]).sort(), ["checkpoint", "class_weight", "mode", "shuffle"]);
+  assert.ok(bad.some((e) => e.includes('"heavy" is not a weight')), bad.join("\n"));
+});
+
+test("with the preset as base, the URL holds only what differs, and a cleared setting stays cleared", () => {
+  const m2 = settingsFromConfig(M2);
+  const same = serializeSettings(m2, m2);
+  for (const key of ["tokens", "lower", "filters", "normalize", "shuffle", "test_split", "monitor", "min_delta", "checkpoint"]) {
+    assert.ok(!same.includes(`${key}=`), `${key} equals the preset's: ${same}`);
+  }
+  assert.ok(same.includes("patience=2"), same);
+  const cleared: Settings = { ...m2, patience: null, normalize: "korean", stopwords: ["의"] };
+  const query = serializeSettings(cleared, m2);
+  assert.ok(query.includes("patience=&") && !query.includes("monitor="), `no EarlyStopping, so no monitor: ${query}`);
+  assert.ok(query.includes("normalize=korean") && query.includes(`stopwords=${encodeURIComponent("의")}`), query);
+  const back = parseSettings(query, PRESETS);
+  assert.deepEqual(back.errors, []);
+  assert.deepEqual(back.settings, cleared);
+  const callback: Settings = { ...m2, checkpoint: "loss", save_best_only: false, reduce_lr_patience: 4 };
+  const withCallbacks = serializeSettings(callback, m2);
+  for (const key of ["checkpoint=loss", "save_best_only=0", "reduce_lr_patience=4"]) assert.ok(withCallbacks.includes(key), withCallbacks);
+  assert.deepEqual(parseSettings(withCallbacks, PRESETS).settings, callback);
+});
+
+test("Keras' filters survive the URL and the one-line form field", () => {
+  const keras = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
+  const s: Settings = { ...settingsFromConfig(M1), filters: keras };
+  assert.equal(parseSettings(serializeSettings(s), PRESETS).settings.filters, keras);
+  const shown = escapeText(keras);
+  assert.ok(!/[\t\n]/.test(shown) && shown.endsWith("~\\t\\n"), shown);
+  assert.equal(unescapeText(shown), keras);
+  assert.equal(unescapeText("a\\qb\\"), "a\\qb\\", "other backslashes stay");
 });

@@ -2,7 +2,8 @@
 // their mapping to and from a RunConfig. Pure: no DOM.
 
 import type {
-  BackendChoice, DatasetName, LayerConfig, Loss, OptimizerConfig, OptimizerName, Padding, Preset, RunConfig,
+  BackendChoice, ClassWeight, DatasetName, LayerConfig, Loss, Mode, Monitor, Normalize, OptimizerConfig, OptimizerName,
+  Padding, Preset, RunConfig, TextConfig, TokenUnit,
 } from "./protocol.js";
 
 /** Everything the page holds; keys are the URL keys. `null`: Keras' None (not set). */
@@ -25,6 +26,30 @@ export interface Settings {
   /** EarlyStopping(patience); null: no early stopping. */
   patience: number | null;
   validation_split: number;
+  /** Data without a test part: this share is held out as the test set. */
+  test_split: number;
+  shuffle: boolean;
+  // Keras Tokenizer and text clean-up (RunConfig.text)
+  tokens: TokenUnit;
+  lower: boolean;
+  filters: string;
+  oov_token: string | null;
+  normalize: Normalize;
+  stopwords: string[];
+  reserved: boolean;
+  class_weight: ClassWeight | null;
+  // EarlyStopping's other arguments (used when patience is set)
+  monitor: Monitor;
+  mode: Mode;
+  min_delta: number;
+  restore_best_weights: boolean;
+  /** ModelCheckpoint(monitor, save_best_only); null: no checkpoint. */
+  checkpoint: Monitor | null;
+  save_best_only: boolean;
+  /** ReduceLROnPlateau(patience, factor, min_lr); null patience: none. */
+  reduce_lr_patience: number | null;
+  reduce_lr_factor: number;
+  reduce_lr_min_lr: number;
   seed: number;
   backend: BackendChoice;
   autostart: boolean;
@@ -34,7 +59,19 @@ export const CUSTOM = "custom";
 /** Old model names still accepted in URLs (crate/src/dto/presets.rs ALIASES). */
 export const MODEL_ALIASES: Readonly<Record<string, string>> = { lstm: "m1_lstm", pooled: "m4_pooled" };
 export const DEFAULT_MODEL = "m1_lstm";
-export const DATASETS: readonly DatasetName[] = ["imdb-1k", "imdb-5k", "imdb-20k"];
+export const DATASETS: readonly DatasetName[] = ["imdb-1k", "imdb-5k", "imdb-20k", "ko-sample", "file"];
+export const TOKEN_UNITS: readonly TokenUnit[] = ["word", "char", "bpe", "wordpiece"];
+export const NORMALIZERS: readonly Normalize[] = ["html", "korean", "english", "none"];
+export const MONITORS: readonly Monitor[] = ["val_loss", "val_accuracy", "loss", "accuracy"];
+export const MODES: readonly Mode[] = ["auto", "min", "max"];
+/** The Korean seeds' stopword list (seed 003). */
+export const KOREAN_STOPWORDS: readonly string[] = [
+  "의", "가", "이", "은", "들", "는", "좀", "잘", "걍", "과", "도", "를", "으로", "자", "에", "와", "한", "하다",
+];
+
+/** Keras' callback defaults where a config has none. */
+const EARLY_STOPPING = { monitor: "val_loss", mode: "auto", patience: 0, min_delta: 0, restore_best_weights: true } as const;
+const REDUCE_LR = { monitor: "val_loss", mode: "auto", factor: 0.1, patience: 10, min_delta: 1e-4, cooldown: 0, min_lr: 0 } as const;
 export const PADDINGS: readonly Padding[] = ["pre", "post"];
 export const BACKENDS: readonly BackendChoice[] = ["auto", "webgpu", "cpu"];
 export const LOSSES: readonly Loss[] = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"];
@@ -73,6 +110,25 @@ export function settingsFromConfig(c: RunConfig, backend: BackendChoice = "auto"
     clipvalue: c.clipvalue ?? null,
     patience: c.early_stopping?.patience ?? null,
     validation_split: c.validation_split,
+    test_split: c.test_split,
+    shuffle: c.shuffle,
+    tokens: c.text.tokens,
+    lower: c.text.lower,
+    filters: c.text.filters,
+    oov_token: c.text.oov_token ?? null,
+    normalize: c.text.normalize,
+    stopwords: [...(c.text.stopwords ?? [])],
+    reserved: c.text.reserved,
+    class_weight: c.class_weight === undefined ? null : structuredClone(c.class_weight),
+    monitor: (c.early_stopping ?? EARLY_STOPPING).monitor,
+    mode: (c.early_stopping ?? EARLY_STOPPING).mode,
+    min_delta: (c.early_stopping ?? EARLY_STOPPING).min_delta,
+    restore_best_weights: (c.early_stopping ?? EARLY_STOPPING).restore_best_weights,
+    checkpoint: c.checkpoint?.monitor ?? null,
+    save_best_only: c.checkpoint?.save_best_only ?? true,
+    reduce_lr_patience: c.reduce_lr?.patience ?? null,
+    reduce_lr_factor: (c.reduce_lr ?? REDUCE_LR).factor,
+    reduce_lr_min_lr: (c.reduce_lr ?? REDUCE_LR).min_lr,
     seed: c.seed,
     backend,
     autostart: false,
@@ -86,10 +142,20 @@ export function basePreset(model: string, presets: readonly Preset[]): Preset {
   return found;
 }
 
+/** The text settings as Keras Tokenizer options (RunConfig.text). */
+function textConfig(s: Settings): TextConfig {
+  const text: TextConfig = {
+    tokens: s.tokens, lower: s.lower, filters: s.filters, normalize: s.normalize, reserved: s.reserved,
+  };
+  if (s.oov_token !== null) text.oov_token = s.oov_token;
+  if (s.stopwords.length > 0) text.stopwords = [...s.stopwords];
+  return text;
+}
+
 /**
  * The RunConfig for these settings. Arguments the settings do not hold
- * (rmsprop's rho, EarlyStopping's monitor) come from `base`: the preset, or
- * the config last read from Keras code.
+ * (rmsprop's rho, ReduceLROnPlateau's cooldown) come from `base`: the preset,
+ * or the config last read from Keras code.
  */
 export function toRunConfig(s: Settings, presets: readonly Preset[], base?: RunConfig): RunConfig {
   const from = base ?? basePreset(s.model, presets).config;
@@ -106,19 +172,28 @@ export function toRunConfig(s: Settings, presets: readonly Preset[], base?: RunC
     optimizer: optimizerConfig(s.optimizer, s.lr, from.optimizer),
     loss: s.loss,
     validation_split: s.validation_split,
-    test_split: from.test_split,
-    shuffle: from.shuffle,
-    text: structuredClone(from.text),
+    test_split: s.test_split,
+    shuffle: s.shuffle,
+    text: textConfig(s),
     seed: s.seed,
   };
-  if (from.class_weight !== undefined) config.class_weight = structuredClone(from.class_weight);
-  if (from.checkpoint !== undefined) config.checkpoint = { ...from.checkpoint };
-  if (from.reduce_lr !== undefined) config.reduce_lr = { ...from.reduce_lr };
+  if (s.class_weight !== null) config.class_weight = structuredClone(s.class_weight);
   if (s.clipnorm !== null) config.clipnorm = s.clipnorm;
   if (s.clipvalue !== null) config.clipvalue = s.clipvalue;
   if (s.patience !== null) {
-    const es = from.early_stopping ?? { monitor: "val_loss", mode: "auto", patience: 0, min_delta: 0, restore_best_weights: true } as const;
-    config.early_stopping = { ...es, patience: s.patience };
+    const { monitor, mode, patience, min_delta, restore_best_weights } = s;
+    config.early_stopping = { monitor, mode, patience, min_delta, restore_best_weights };
+  }
+  if (s.checkpoint !== null) {
+    config.checkpoint = { monitor: s.checkpoint, mode: from.checkpoint?.mode ?? "auto", save_best_only: s.save_best_only };
+  }
+  if (s.reduce_lr_patience !== null) {
+    config.reduce_lr = {
+      ...(from.reduce_lr ?? REDUCE_LR),
+      patience: s.reduce_lr_patience,
+      factor: s.reduce_lr_factor,
+      min_lr: s.reduce_lr_min_lr,
+    };
   }
   return config;
 }

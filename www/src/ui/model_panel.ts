@@ -107,7 +107,8 @@ export class ModelPanel {
       renderSummaryError(this.summaryBox, "Fix these first:", r.errors);
       return;
     }
-    history.replaceState(null, "", serializeSettings({ ...r.settings, autostart: false }));
+    const preset = settingsFromConfig(basePreset(r.settings.model, this.presets).config);
+    history.replaceState(null, "", serializeSettings({ ...r.settings, autostart: false }, preset));
     renderSummaryPending(this.summaryBox);
     this.summaries.request(() => this.calls.call({ fn: "summarize", config: r.config }));
   }
