@@ -1,3 +1,5 @@
+use crate::dto::Normalize;
+
 /// Normalise a raw review before tokenising: IMDB's HTML line breaks (`<br />`,
 /// `<br/>`, `<br>`) become spaces, as the course notebooks do before `Tokenizer`.
 /// Lower-casing and punctuation filtering are the tokenizer's job (Keras `lower`, `filters`).
@@ -24,4 +26,28 @@ pub fn normalize(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Seed 001's `normalisation`: lower-case, non-word characters (`\W`) become spaces, then
+/// everything but `a-z`, `0-9` and whitespace is dropped (`"Café-déjà!"` → `"caf dj "`).
+pub fn normalize_english(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' => Some(c),
+            c if c.is_whitespace() => Some(c),
+            c if c.is_alphanumeric() || c == '_' => None,
+            _ => Some(' '),
+        })
+        .collect()
+}
+
+/// The run's `normalize` setting applied to one text.
+pub fn normalize_as(how: Normalize, text: &str) -> String {
+    match how {
+        Normalize::Html => normalize(text),
+        Normalize::Korean => super::korean::normalize_korean(text),
+        Normalize::English => normalize_english(text),
+        Normalize::None => text.to_string(),
+    }
 }

@@ -15,11 +15,22 @@ pub struct TokenizerConfig {
     pub lower: bool,
     pub split: char,
     pub oov_token: Option<String>,
+    /// Keras `char_level=True`: every character is a token, spaces included; `lower` applies,
+    /// `filters` and `split` do not.
+    #[serde(default)]
+    pub char_level: bool,
 }
 
 impl Default for TokenizerConfig {
     fn default() -> Self {
-        Self { num_words: None, filters: KERAS_FILTERS.to_string(), lower: true, split: ' ', oov_token: None }
+        Self {
+            num_words: None,
+            filters: KERAS_FILTERS.to_string(),
+            lower: true,
+            split: ' ',
+            oov_token: None,
+            char_level: false,
+        }
     }
 }
 
@@ -28,6 +39,12 @@ pub fn text_to_word_sequence(text: &str, filters: &str, lower: bool, split: char
     let text = if lower { text.to_lowercase() } else { text.to_string() };
     let mapped: String = text.chars().map(|c| if filters.contains(c) { split } else { c }).collect();
     mapped.split(split).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// Keras' `char_level` split: the (lower-cased) text's characters, spaces and punctuation included.
+pub fn text_to_char_sequence(text: &str, lower: bool) -> Vec<String> {
+    let text = if lower { text.to_lowercase() } else { text.to_string() };
+    text.chars().map(String::from).collect()
 }
 
 /// Keras 2 `Tokenizer`: word index by descending count, ties in first-seen order, 1-based.
@@ -46,29 +63,46 @@ impl Tokenizer {
         Self { config, ..Self::default() }
     }
 
-    fn words_of(&self, text: &str) -> Vec<String> {
-        text_to_word_sequence(&normalize(text), &self.config.filters, self.config.lower, self.config.split)
+    /// The tokens of an already normalised text, as Keras splits it (words, or characters).
+    pub fn split(&self, text: &str) -> Vec<String> {
+        match self.config.char_level {
+            true => text_to_char_sequence(text, self.config.lower),
+            false => text_to_word_sequence(text, &self.config.filters, self.config.lower, self.config.split),
+        }
     }
 
-    /// Count words over `texts` and rebuild the index (Keras `fit_on_texts`).
+    /// Count words over `texts` and rebuild the index (Keras `fit_on_texts`); IMDB's `<br />`
+    /// become spaces first.
     pub fn fit_on_texts<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) {
+        let split: Vec<Vec<String>> = texts.into_iter().map(|t| self.split(&normalize(t))).collect();
+        self.fit_on_tokens(split);
+    }
+
+    /// Count already split texts and rebuild the index (Keras `fit_on_texts` given lists of tokens).
+    pub fn fit_on_tokens<T: AsRef<str>>(&mut self, texts: impl IntoIterator<Item = impl IntoIterator<Item = T>>) {
         let mut position: HashMap<String, usize> =
             self.word_counts.iter().enumerate().map(|(i, (w, _))| (w.clone(), i)).collect();
-        for text in texts {
-            for word in self.words_of(text) {
-                match position.get(&word) {
-                    Some(&i) => self.word_counts[i].1 += 1,
-                    None => {
-                        position.insert(word.clone(), self.word_counts.len());
-                        self.word_counts.push((word, 1));
-                    }
+        for word in texts.into_iter().flatten() {
+            let word = word.as_ref();
+            match position.get(word) {
+                Some(&i) => self.word_counts[i].1 += 1,
+                None => {
+                    position.insert(word.to_string(), self.word_counts.len());
+                    self.word_counts.push((word.to_string(), 1));
                 }
             }
         }
-        let mut sorted: Vec<&(String, u64)> = self.word_counts.iter().collect();
-        sorted.sort_by(|a, b| b.1.cmp(&a.1)); // stable: ties keep first-seen order
-        self.words = self.config.oov_token.iter().cloned().chain(sorted.into_iter().map(|(w, _)| w.clone())).collect();
+        // Keras puts the OOV token first even when the texts hold it too; `dict(zip(…))` then
+        // keeps the later index for it, which this `collect` does as well.
+        self.words = self.config.oov_token.iter().cloned().chain(self.by_count().map(|(w, _)| w.clone())).collect();
         self.index = self.words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32 + 1)).collect();
+    }
+
+    /// `(word, count)` most frequent first, ties in first-seen order (the word index's order).
+    pub fn by_count(&self) -> impl Iterator<Item = &(String, u64)> {
+        let mut sorted: Vec<&(String, u64)> = self.word_counts.iter().collect();
+        sorted.sort_by_key(|w| std::cmp::Reverse(w.1)); // stable: ties keep first-seen order
+        sorted.into_iter()
     }
 
     /// Keras `word_index[word]`.
@@ -86,6 +120,11 @@ impl Tokenizer {
         self.words.len()
     }
 
+    /// Distinct words seen by `fit_on_texts` (`len(word_counts)`).
+    pub fn distinct_words(&self) -> usize {
+        self.word_counts.len()
+    }
+
     /// The embedding's input size: `num_words`, or every word + padding.
     pub fn vocab_size(&self) -> usize {
         self.config.num_words.unwrap_or(self.words.len() + 1)
@@ -93,11 +132,16 @@ impl Tokenizer {
 
     /// Keras `texts_to_sequences` for one text.
     pub fn text_to_sequence(&self, text: &str) -> Vec<u32> {
+        self.tokens_to_sequence(&self.split(&normalize(text)))
+    }
+
+    /// Keras `texts_to_sequences` for one already split text.
+    pub fn tokens_to_sequence<T: AsRef<str>>(&self, tokens: &[T]) -> Vec<u32> {
         let limit = self.config.num_words.filter(|&n| n > 0);
         let oov = self.config.oov_token.as_ref().and_then(|t| self.word_index(t));
-        self.words_of(text)
+        tokens
             .iter()
-            .filter_map(|w| match self.word_index(w) {
+            .filter_map(|w| match self.word_index(w.as_ref()) {
                 Some(i) if limit.is_some_and(|n| i as usize >= n) => oov,
                 Some(i) => Some(i),
                 None => oov,
