@@ -3,6 +3,7 @@
 mod batch;
 mod dataset;
 mod imdb;
+pub mod load;
 
 pub use batch::{Encoded, epoch_order};
 pub use dataset::{Dataset, Labelled, Parts};
