@@ -38,7 +38,7 @@ const BAD: [(&str, usize, usize, &str); 13] = [
         25,
         "unknown optimizer `adamw`",
     ),
-    ("model = Sequential([Dense(1)])\nmodel.fit(x, y, callbacks=[ReduceLROnPlateau()])", 2, 28, "unknown callback"),
+    ("model = Sequential([Dense(1)])\nmodel.fit(x, y, callbacks=[LearningRateScheduler(f)])", 2, 28, "unknown callback"),
     ("model = Sequential([Conv1D(8, 3, strides=2, dilation_rate=2)])", 1, 21, "dilation_rate > 1"),
 ];
 

@@ -162,3 +162,96 @@ fn code_has_only_non_default_arguments() {
     assert!(code.contains("padding=\"pre\", truncating=\"pre\""), "{code}");
     assert!(code.contains("validation_data=(x_test, y_test)"), "{code}");
 }
+
+/// Runs with every callback, non-default callback arguments, class weights and `shuffle=False`.
+fn with_callbacks() -> Vec<RunConfig> {
+    let base = RunConfig::preset("m4_pooled").expect("preset");
+    let es = EarlyStopping {
+        monitor: Monitor::ValAccuracy,
+        mode: Mode::Max,
+        patience: 4,
+        min_delta: 0.001,
+        restore_best_weights: true,
+    };
+    let reduce = ReduceLr {
+        monitor: Monitor::Loss,
+        mode: Mode::Min,
+        factor: 0.2,
+        patience: 3,
+        min_delta: 0.01,
+        cooldown: 2,
+        min_lr: 1e-5,
+    };
+    let mut all = base.clone();
+    all.early_stopping = Some(es);
+    all.checkpoint = Some(Checkpoint { monitor: Monitor::ValAccuracy, mode: Mode::Auto, save_best_only: true });
+    all.reduce_lr = Some(reduce);
+    all.class_weight = Some(ClassWeight::Given(vec![1.0, 3.5]));
+    all.shuffle = false;
+    let mut defaults = base.clone();
+    defaults.checkpoint = Some(Checkpoint { monitor: Monitor::ValLoss, mode: Mode::Auto, save_best_only: false });
+    defaults.reduce_lr = Some(ReduceLr::default());
+    defaults.class_weight = Some(ClassWeight::Balanced);
+    vec![all, defaults]
+}
+
+#[test]
+fn callbacks_class_weights_and_shuffle_round_trip() {
+    for (i, c) in with_callbacks().iter().enumerate() {
+        round_trip(c);
+        if let Ok(dir) = std::env::var("KILN_KERAS_CODE_OUT") {
+            std::fs::create_dir_all(&dir).expect("output dir");
+            std::fs::write(format!("{dir}/callbacks_{i}.py"), to_code(c)).expect("write code");
+        }
+    }
+    let code = to_code(&with_callbacks()[0]);
+    for line in [
+        "keras.callbacks.ModelCheckpoint(\"kiln_checkpoint.keras\", monitor=\"val_accuracy\", save_best_only=True)",
+        "ReduceLROnPlateau(monitor=\"loss\", mode=\"min\", factor=0.2, patience=3, min_delta=0.01, cooldown=2, min_lr=",
+        "callbacks=[early_stopping, checkpoint, reduce_lr], class_weight={0: 1.0, 1: 3.5}",
+        "shuffle=False",
+    ] {
+        assert!(code.contains(line), "{line}\n{code}");
+    }
+    assert!(to_code(&with_callbacks()[1]).contains("compute_class_weight(\"balanced\""));
+}
+
+#[test]
+fn notebook_callbacks_and_class_weights_read() {
+    let code = "from sklearn.utils.class_weight import compute_class_weight
+model = keras.Sequential([layers.Embedding(500, 8), layers.GlobalMaxPooling1D(), layers.Dense(1, 'sigmoid')])
+mc = ModelCheckpoint('best_model.h5', monitor='val_acc', mode='max', verbose=1, save_best_only=True)
+rlr = keras.callbacks.ReduceLROnPlateau('val_loss', 0.5, 2, min_lr=1e-4)
+weights = compute_class_weight(class_weight='balanced', classes=np.unique(y_train), y=y_train)
+model.fit(x, y, shuffle=True, callbacks=[mc, rlr], class_weight=dict(enumerate(weights)))
+";
+    let parsed = parse(code, &super::base()).expect("reads");
+    let c = parsed.config;
+    let checkpoint = Checkpoint { monitor: Monitor::ValAccuracy, mode: Mode::Max, save_best_only: true };
+    assert_eq!(c.checkpoint, Some(checkpoint));
+    let reduce = ReduceLr { factor: 0.5, patience: 2, min_lr: 1e-4, ..ReduceLr::default() };
+    assert_eq!((c.reduce_lr, c.class_weight, c.shuffle), (Some(reduce), Some(ClassWeight::Balanced), true));
+    let noted = parsed.notes.iter().any(|n| n.contains("ModelCheckpoint") && n.contains("best_model.h5"));
+    assert!(noted, "{:?}", parsed.notes);
+    let cases: [(&str, Option<ClassWeight>, bool); 4] = [
+        ("class_weight={0: 1, 1: 2.5}, shuffle=False", Some(ClassWeight::Given(vec![1.0, 2.5])), false),
+        ("class_weight={1: 4.0}", Some(ClassWeight::Given(vec![1.0, 4.0])), true),
+        ("class_weight=dict(enumerate([0.5, 2]))", Some(ClassWeight::Given(vec![0.5, 2.0])), true),
+        ("class_weight=None", None, true),
+    ];
+    for (args, want, shuffle) in cases {
+        let code = format!("model = keras.Sequential([layers.Dense(1)])\nmodel.fit(x, y, {args})");
+        let c = parse(&code, &super::base()).unwrap_or_else(|e| panic!("{args}: {e}")).config;
+        assert_eq!((c.class_weight, c.shuffle), (want, shuffle), "{args}");
+    }
+    for (args, needle) in [
+        ("class_weight='balanced'", "class_weight is a dict"),
+        ("callbacks=[ReduceLROnPlateau(factor=1.5)]", "`factor` of ReduceLROnPlateau"),
+        ("callbacks=[ModelCheckpoint('m.keras', monitor='val_auc')]", "ModelCheckpoint monitors"),
+        ("callbacks=[ModelCheckpoint('m.keras', save_freq=100)]", "save_freq"),
+    ] {
+        let code = format!("model = keras.Sequential([layers.Dense(1)])\nmodel.fit(x, y, {args})");
+        let err = parse(&code, &super::base()).expect_err(args).to_string();
+        assert!(err.contains(needle) && err.starts_with("line 2"), "{args}: {err}");
+    }
+}

@@ -35,10 +35,10 @@ pub fn to_code(c: &RunConfig) -> String {
     } else {
         fit.push_str(", validation_data=(x_test, y_test)");
     }
-    if let Some(es) = &c.early_stopping {
-        let _ = writeln!(w, "early_stopping = keras.callbacks.EarlyStopping({})", early_stopping_args(es));
-        fit.push_str(", callbacks=[early_stopping]");
+    if !c.shuffle {
+        fit.push_str(", shuffle=False");
     }
+    fit_callbacks(w, c, &mut fit);
     let _ = writeln!(w, "model.fit({fit})\nmodel.evaluate(x_test, y_test)");
     out
 }
@@ -164,19 +164,63 @@ fn optimizer_code(c: &RunConfig) -> String {
     format!("keras.optimizers.{class}({})", args.join(", "))
 }
 
-fn early_stopping_args(es: &EarlyStopping) -> String {
-    let monitor = match es.monitor {
-        Monitor::ValLoss => "val_loss",
-        Monitor::ValAccuracy => "val_accuracy",
-        Monitor::Loss => "loss",
-        Monitor::Accuracy => "accuracy",
+/// `fit`'s callbacks, in the order Kiln runs them (`callbacks=[early_stopping,
+/// checkpoint, reduce_lr]`), and its `class_weight`, with the lines that build them.
+fn fit_callbacks(w: &mut String, c: &RunConfig, fit: &mut String) {
+    let mut names = Vec::new();
+    let mut add = |w: &mut String, name: &'static str, class: &str, args: String| {
+        let _ = writeln!(w, "{name} = keras.callbacks.{class}({args})");
+        names.push(name);
     };
-    let mut args = vec![format!("monitor=\"{monitor}\""), format!("patience={}", es.patience)];
-    if es.min_delta != 0.0 {
-        args.push(format!("min_delta={}", py_float(es.min_delta)));
+    let flag = |b: bool| b.then(|| py_bool(b).to_string());
+    if let Some(es) = &c.early_stopping {
+        let args = vec![
+            ("patience", Some(es.patience.to_string())),
+            ("min_delta", unless(es.min_delta, 0.0, py_float)),
+            ("restore_best_weights", flag(es.restore_best_weights)),
+        ];
+        add(w, "early_stopping", "EarlyStopping", monitored(es.monitor, es.mode, args));
     }
-    if es.restore_best_weights {
-        args.push("restore_best_weights=True".into());
+    if let Some(cp) = &c.checkpoint {
+        let args = monitored(cp.monitor, cp.mode, vec![("save_best_only", flag(cp.save_best_only))]);
+        add(w, "checkpoint", "ModelCheckpoint", format!("\"kiln_checkpoint.keras\", {args}"));
     }
+    if let Some(r) = &c.reduce_lr {
+        let d = ReduceLr::default();
+        let args = vec![
+            ("factor", unless(r.factor, d.factor, py_float)),
+            ("patience", unless(r.patience, d.patience, |p| p.to_string())),
+            ("min_delta", unless(r.min_delta, d.min_delta, py_float)),
+            ("cooldown", unless(r.cooldown, d.cooldown, |p| p.to_string())),
+            ("min_lr", unless(r.min_lr, d.min_lr, py_float)),
+        ];
+        add(w, "reduce_lr", "ReduceLROnPlateau", monitored(r.monitor, r.mode, args));
+    }
+    if !names.is_empty() {
+        let _ = write!(fit, ", callbacks=[{}]", names.join(", "));
+    }
+    match &c.class_weight {
+        Some(ClassWeight::Given(weights)) => {
+            let items: Vec<String> =
+                weights.iter().enumerate().map(|(i, v)| format!("{i}: {}", py_float(*v))).collect();
+            let _ = write!(fit, ", class_weight={{{}}}", items.join(", "));
+        }
+        Some(ClassWeight::Balanced) => {
+            let _ = writeln!(w, "import numpy as np\nfrom sklearn.utils.class_weight import compute_class_weight");
+            let _ = writeln!(w, "labels = y_train.argmax(-1) if y_train.ndim > 1 else y_train");
+            let balanced = "compute_class_weight(\"balanced\", classes=np.unique(labels), y=labels)";
+            let _ = writeln!(w, "class_weight = dict(enumerate({balanced}))");
+            fit.push_str(", class_weight=class_weight");
+        }
+        None => {}
+    }
+}
+
+/// `monitor="val_loss"`, `mode` unless `auto`, then the other arguments given.
+fn monitored(monitor: Monitor, mode: Mode, rest: Vec<(&str, Option<String>)>) -> String {
+    let mode = serde_json::to_value(mode).ok().and_then(|v| v.as_str().map(|s| format!("\"{s}\"")));
+    let head = [("monitor", Some(format!("\"{}\"", monitor.name()))), ("mode", mode.filter(|m| m != "\"auto\""))];
+    let args: Vec<String> =
+        head.into_iter().chain(rest).filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))).collect();
     args.join(", ")
 }

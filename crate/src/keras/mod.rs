@@ -9,6 +9,7 @@
 //! skipped; a line that builds the model but cannot be read is an error.
 
 mod args;
+mod callbacks;
 mod draft;
 mod emit;
 mod expr;
@@ -65,11 +66,13 @@ pub fn parse(text: &str, base: &RunConfig) -> Result<Parsed> {
 
 /// Whether a statement that failed to parse was meant to build or train the model.
 fn builds_model(stmt: &[lexer::Token]) -> bool {
-    const WORDS: [&str; 11] = [
+    const WORDS: [&str; 13] = [
         "Sequential",
         "Model",
         "Input",
         "EarlyStopping",
+        "ModelCheckpoint",
+        "ReduceLROnPlateau",
         "Tokenizer",
         "pad_sequences",
         "Adam",

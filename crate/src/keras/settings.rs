@@ -1,11 +1,12 @@
-//! `Tokenizer`, `pad_sequences`, `compile(...)`, `fit(...)` and their optimizer and
-//! callback objects → the run's settings.
+//! `Tokenizer`, `pad_sequences`, `compile(...)`, `fit(...)` and the optimizer objects
+//! → the run's settings (`fit`'s callbacks and class weights: `callbacks`).
 
 use super::args::CallArgs;
+use super::callbacks;
 use super::draft::Draft;
 use super::expr::{Arg, Expr, Node};
 use super::value::{Env, Value, as_call, callee_name, code_error};
-use crate::dto::{EarlyStopping, Loss, Mode, Monitor, OptimizerConfig, Padding};
+use crate::dto::{Loss, OptimizerConfig, Padding};
 use crate::error::Result;
 
 /// `Tokenizer(num_words=…)` or `imdb.load_data(num_words=…)`.
@@ -152,7 +153,8 @@ fn optimizer(node: &Node, env: &Env) -> Result<Optimizer> {
     Ok((opt, clipnorm, clipvalue))
 }
 
-/// `model.fit(x, y, batch_size=…, epochs=…, validation_split=… | validation_data=…, callbacks=[…])`.
+/// `model.fit(x, y, batch_size=…, epochs=…, validation_split=… | validation_data=…, shuffle=…,
+/// callbacks=[…], class_weight=…)`.
 pub fn fit(node: &Node, args: &[Arg], env: &Env, d: &mut Draft) -> Result<()> {
     d.saw_fit = true;
     let mut a = CallArgs::new("fit", node.pos, args, env);
@@ -167,12 +169,8 @@ pub fn fit(node: &Node, args: &[Arg], env: &Env, d: &mut Draft) -> Result<()> {
     if split.is_none() && data.is_none() {
         d.note(node.pos, "fit() has no validation: Kiln validates on the test set after each epoch");
     }
-    if let Some(s) = a.skip("shuffle")?
-        && env.eval(&s.value) == Some(Value::Bool(false))
-    {
-        d.note(s.pos, "shuffle=False is ignored: Kiln shuffles every epoch");
-    }
-    d.config.early_stopping = None;
+    d.config.shuffle = a.bool(None, "shuffle")?.unwrap_or(true);
+    (d.config.early_stopping, d.config.checkpoint, d.config.reduce_lr) = (None, None, None);
     if let Some(arg) = a.get(None, "callbacks")? {
         let list = env.resolve(&arg.value);
         let items: Vec<&Node> = match &list.expr {
@@ -180,88 +178,12 @@ pub fn fit(node: &Node, args: &[Arg], env: &Env, d: &mut Draft) -> Result<()> {
             _ => vec![list],
         };
         for item in items {
-            callback(env.resolve(item), env, d)?;
+            callbacks::callback(env.resolve(item), env, d)?;
         }
     }
+    d.config.class_weight = match a.get(None, "class_weight")? {
+        Some(arg) => callbacks::class_weight(&arg.value, env, d)?,
+        None => None,
+    };
     a.finish()
-}
-
-fn callback(node: &Node, env: &Env, d: &mut Draft) -> Result<()> {
-    let Some((callee, args)) = as_call(node) else {
-        return Err(code_error(node.pos, format!("callback `{}` is not one Kiln can read", node.text)));
-    };
-    let class = callee_name(callee).unwrap_or("?");
-    match class {
-        "EarlyStopping" => {
-            let mut a = CallArgs::new(class, node.pos, args, env);
-            let monitor = match a.value(Some(0), "monitor")? {
-                None => Monitor::ValLoss,
-                Some((v, value)) => monitor(v, value)?,
-            };
-            let min_delta = a.f64_in(Some(1), "min_delta", |m| m >= 0.0, "a number ≥ 0")?.unwrap_or(0.0);
-            let patience = match a.value(Some(2), "patience")? {
-                Some((_, Some(Value::Int(p)))) if p >= 0 => p as usize,
-                Some((v, value)) => {
-                    return Err(code_error(
-                        v.pos,
-                        format!(
-                            "`patience` must be a whole number ≥ 0, got {}",
-                            value.map_or(v.text.clone(), |x| x.show())
-                        ),
-                    ));
-                }
-                None => 0,
-            };
-            a.skip("verbose")?;
-            let mode = read_mode(&mut a)?;
-            let restore_best_weights = a.bool(None, "restore_best_weights")?.unwrap_or(false);
-            a.only_default("baseline", Value::None)?;
-            a.only_default("start_from_epoch", Value::Int(0))?;
-            a.finish()?;
-            d.config.early_stopping = Some(EarlyStopping { monitor, mode, patience, min_delta, restore_best_weights });
-        }
-        "ModelCheckpoint" | "TensorBoard" | "CSVLogger" | "ProgbarLogger" | "History" => {
-            d.note(node.pos, format!("{class} is ignored: Kiln keeps the weights in the page"));
-        }
-        _ => {
-            return Err(code_error(
-                callee.pos,
-                format!("unknown callback `{class}` (Kiln reads EarlyStopping; ModelCheckpoint is ignored)"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// A callback's `mode='auto' | 'min' | 'max'`.
-fn read_mode(a: &mut CallArgs) -> Result<Mode> {
-    Ok(match a.choice(None, "mode", &["auto", "min", "max"])?.as_deref() {
-        Some("min") => Mode::Min,
-        Some("max") => Mode::Max,
-        _ => Mode::Auto,
-    })
-}
-
-fn monitor(node: &Node, value: Option<Value>) -> Result<Monitor> {
-    let name = match value {
-        Some(Value::Str(s)) => s,
-        _ => {
-            return Err(code_error(
-                node.pos,
-                format!("`monitor` must be a string such as 'val_loss', got `{}`", node.text),
-            ));
-        }
-    };
-    let val = name.starts_with("val_");
-    let base = name.trim_start_matches("val_");
-    match (val, base) {
-        (true, "loss") => Ok(Monitor::ValLoss),
-        (false, "loss") => Ok(Monitor::Loss),
-        (true, "acc" | "accuracy" | "binary_accuracy" | "categorical_accuracy") => Ok(Monitor::ValAccuracy),
-        (false, "acc" | "accuracy" | "binary_accuracy" | "categorical_accuracy") => Ok(Monitor::Accuracy),
-        _ => Err(code_error(
-            node.pos,
-            format!("Kiln's EarlyStopping monitors val_loss, val_accuracy, loss or accuracy, not '{name}'"),
-        )),
-    }
 }
