@@ -74,3 +74,18 @@ async fn webgpu_backend_loss_falls() {
         assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");
     }
 }
+
+/// Subword training runs on the page's single thread: `tokenizers` would otherwise hand its
+/// word counting to rayon, which has no threads to spawn in wasm32.
+#[wasm_bindgen_test]
+fn bpe_and_wordpiece_train_in_the_browser() {
+    use kiln::dto::{TextConfig, TokenUnit};
+    use kiln::text::TextPipeline;
+    let texts: Vec<String> =
+        ["the lower the newer", "low lower lowest", "이 영화 정말 최고"].iter().map(|s| s.to_string()).collect();
+    for tokens in [TokenUnit::Bpe, TokenUnit::Wordpiece] {
+        let p = TextPipeline::fit(&TextConfig { tokens, ..TextConfig::default() }, 40, &texts).unwrap();
+        assert_eq!(p.tokens("the lower 영화").concat().replace("##", ""), "thelower영화", "{tokens:?}");
+        assert!(p.encode("the lowest 영화").iter().all(|&i| i < 40), "{tokens:?}");
+    }
+}

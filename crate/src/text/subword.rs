@@ -46,8 +46,10 @@ pub fn train(
     num_words: usize,
 ) -> Result<Trained> {
     let fail = |e: tokenizers::Error| KilnError::config("tokens", format!("subword training failed: {e}"));
-    // `tokenizers` counts words with rayon unless told otherwise; wasm32 has no threads to spawn,
-    // and one thread everywhere gives the page and the command line the same vocabulary.
+    // `tokenizers` counts words with rayon unless told otherwise (its TOKENIZERS_PARALLELISM
+    // reads as "on" in wasm32, where there is no environment). rayon-core falls back to the
+    // calling thread there, but one thread everywhere is the plain promise: nothing spawns,
+    // and the page and the command line count alike.
     tokenizers::utils::parallelism::set_parallelism(false);
     let mut words = Counts::default();
     for word in texts.iter().flat_map(|t| split(t)) {
