@@ -46,7 +46,8 @@ fn keras_tokenizer_options_match_keras() {
         for (text, want) in f.train.iter().chain(&f.probes).zip(&case.tokens) {
             assert_eq!(&p.tokens(text), want, "{name}: tokens of {text:?}");
         }
-        for (text, want) in f.train.iter().zip(&case.train_sequences).chain(f.probes.iter().zip(&case.probe_sequences)) {
+        let sequences = f.train.iter().zip(&case.train_sequences).chain(f.probes.iter().zip(&case.probe_sequences));
+        for (text, want) in sequences {
             assert_eq!(&p.encode(text), want, "{name}: texts_to_sequences of {text:?}");
         }
         let offset = if case.config.reserved { 3 } else { 0 };

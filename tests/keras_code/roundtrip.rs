@@ -255,3 +255,34 @@ model.fit(x, y, shuffle=True, callbacks=[mc, rlr], class_weight=dict(enumerate(w
         assert!(err.contains(needle) && err.starts_with("line 2"), "{args}: {err}");
     }
 }
+
+#[test]
+fn tokenizer_arguments_round_trip_and_read() {
+    let base = RunConfig::preset("m4_pooled").expect("preset");
+    let text = |f: &dyn Fn(&mut TextConfig)| {
+        let mut c = base.clone();
+        f(&mut c.text);
+        c
+    };
+    for c in [
+        text(&|t| t.oov_token = Some("<OOV>".into())),
+        text(&|t| (t.tokens, t.lower) = (TokenUnit::Char, false)),
+        text(&|t| t.filters = "!?\"\\\t\n'".into()),
+    ] {
+        round_trip(&c);
+        assert!(to_code(&c).contains("tokenizer = Tokenizer(num_words=num_words, "), "{}", to_code(&c));
+    }
+    assert!(!to_code(&base).contains("tokenizer = "), "Keras' defaults write no Tokenizer");
+    let korean = text(&|t| (t.normalize, t.stopwords) = (Normalize::Korean, vec!["의".into()]));
+    assert!(to_code(&korean).contains("가-힣") && to_code(&korean).contains("stopwords after splitting: 의"));
+    let model = "\nmodel = keras.Sequential([layers.Dense(1)])";
+    let cell = format!("tokenizer = Tokenizer(5000, oov_token='<UNK>', lower=False){model}");
+    let parsed = parse(&cell, &super::base()).expect("reads");
+    let want = TextConfig { oov_token: Some("<UNK>".into()), lower: false, ..TextConfig::default() };
+    assert_eq!((parsed.config.num_words, parsed.config.text), (5000, want));
+    let cell = format!("t = Tokenizer(num_words=100, char_level='yes', split=','){model}");
+    let parsed = parse(&cell, &super::base()).expect("bad Tokenizer arguments are notes");
+    assert_eq!(parsed.config.text, TextConfig::default());
+    let noted = |s: &str| parsed.notes.iter().any(|n| n.starts_with("line 1") && n.contains(s));
+    assert!(noted("char_level") && noted("split=','"), "{:?}", parsed.notes);
+}

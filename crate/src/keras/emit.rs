@@ -15,6 +15,7 @@ pub fn to_code(c: &RunConfig) -> String {
     let _ = writeln!(w, "import keras\nfrom keras import layers\n");
     let _ = writeln!(w, "keras.utils.set_random_seed({})", c.seed);
     let _ = writeln!(w, "num_words = {}\nmaxlen = {}\n", c.num_words, c.maxlen);
+    w.push_str(&super::tokenizer::code(c));
     let _ = writeln!(w, "(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(num_words=num_words)");
     let _ = writeln!(w, "x_train = keras.utils.pad_sequences(x_train, {pad})");
     let _ = writeln!(w, "x_test = keras.utils.pad_sequences(x_test, {pad})");

@@ -18,6 +18,7 @@ mod layer_read;
 mod lexer;
 mod settings;
 mod stmt;
+mod tokenizer;
 mod value;
 
 use crate::dto::RunConfig;

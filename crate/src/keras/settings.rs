@@ -9,8 +9,12 @@ use super::value::{Env, Value, as_call, callee_name, code_error};
 use crate::dto::{Loss, OptimizerConfig, Padding};
 use crate::error::Result;
 
-/// `Tokenizer(num_words=…)` or `imdb.load_data(num_words=…)`.
+/// `Tokenizer(num_words=…)` or `imdb.load_data(num_words=…)`; a Tokenizer's other arguments
+/// are the run's text settings (`tokenizer::read`).
 pub fn vocabulary(what: &str, node: &Node, args: &[Arg], env: &Env, d: &mut Draft) {
+    if what == "Tokenizer" {
+        super::tokenizer::read(node, args, env, d);
+    }
     let given =
         args.iter().find(|a| a.name.as_deref() == Some("num_words") || (what == "Tokenizer" && a.name.is_none()));
     match given.map(|a| (&a.value, env.eval(&a.value))) {

@@ -44,7 +44,7 @@ impl TextPipeline {
             return Err(KilnError::config(
                 "num_words",
                 format!(
-                    "must be at least {} with these text settings: {} reserved, so {num_words} leaves no id for a token",
+                    "must be at least {} with these text settings: {} reserved, so {num_words} leaves no id for a word",
                     reserved.len() + 1,
                     reserved.iter().enumerate().map(|(i, r)| format!("{i} ({r})")).collect::<Vec<_>>().join(", "),
                 ),
@@ -52,8 +52,8 @@ impl TextPipeline {
         }
         let lower = |w: &String| if config.lower { w.to_lowercase() } else { w.clone() };
         let stopwords = config.stopwords.iter().map(lower).collect();
-        let mut pipeline =
-            Self { config: config.clone(), num_words, stopwords, ids: Ids::Keras(Tokenizer::default()), counts: vec![] };
+        let ids = Ids::Keras(Tokenizer::default());
+        let mut pipeline = Self { config: config.clone(), num_words, stopwords, ids, counts: vec![] };
         let unit = config.tokens;
         let (ids, counts) = match unit {
             TokenUnit::Word | TokenUnit::Char => {
