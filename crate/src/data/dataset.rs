@@ -46,15 +46,18 @@ pub struct Dataset {
     pub train: Labelled,
     /// The data's own test part (the IMDB split, aclImdb's `test/`), if it has one.
     pub test: Option<Labelled>,
+    /// A validation set from a separate file (Keras `validation_data=`), if the user gave one.
+    pub val: Option<Labelled>,
     /// What loading kept and dropped.
     pub report: LoadReport,
 }
 
-/// The train and test texts of one run.
+/// The train and test texts of one run, and the validation file's if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parts {
     pub train: Labelled,
     pub test: Labelled,
+    pub val: Option<Labelled>,
 }
 
 impl Dataset {
@@ -71,11 +74,14 @@ impl Dataset {
             }
             out
         };
+        // IMDB's labels are 0/1; tests feed more classes through the same path.
+        let classes = imdb.labels.iter().copied().max().unwrap_or(1).max(1);
         Ok(Self {
             name: name.name().to_string(),
-            classes: vec!["0".into(), "1".into()],
+            classes: (0..=classes).map(|c| c.to_string()).collect(),
             train: pick(&split.train, train),
             test: Some(pick(&split.test, test)),
+            val: None,
             report: LoadReport { rows: train + test, ..LoadReport::default() },
         })
     }
@@ -84,7 +90,7 @@ impl Dataset {
     /// (scikit-learn's `train_test_split(test_size=…, random_state=seed)`).
     pub fn parts(&self, test_split: f64, seed: u64) -> Result<Parts> {
         if let Some(test) = &self.test {
-            return Ok(Parts { train: self.train.clone(), test: test.clone() });
+            return Ok(Parts { train: self.train.clone(), test: test.clone(), val: self.val.clone() });
         }
         if !(test_split > 0.0 && test_split < 1.0) {
             return Err(KilnError::config(
@@ -104,7 +110,31 @@ impl Dataset {
         let mut order: Vec<usize> = (0..n).collect();
         order.shuffle(&mut SmallRng::seed_from_u64(seed));
         let (test, train) = order.split_at(n_test);
-        Ok(Parts { train: self.train.pick(train), test: self.train.pick(test) })
+        Ok(Parts { train: self.train.pick(train), test: self.train.pick(test), val: self.val.clone() })
+    }
+
+    /// Use `other`'s rows (train and test parts alike) as the validation set; its
+    /// labels must be among this dataset's classes.
+    pub fn with_validation(&self, other: &Dataset) -> Result<Self> {
+        let mut val = Labelled::default();
+        let rows = other.train.texts.iter().zip(&other.train.labels);
+        let test_rows = other.test.iter().flat_map(|t| t.texts.iter().zip(&t.labels));
+        for (text, &label) in rows.chain(test_rows) {
+            let name = &other.classes[label as usize];
+            let Some(id) = self.classes.iter().position(|c| c == name) else {
+                return Err(KilnError::Data(format!(
+                    "the validation file {} has label `{name}`, which {} does not have (classes: {})",
+                    other.name,
+                    self.name,
+                    self.classes.join(", ")
+                )));
+            };
+            val.push(text.clone(), id as u32);
+        }
+        if val.is_empty() {
+            return Err(KilnError::Data(format!("the validation file {} has no rows", other.name)));
+        }
+        Ok(Self { val: Some(val), ..self.clone() })
     }
 
     /// Rows per class over train and test.
@@ -116,5 +146,46 @@ impl Dataset {
             }
         }
         counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(name: &str, classes: &[&str], rows: &[(&str, u32)]) -> Dataset {
+        let mut train = Labelled::default();
+        rows.iter().for_each(|&(t, l)| train.push(t.into(), l));
+        Dataset { name: name.into(), classes: classes.iter().map(|c| c.to_string()).collect(), train, ..Dataset::default() }
+    }
+
+    #[test]
+    fn test_split_holds_out_a_seeded_random_share() {
+        let rows: Vec<(String, u32)> = (0..10).map(|i| (format!("t{i}"), i % 2)).collect();
+        let rows: Vec<(&str, u32)> = rows.iter().map(|(t, l)| (t.as_str(), *l)).collect();
+        let d = data("d", &["a", "b"], &rows);
+        let p = d.parts(0.25, 7).unwrap();
+        assert_eq!((p.train.len(), p.test.len()), (7, 3)); // ceil(10 × 0.25)
+        let mut all: Vec<_> = p.train.texts.iter().chain(&p.test.texts).cloned().collect();
+        all.sort();
+        assert_eq!(all.len(), 10);
+        all.dedup();
+        assert_eq!(all.len(), 10, "every row once");
+        assert_eq!(d.parts(0.25, 7).unwrap(), p, "same seed, same split");
+        assert_ne!(d.parts(0.25, 8).unwrap().test, p.test, "another seed, another split");
+        let err = data("tiny", &["a", "b"], &[("x", 0)]).parts(0.2, 1).unwrap_err().to_string();
+        assert!(err.contains("tiny has 1 rows"), "{err}");
+    }
+
+    #[test]
+    fn a_validation_file_maps_labels_by_class_name() {
+        let train = data("train.tsv", &["neg", "pos"], &[("a", 0), ("b", 1)]);
+        let val = data("val.tsv", &["pos"], &[("c", 0)]);
+        let joined = train.with_validation(&val).unwrap();
+        assert_eq!(joined.val.as_ref().unwrap().labels, vec![1]);
+        assert_eq!(joined.parts(0.5, 1).unwrap().val, joined.val);
+        let odd = data("odd.tsv", &["meh"], &[("d", 0)]);
+        let err = train.with_validation(&odd).unwrap_err().to_string();
+        assert!(err.contains("label `meh`") && err.contains("neg, pos"), "{err}");
     }
 }

@@ -29,8 +29,9 @@ pub struct ReportRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub classes: Vec<String>,
-    /// Probability of the positive class at or above which a text is predicted positive
-    /// (binary only; multi-class predicts the most probable class).
+    /// Probability of the positive class above which (strictly, as Keras'
+    /// `binary_accuracy`) a text is predicted positive (binary only; multi-class
+    /// predicts the most probable class).
     pub threshold: f64,
     pub samples: usize,
     pub accuracy: f64,

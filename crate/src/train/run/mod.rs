@@ -61,7 +61,11 @@ impl Run {
         let encode = |part: &Labelled| Encoded::new(&pipeline, part, config.maxlen, config.padding, config.truncating);
         let mut train = encode(&parts.train);
         let test = encode(&parts.test);
-        let val = (config.validation_split > 0.0).then(|| train.split_off_last(config.validation_split));
+        // A validation file (Keras `validation_data=`) wins over `validation_split`.
+        let val = match &parts.val {
+            Some(v) => Some(encode(v)),
+            None => (config.validation_split > 0.0).then(|| train.split_off_last(config.validation_split)),
+        };
         if train.is_empty() || val.as_ref().is_some_and(Encoded::is_empty) || test.is_empty() {
             return Err(KilnError::config("validation_split", "leaves no training or validation samples"));
         }
