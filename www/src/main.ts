@@ -6,6 +6,7 @@ import type { FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWor
 import { Session, type Result } from "./session.js";
 import { Charts } from "./ui/charts.js";
 import { Controls } from "./ui/controls.js";
+import { DataPanel } from "./ui/data_panel.js";
 import { byId } from "./ui/dom.js";
 import { ModelPanel } from "./ui/model_panel.js";
 import { clearResults, renderResults } from "./ui/results.js";
@@ -35,7 +36,23 @@ const logBox = byId("log");
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const send = (msg: ToWorker): void => worker.postMessage(msg);
 const calls = new WasmCalls(send);
-const model = new ModelPanel(calls);
+/** The error box holds a data error (cleared when the file loads), not a run's. */
+let dataError = false;
+const data = new DataPanel({
+  calls,
+  send,
+  setSetting: (key, value) => model.set(key, value),
+  useMultiClass: (m) => model.useMultiClass(m),
+  showError: (title, lines) => {
+    controls.showErrors(title, lines);
+    dataError = true;
+  },
+  clearError: () => {
+    if (dataError) controls.clearErrors();
+    dataError = false;
+  },
+});
+const model = new ModelPanel(calls, (config) => data.onConfig(config));
 
 let presets: readonly Preset[] = [];
 /** The id of the latest run, for calls about it once it is done. */
@@ -55,7 +72,9 @@ function render(): void {
     result,
   };
   controls.render(session.state, presets.length > 0, backendReason);
-  model.setEnabled(presets.length > 0 && !["preparing", "training", "paused"].includes(session.state.status));
+  const editable = presets.length > 0 && !["preparing", "training", "paused"].includes(session.state.status);
+  model.setEnabled(editable);
+  data.setEnabled(editable);
 }
 
 /** Rust's message for a NaN or infinite loss starts with this. */
@@ -77,6 +96,7 @@ function start(): void {
   }
   const config: RunConfig = read.config;
   controls.clearErrors();
+  dataError = false;
   session.start(config);
   backendReason = "";
   stoppedEarly = false;
@@ -126,6 +146,7 @@ function onEvent(event: RunEvent, ms: number): void {
 }
 
 function onMessage(msg: FromWorker): void {
+  if (data.onWorker(msg)) return render();
   switch (msg.type) {
     case "reply":
       calls.onMessage(msg);

@@ -69,7 +69,10 @@ let koSample: KilnData | null = null;
 let fileBuffer: KilnFileBuffer | null = null;
 let fileData: KilnData | null = null;
 
-async function dataFor(kiln: KilnModule, config: RunConfig): Promise<KilnData> {
+/** `onProgress`: IMDB's download messages (a run's status; a data view has its own). */
+async function dataFor(
+  kiln: KilnModule, config: RunConfig, onProgress: (m: string) => void = (m) => status("preparing", m),
+): Promise<KilnData> {
   switch (config.data) {
     case "ko-sample":
       koSample ??= kiln.Data.koSample();
@@ -78,7 +81,7 @@ async function dataFor(kiln: KilnModule, config: RunConfig): Promise<KilnData> {
       if (!fileData) throw new Error("No file is loaded: choose a file under Data first");
       return fileData;
     default:
-      return loadDataset(kiln, (m) => status("preparing", m));
+      return loadDataset(kiln, onProgress);
   }
 }
 
@@ -182,7 +185,8 @@ async function answer(call: Call): Promise<Reply> {
         return { ok: true, fn: call.fn, value: data.view(call.config) };
       }
       case "dataView":
-        return { ok: true, fn: call.fn, value: (await dataFor(kiln, call.config)).view(call.config) };
+        // not through status(): that is the run's state, and no run is preparing
+        return { ok: true, fn: call.fn, value: (await dataFor(kiln, call.config, () => {})).view(call.config) };
       case "evaluate":
         return { ok: true, fn: call.fn, value: finished(call.run).evaluation(call.threshold) };
       case "predict":

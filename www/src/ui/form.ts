@@ -3,11 +3,24 @@
 // the layer editor's; the form only holds the other settings.
 
 import type { LayerConfig, Preset } from "../protocol.js";
-import { parseValue, PROPS, type Key, type Settings, type Value } from "../url_state.js";
+import {
+  escapeText, formatValue, parseValue, PROPS, unescapeText, type Key, type Prop, type Settings, type Value,
+} from "../url_state.js";
 import { settingsFromConfig } from "../settings.js";
 import { fillPresetSelect } from "./presets.js";
 
 type Control = HTMLInputElement | HTMLSelectElement;
+
+const isBox = (c: Control): c is HTMLInputElement => c instanceof HTMLInputElement && c.type === "checkbox";
+
+/** What a control holds, as the URL would write it (checkboxes 1/0; text unescaped). */
+function rawValue(prop: Prop, c: Control): string {
+  if (isBox(c)) return c.checked ? "1" : "0";
+  return prop.type === "text" ? unescapeText(c.value) : c.value;
+}
+
+/** Fired on the form after fill(), for controls that derive from others. */
+export const FILLED = "kiln-filled";
 
 export class ConfigForm {
   private presets: readonly Preset[] = [];
@@ -21,7 +34,8 @@ export class ConfigForm {
     form.addEventListener("submit", (e) => e.preventDefault());
     for (const prop of PROPS) {
       const c = this.control(prop.name);
-      c?.addEventListener(c instanceof HTMLSelectElement ? "change" : "input", () => onInput(prop.name));
+      const on = c instanceof HTMLSelectElement || (c && isBox(c)) ? "change" : "input";
+      c?.addEventListener(on, () => onInput(prop.name));
     }
   }
 
@@ -38,18 +52,24 @@ export class ConfigForm {
       const c = this.control(prop.name);
       if (!c) continue;
       const v = s[prop.name];
-      c.value = v === null ? "" : String(v);
+      if (isBox(c)) c.checked = v === true;
+      else c.value = prop.type === "text" ? escapeText(formatValue(prop, v)) : formatValue(prop, v);
       c.removeAttribute("aria-invalid");
     }
+    this.form.dispatchEvent(new Event(FILLED));
   }
 
   value(key: Key): string {
-    return this.control(key)?.value ?? "";
+    const c = this.control(key);
+    const prop = PROPS.find((p) => p.name === key);
+    return c && prop ? rawValue(prop, c) : "";
   }
 
+  /** Set a field as the URL writes it (checkboxes 1/0). */
   set(key: Key, value: string): void {
     const c = this.control(key);
-    if (c) c.value = value;
+    if (c && isBox(c)) c.checked = value === "1";
+    else if (c) c.value = value;
   }
 
   /** The form's settings with these layers, or the fields that do not parse. */
@@ -62,7 +82,7 @@ export class ConfigForm {
     for (const prop of PROPS) {
       const c = this.control(prop.name);
       if (!c) continue;
-      const parsed = parseValue(prop, c.value, this.presets);
+      const parsed = parseValue(prop, rawValue(prop, c), this.presets);
       if (parsed.ok) record[prop.name] = parsed.value;
       else errors.push(parsed.error);
       c.setAttribute("aria-invalid", String(!parsed.ok));

@@ -2,6 +2,7 @@
 // live summary and Keras code box, kept consistent with each other and the URL.
 
 import { Latest, type WasmCalls } from "../calls.js";
+import type { MultiClass } from "../data_view.js";
 import type { LayerConfig, Preset, RunConfig, Summary } from "../protocol.js";
 import {
   basePreset, CUSTOM, OPTIMIZERS, sameLayers, settingsFromConfig, toRunConfig, type Settings,
@@ -9,6 +10,7 @@ import {
 import { serializeSettings, type Key } from "../url_state.js";
 import { CodeBox } from "./code_box.js";
 import { byId } from "./dom.js";
+import { FitOptions } from "./fit_options.js";
 import { ConfigForm } from "./form.js";
 import { LayerEditor } from "./layer_editor.js";
 import { renderAccuracy } from "./presets.js";
@@ -29,11 +31,16 @@ export class ModelPanel {
   private readonly summaries: Latest<Summary>;
   private readonly code: CodeBox;
 
-  constructor(private readonly calls: WasmCalls) {
+  constructor(
+    private readonly calls: WasmCalls,
+    /** The settings the page shows changed (and read as a valid RunConfig). */
+    private readonly onConfig: (config: RunConfig) => void = () => {},
+  ) {
     this.summaries = new Latest((r) => {
       if (r.ok) renderSummary(this.summaryBox, r.value);
       else renderSummaryError(this.summaryBox, "This model cannot be built:", [r.error]);
     });
+    new FitOptions(byId<HTMLFormElement>("config"));
     this.code = new CodeBox({ build: (text) => this.buildFromCode(text), show: () => this.showCode() });
   }
 
@@ -56,6 +63,19 @@ export class ModelPanel {
   recordResult(model: string, accuracy: number): void {
     this.yours.set(model, accuracy);
     this.showAccuracy();
+  }
+
+  /** Set one setting as if typed (the data view's "Use maxlen", a file chosen). */
+  set(key: Key, value: string): void {
+    this.form.set(key, value);
+    this.onInput(key);
+  }
+
+  /** End the model in Dense(k, softmax) with a categorical loss (data with k > 2 classes). */
+  useMultiClass(m: MultiClass): void {
+    this.editor.set(m.layers);
+    this.form.set("loss", m.loss);
+    this.onLayers([]);
   }
 
   setEnabled(enabled: boolean): void {
@@ -109,6 +129,7 @@ export class ModelPanel {
     }
     const preset = settingsFromConfig(basePreset(r.settings.model, this.presets).config);
     history.replaceState(null, "", serializeSettings({ ...r.settings, autostart: false }, preset));
+    this.onConfig(r.config);
     renderSummaryPending(this.summaryBox);
     this.summaries.request(() => this.calls.call({ fn: "summarize", config: r.config }));
   }
