@@ -69,6 +69,11 @@ export const KOREAN_STOPWORDS: readonly string[] = [
   "의", "가", "이", "은", "들", "는", "좀", "잘", "걍", "과", "도", "를", "으로", "자", "에", "와", "한", "하다",
 ];
 
+/** Settings of the data and the machine, not of the model: a preset picked keeps them. */
+export const KEPT_ACROSS_PRESETS: readonly (keyof Settings)[] = [
+  "data", "backend", "test_split", "tokens", "lower", "filters", "oov_token", "normalize", "stopwords", "reserved", "class_weight",
+];
+
 /** Keras' callback defaults where a config has none. */
 const EARLY_STOPPING = { monitor: "val_loss", mode: "auto", patience: 0, min_delta: 0, restore_best_weights: true } as const;
 const REDUCE_LR = { monitor: "val_loss", mode: "auto", factor: 0.1, patience: 10, min_delta: 1e-4, cooldown: 0, min_lr: 0 } as const;

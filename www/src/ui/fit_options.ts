@@ -26,8 +26,12 @@ export class FitOptions {
     byId("korean-stopwords").addEventListener("click", () => {
       this.setField("stopwords", KOREAN_STOPWORDS.join(","));
     });
-    form.addEventListener("input", () => this.sync());
-    form.addEventListener("change", () => this.sync());
+    // the choice's own input event comes before its change: it must not be undone by sync()
+    const other = (e: Event): void => {
+      if (e.target !== this.kind) this.sync();
+    };
+    form.addEventListener("input", other);
+    form.addEventListener("change", other);
     form.addEventListener(FILLED, () => this.sync());
   }
 
@@ -36,7 +40,7 @@ export class FitOptions {
     const given = this.field("class_weight");
     const kind = classWeightKind(given?.value ?? "");
     if (kind === "manual" && given) this.lastManual = given.value;
-    if (document.activeElement !== this.kind) this.kind.value = kind;
+    this.kind.value = kind;
     this.givenBox.hidden = this.kind.value !== "manual";
     for (const group of this.form.querySelectorAll<HTMLElement>("[data-callback]")) {
       const on = (this.field(group.dataset["callback"] ?? "")?.value ?? "") !== "";

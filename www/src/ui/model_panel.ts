@@ -5,7 +5,7 @@ import { Latest, type WasmCalls } from "../calls.js";
 import type { MultiClass } from "../data_view.js";
 import type { LayerConfig, Preset, RunConfig, Summary } from "../protocol.js";
 import {
-  basePreset, CUSTOM, OPTIMIZERS, sameLayers, settingsFromConfig, toRunConfig, type Settings,
+  basePreset, CUSTOM, KEPT_ACROSS_PRESETS, OPTIMIZERS, sameLayers, settingsFromConfig, toRunConfig, type Settings,
 } from "../settings.js";
 import { serializeSettings, type Key } from "../url_state.js";
 import { CodeBox } from "./code_box.js";
@@ -102,7 +102,7 @@ export class ModelPanel {
       if (!preset) return this.refresh(); // "custom": keep everything
       const keep = this.read();
       const settings = settingsFromConfig(preset.config);
-      if (keep.ok) Object.assign(settings, { data: keep.settings.data, backend: keep.settings.backend });
+      if (keep.ok) for (const key of KEPT_ACROSS_PRESETS) Object.assign(settings, { [key]: keep.settings[key] });
       return this.show(settings, preset.config);
     }
     if (key === "optimizer") {
