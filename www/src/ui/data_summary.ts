@@ -122,7 +122,7 @@ export function renderDataView(target: HTMLElement, view: DataView, propose: HTM
   head.append(el("h3", view.name), rows(view));
   target.replaceChildren(
     head,
-    section("Class balance", balance(view)),
+    section(`Class balance (all ${fmtInt(view.classes.reduce((n, c) => n + c.count, 0))} rows)`, balance(view)),
     lengths(view, actions),
     examples(view),
     vocabulary(view),

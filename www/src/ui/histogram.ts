@@ -42,10 +42,12 @@ export class Histogram {
     const first = bins[0];
     const last = bins.at(-1);
     if (!first || !last) return;
-    const pad = { left: 36, right: 8, top: 14, bottom: 20 };
+    const top = Math.max(1, ...bins.map((b) => b.count));
+    const topLabel = top.toLocaleString("en-US");
+    ctx.font = "11px system-ui, sans-serif";
+    const pad = { left: Math.ceil(ctx.measureText(topLabel).width) + 10, right: 8, top: 14, bottom: 20 };
     const x0 = first.from;
     const x1 = Math.max(last.to, x0 + 1);
-    const top = Math.max(1, ...bins.map((b) => b.count));
     const px = (x: number): number => pad.left + ((x - x0) / (x1 - x0)) * (w - pad.left - pad.right);
     const py = (y: number): number => h - pad.bottom - (y / top) * (h - pad.top - pad.bottom);
 
@@ -58,7 +60,6 @@ export class Histogram {
     ctx.strokeStyle = AXIS;
     ctx.fillStyle = AXIS;
     ctx.lineWidth = 1;
-    ctx.font = "11px system-ui, sans-serif";
     ctx.beginPath();
     ctx.moveTo(pad.left, py(0) + 0.5);
     ctx.lineTo(w - pad.right, py(0) + 0.5);
@@ -67,7 +68,7 @@ export class Histogram {
     ctx.fillText(String(x0), pad.left, h - 5);
     ctx.textAlign = "right";
     ctx.fillText(`${x1} tokens`, w - pad.right, h - 5);
-    ctx.fillText(String(top), pad.left - 4, pad.top + 4);
+    ctx.fillText(topLabel, pad.left - 4, pad.top + 4);
     ctx.fillText("0", pad.left - 4, py(0));
 
     this.marker(ctx, px, s.mean_plus_2sd, x0, x1, SUGGESTED, [4, 3], `mean+2σ ${Math.floor(s.mean_plus_2sd)}`, pad.top + 10);
