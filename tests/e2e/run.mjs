@@ -328,7 +328,7 @@ for (const [i, test] of tests.entries()) {
     failed++;
     const line = `not ok ${i + 1} - ${test.name}: ${test.title} (${((Date.now() - t0) / 1000).toFixed(1)}s)`;
     console.log(`${line}\n  ${String(err?.stack || err).replace(/\n/g, '\n  ')}`);
-    if (diag.current?.log.length) console.log(`  last console lines:\n    ${current.log.slice(-25).join('\n    ')}`);
+    if (diag.current?.log.length) console.log(`  last console lines:\n    ${diag.current.log.slice(-25).join('\n    ')}`);
     await diag.current?.context.close().catch(() => {});
     report.push(`${line}: ${err?.message ?? err}`);
   } finally {
