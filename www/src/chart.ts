@@ -23,13 +23,25 @@ export interface ChartOptions {
 type Value = number | null;
 
 /** Whole-number tick spacings for the step axis. */
-const INT_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+export const INT_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 
 /** Tick labels with as many decimals as their spacing needs (0.6931, 0.6932, …). */
 export function formatTicks(splits: readonly number[]): string[] {
   const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 1;
   const decimals = step > 0 ? Math.min(8, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9))) : 0;
   return splits.map((v) => v.toFixed(decimals));
+}
+
+/** uPlot's series for a line: spans gaps (null = no point there). */
+export function lineSeries(l: LineSpec): uPlot.Series {
+  return {
+    label: l.label,
+    stroke: l.stroke,
+    width: l.width ?? 1,
+    ...(l.dash ? { dash: l.dash } : {}),
+    spanGaps: true,
+    points: { show: l.points === true, size: 6, fill: l.stroke },
+  };
 }
 
 export class AppendingLineChart {
@@ -57,16 +69,7 @@ export class AppendingLineChart {
       legend: { live: false },
       series: [
         { label: options.xLabel },
-        ...options.lines.map(
-          (l): uPlot.Series => ({
-            label: l.label,
-            stroke: l.stroke,
-            width: l.width ?? 1,
-            ...(l.dash ? { dash: l.dash } : {}),
-            spanGaps: true,
-            points: { show: l.points === true, size: 6, fill: l.stroke },
-          }),
-        ),
+        ...options.lines.map(lineSeries),
       ],
     };
     this.plot = new uPlot(opts, this.data(), container);

@@ -3,11 +3,13 @@
 
 import { WasmCalls } from "./calls.js";
 import type { FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
-import { Session, type Result } from "./session.js";
+import { Session, withDone, type Result } from "./session.js";
 import { Charts } from "./ui/charts.js";
+import { ComparisonView } from "./ui/comparison_view.js";
 import { Controls } from "./ui/controls.js";
 import { DataPanel } from "./ui/data_panel.js";
 import { byId } from "./ui/dom.js";
+import { EvaluationPanel, type Done } from "./ui/evaluation_panel.js";
 import { ModelPanel } from "./ui/model_panel.js";
 import { clearResults, renderResults } from "./ui/results.js";
 import { fitNote } from "./ui/summary.js";
@@ -53,6 +55,11 @@ const data = new DataPanel({
   },
 });
 const model = new ModelPanel(calls, (config) => data.onConfig(config));
+/** Finished runs of this page session, by run id; the worker keeps the last KEPT_RUNS. */
+const finished = new Map<number, { result: Result; done: Done }>();
+const KEPT_RUNS = 6;
+const evaluation = new EvaluationPanel(byId("evaluation"), calls, onRestored);
+const comparison = new ComparisonView(byId("comparison"), showRun, (run) => [...finished.keys()].slice(-KEPT_RUNS).includes(run));
 
 let presets: readonly Preset[] = [];
 /** The id of the latest run, for calls about it once it is done. */
@@ -97,7 +104,6 @@ function start(): void {
   const config: RunConfig = read.config;
   controls.clearErrors();
   dataError = false;
-  session.start(config);
   backendReason = "";
   stoppedEarly = false;
   result = null;
@@ -108,6 +114,9 @@ function start(): void {
   fitBox.textContent = "";
   clearResults(resultsBox);
   runId += 1;
+  session.start(config, runId);
+  evaluation.clear(`The evaluation of run #${runId} appears when it is done or stopped.`);
+  comparison.render();
   send({ type: "start", run: runId, config, backend: read.settings.backend });
   byId("run-title").scrollIntoView({ block: "start", behavior: "smooth" });
 }
@@ -126,7 +135,7 @@ function onEvent(event: RunEvent, ms: number): void {
     }
     case "epoch": {
       const p = session.onEpoch(event, ms);
-      log.push(p.header, p.line);
+      log.push(p.header, p.line, ...p.notes);
       logBox.textContent = log.join("\n");
       controls.setProgress(`${p.header}  ${p.line}`);
       charts.epoch(p, event);
@@ -136,6 +145,9 @@ function onEvent(event: RunEvent, ms: number): void {
     }
     case "done": {
       result = session.onDone(event);
+      finished.set(result.run, { result, done: event });
+      comparison.upsert(result);
+      showRun(result.run);
       renderResults(resultsBox, result, event, stoppedEarly);
       model.recordResult(result.model, result.test_accuracy);
       console.log(`[kiln] test_loss: ${event.test_loss.toFixed(4)} - test_accuracy: ${event.test_accuracy.toFixed(4)}`);
@@ -143,6 +155,31 @@ function onEvent(event: RunEvent, ms: number): void {
       return;
     }
   }
+}
+
+/** Show a finished run's evaluation (the latest, or one picked in the comparison table). */
+function showRun(run: number): void {
+  const f = finished.get(run);
+  if (!f) return;
+  const r = f.result;
+  const title = `Run #${run}: ${r.model} on ${r.data}, ${r.history.loss.length} epoch(s), ${f.done.evaluation.samples} test texts`;
+  evaluation.show(run, f.done, title);
+}
+
+/** ModelCheckpoint's weights are back: the run's test figures change. */
+function onRestored(run: number, done: Done): void {
+  const f = finished.get(run);
+  if (!f) return;
+  f.result = withDone(f.result, done);
+  f.done = done;
+  comparison.upsert(f.result);
+  if (run === session.run && result?.run === run) {
+    result = f.result;
+    session.state.test = { loss: done.test_loss, accuracy: done.test_accuracy };
+    renderResults(resultsBox, result, done, stoppedEarly);
+  }
+  console.log(`[kiln] restored checkpoint of run #${run}: test_accuracy ${done.test_accuracy.toFixed(4)}`);
+  render();
 }
 
 function onMessage(msg: FromWorker): void {

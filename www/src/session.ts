@@ -20,9 +20,11 @@ export interface EpochPoint {
   x: number; // the x of the epoch's last step
   header: string; // "Epoch 2/10"
   line: string; // Keras' epoch-final line
+  notes: string[]; // callbacks' messages, printed after the line
 }
 
 export interface Result {
+  run: number; // the page's run id (main.ts), for evaluate/predict calls
   model: string;
   data: string;
   backend: Backend | null;
@@ -31,6 +33,10 @@ export interface Result {
   test_loss: number;
   ms_per_step_median: number | null;
   history: History;
+  f1: number; // the test set at threshold 0.5 (done.evaluation)
+  auc: number;
+  params: number | null; // the summary's total, null before "prepared"
+  seconds: number; // training wall time: every step and epoch call, without the test pass
 }
 
 const roundTo = (x: number | null, digits: number): number | null =>
@@ -45,17 +51,21 @@ export class Session {
   events = 0;
   config: RunConfig | null = null;
   prepared: Ev<"prepared"> | null = null;
+  run = 0;
 
   private runStepMs: number[] = []; // every step but the run's first (shader compiles, warm-up)
   private epochStepMs: number[] = []; // this epoch's steps, same exclusion
   private epochTotalMs = 0; // this epoch's wall time so far
   private lastX = 0;
+  private trainMs = 0;
   private lossEma = new Ema(0.9);
   private accEma = new Ema(0.9);
 
   /** A new run: clears everything but the backend decision that follows. */
-  start(config: RunConfig): void {
+  start(config: RunConfig, run = 0): void {
     this.config = config;
+    this.run = run;
+    this.trainMs = 0;
     this.state = { status: "preparing", message: "Starting…", backend: null, test: null };
     this.history = emptyHistory();
     this.events = 0;
@@ -78,6 +88,7 @@ export class Session {
       this.epochStepMs.push(ms);
     }
     this.events += 1;
+    this.trainMs += ms;
     if (ev.step === 1) this.epochTotalMs = 0;
     this.epochTotalMs += ms;
     this.lastX = (ev.epoch - 1) * ev.steps + ev.step;
@@ -103,7 +114,10 @@ export class Session {
     this.history.accuracy.push(ev.accuracy);
     this.history.val_loss.push(ev.val_loss);
     this.history.val_accuracy.push(ev.val_accuracy);
+    this.trainMs += ms;
     const steps = this.prepared?.steps_per_epoch ?? Math.max(1, this.lastX);
+    // Keras 3's ReduceLROnPlateau puts learning_rate in the logs the epoch line prints
+    const lr = this.config?.reduce_lr ? { learning_rate: ev.learning_rate } : {};
     const point: EpochPoint = {
       x: this.lastX,
       header: `Epoch ${ev.epoch}/${this.config?.epochs ?? ev.epoch}`,
@@ -111,8 +125,9 @@ export class Session {
         steps,
         totalMs: this.epochTotalMs + ms,
         msPerStep: mean(this.epochStepMs) ?? this.epochTotalMs / steps,
-        metrics: { loss: ev.loss, accuracy: ev.accuracy, val_loss: ev.val_loss, val_accuracy: ev.val_accuracy },
+        metrics: { loss: ev.loss, accuracy: ev.accuracy, val_loss: ev.val_loss, val_accuracy: ev.val_accuracy, ...lr },
       }),
+      notes: ev.notes ?? [],
     };
     this.epochStepMs = [];
     this.epochTotalMs = 0;
@@ -123,6 +138,7 @@ export class Session {
     this.history = ev.history;
     this.state.test = { loss: ev.test_loss, accuracy: ev.test_accuracy };
     return {
+      run: this.run,
       model: this.config?.model ?? "",
       data: this.config?.data ?? "",
       backend: this.state.backend,
@@ -131,6 +147,22 @@ export class Session {
       test_loss: ev.test_loss,
       ms_per_step_median: roundTo(median(this.runStepMs), 3),
       history: ev.history,
+      f1: ev.evaluation.f1,
+      auc: ev.evaluation.auc,
+      params: this.prepared?.summary.total_params ?? null,
+      seconds: roundTo(this.trainMs / 1000, 3) ?? 0,
     };
   }
+}
+
+/** A finished run's record after another "done" for it (ModelCheckpoint's weights restored). */
+export function withDone(r: Result, ev: Ev<"done">): Result {
+  return {
+    ...r,
+    test_accuracy: ev.test_accuracy,
+    test_loss: ev.test_loss,
+    history: ev.history,
+    f1: ev.evaluation.f1,
+    auc: ev.evaluation.auc,
+  };
 }

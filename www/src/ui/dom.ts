@@ -25,3 +25,10 @@ export function row(cells: readonly string[], cellTag: "td" | "th" = "td"): HTML
 }
 
 export const fmtInt = (n: number): string => n.toLocaleString("en-US");
+
+/** `el` with an id (for tests and labels). */
+export function elId<K extends keyof HTMLElementTagNameMap>(tag: K, id: string, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = el(tag, text, className);
+  node.id = id;
+  return node;
+}
