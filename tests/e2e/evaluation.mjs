@@ -3,7 +3,7 @@
 // restore and the comparison table. See run.mjs for how they run.
 import { resolve } from 'node:path';
 import { ROOT } from '../../tools/browser.mjs';
-import { MIN, OUT, assert, assertClean, chartInk, open, screenshot, sleep, until, watchTraining } from './helpers.mjs';
+import { MIN, OUT, assert, assertClean, chartInk, histogramInk, open, screenshot, sleep, until, watchTraining } from './helpers.mjs';
 
 const KO = 'data=ko-sample&model=m4_pooled&tokens=char&normalize=korean&maxlen=60&num_words=3000&batch_size=16&backend=cpu';
 
@@ -73,18 +73,6 @@ async function trainAgain(t, epochs) {
   await t.page.click('#train');
   await until(t, (s) => s.state.status !== 'done', 'the second run to start', 60_000);
   return watchTraining(t, 10 * MIN);
-}
-
-/** Pixels drawn in the data view's length histogram. */
-function histogramInk(page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('#length-histogram');
-    if (!c || !c.width || !c.height) return 0;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
-    return ink;
-  });
 }
 
 export const evaluationTests = [

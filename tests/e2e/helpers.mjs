@@ -111,6 +111,18 @@ export function chartInk(page) {
   });
 }
 
+/** Pixels drawn in the data view's length histogram (#length-histogram). */
+export function histogramInk(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#length-histogram');
+    if (!c || !c.width || !c.height) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+    return ink;
+  });
+}
+
 /** Screenshot to $OUT/name, checked against a screenshot of a blank page of the same size. */
 export async function screenshot(t, name) {
   const file = resolve(OUT, name);
