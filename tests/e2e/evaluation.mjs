@@ -212,4 +212,63 @@ export const evaluationTests = [
       }
     },
   },
+  {
+    name: 'evaluation_multiclass',
+    title: 'three classes from a CSV: a 3×3 confusion matrix with the class names, macro metrics, no threshold, three probabilities; markup in reviews stays text',
+    timeout: 10 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, 'model=m4_pooled&maxlen=12&epochs=12&lr=0.01&batch_size=16&backend=cpu');
+      try {
+        await t.page.waitForSelector('#config fieldset:not([disabled]) select[name="data"]', { timeout: 2 * MIN });
+        await t.page.locator('#file-input').setInputFiles({ name: 'genres.csv', mimeType: 'text/csv', buffer: Buffer.from(genresCsv()) });
+        await t.page.waitForSelector('#file-load', { timeout: 2 * MIN });
+        await t.page.click('#file-load');
+        await t.page.waitForSelector('#data-view[data-state="ready"] #length-histogram', { timeout: 2 * MIN });
+        const rows = await t.page.locator('#data-rows').innerText();
+        const testRows = Number(/([\d,]+) test rows/.exec(rows)?.[1].replace(/,/g, ''));
+        await t.page.click('#use-multiclass');
+        await t.page.click('#train');
+        await watchTraining(t, 8 * MIN);
+        await t.page.waitForSelector('#confusion td[data-count]', { timeout: 60_000 });
+        await t.page.waitForFunction(() => document.querySelector('#eval-status')?.textContent === '' && document.querySelector('#mistakes-list, #mistakes p'), null, { timeout: 60_000 });
+        const e = await readEvaluation(t.page);
+        assert(e.confusion.length === 3 && e.confusion.every((r) => r.length === 3), `3×3: ${JSON.stringify(e.confusion)}`);
+        assert(sum(e.confusion.flat()) === testRows, `confusion ${JSON.stringify(e.confusion)} should count the ${testRows} test rows (${rows})`);
+        assert(JSON.stringify([...e.classes].sort()) === '["comedy","drama","horror"]', `class names: ${e.classes}`);
+        assert(!(await t.page.locator('#threshold').isVisible()), 'the threshold applies to two classes only');
+        const caption = await t.page.locator('#eval-metrics caption').innerText();
+        assert(/macro/.test(caption), `multi-class metrics are macro averages: ${caption}`);
+        assert(e.mistakes.length === Math.min(20, offDiagonal(e.confusion)), `${e.mistakes.length} mistakes for ${JSON.stringify(e.confusion)}`);
+        const p = await predict(t, 'a scary ghost in the dark house');
+        assert(!p.error && p.probabilities.length === 3 && Math.abs(sum(p.probabilities) - 1) < 1e-4, `three probabilities: ${JSON.stringify(p)}`);
+        const injected = await t.page.evaluate(() => window.__xss === 1 || document.querySelector('#evaluation img, #evaluation script, #data-view img, #data-view script') !== null);
+        assert(!injected, 'review markup must never become elements');
+        await t.page.locator('section.eval').screenshot({ path: resolve(OUT, 'e2e-evaluation-multiclass.png') });
+        assertClean(t);
+        return `${rows}; acc ${e.metrics.accuracy} macro F1 ${e.metrics.f1} AUC ${e.metrics.auc}; confusion ${JSON.stringify(e.confusion)}; "${p.label}"`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
 ];
+
+/** 180 short reviews of three genres, each with its own words (a few with markup in them). */
+function genresCsv() {
+  const words = {
+    comedy: ['funny', 'laugh', 'hilarious', 'jokes', 'silly', 'witty', 'comic', 'gags'],
+    horror: ['scary', 'ghost', 'blood', 'dark', 'fear', 'scream', 'haunted', 'monster'],
+    drama: ['tears', 'family', 'moving', 'loss', 'love', 'grief', 'story', 'touching'],
+  };
+  const shared = ['the', 'film', 'movie', 'was', 'a', 'very', 'and', 'really'];
+  const lines = ['text,label'];
+  let seed = 7;
+  const rand = (n) => ((seed = (seed * 48271) % 2147483647), seed % n);
+  for (let i = 0; i < 180; i++) {
+    const label = Object.keys(words)[i % 3];
+    const pick = Array.from({ length: 6 }, (_, j) => (j % 2 ? words[label][rand(8)] : shared[rand(8)]));
+    if (i % 37 === 0) pick.push('<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>');
+    lines.push(`"${pick.join(' ').replace(/"/g, '""')}",${label}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -40,6 +40,7 @@ export class EvaluationPanel {
   private readonly slider = el("input");
   private readonly sliderValue = elId("output", "threshold-value", "0.50");
   private readonly sliderBox = el("label", undefined, "threshold");
+  private readonly argmax = el("span", "More than two classes: each text gets its most probable class (no threshold).", "note");
   private readonly restore = elId("button", "restore-checkpoint", "Restore best weights");
   private readonly status = elId("span", "eval-status", "", "eval-status");
   private readonly metrics = section("Metrics", "eval-metrics-box");
@@ -65,7 +66,7 @@ export class EvaluationPanel {
     this.restore.hidden = true;
     this.more.type = "button";
     const controls = el("div", undefined, "eval-controls");
-    controls.append(this.sliderBox, this.restore, this.status);
+    controls.append(this.sliderBox, this.argmax, this.restore, this.status);
     const grid = el("div", undefined, "eval-grid");
     grid.append(this.metrics.box, this.confusion.box, this.report.box);
     const charts = elId("div", "eval-curves", undefined, "charts");
@@ -111,7 +112,8 @@ export class EvaluationPanel {
     this.root.dataset.run = String(run);
     const binary = isBinary(done.evaluation);
     this.slider.disabled = !binary;
-    this.sliderBox.title = binary ? "" : "The threshold applies to two classes; with more, the most probable class is predicted";
+    this.sliderBox.hidden = !binary;
+    this.argmax.hidden = binary;
     const epoch = done.checkpoint_epoch;
     this.restore.hidden = epoch === undefined;
     this.restore.disabled = false;
