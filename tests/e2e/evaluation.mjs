@@ -68,6 +68,19 @@ const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const offDiagonal = (m) => sum(m.flatMap((row, i) => row.filter((_, j) => i !== j)));
 const predictedPositive = (m) => sum(m.map((row) => row[1] ?? 0));
 
+/** Waits for the settings, gives the file input `file`, loads it; the data view's row line and test rows. */
+async function loadFile(t, file) {
+  await t.page.waitForSelector('#config fieldset:not([disabled]) select[name="data"]', { timeout: 2 * MIN });
+  await t.page.locator('#file-input').setInputFiles(file);
+  await t.page.waitForSelector('#file-load', { timeout: 2 * MIN });
+  await t.page.click('#file-load');
+  await t.page.waitForSelector('#data-view[data-state="ready"] #length-histogram', { timeout: 2 * MIN });
+  const rows = await t.page.locator('#data-rows').innerText();
+  const testRows = Number(/([\d,]+) test rows/.exec(rows)?.[1].replace(/,/g, ''));
+  assert(testRows > 0, `the data view should count test rows: ${rows}`);
+  return { rows, testRows };
+}
+
 async function trainAgain(t, epochs) {
   await t.page.fill('[name=epochs]', String(epochs));
   await t.page.click('#train');
@@ -178,14 +191,7 @@ export const evaluationTests = [
     async run(browser, base) {
       const t = await open(browser, base, 'model=m4_pooled&tokens=char&normalize=korean&epochs=15&lr=0.01&batch_size=16&backend=cpu');
       try {
-        await t.page.waitForSelector('#config fieldset:not([disabled]) select[name="data"]', { timeout: 2 * MIN });
-        await t.page.locator('#file-input').setInputFiles(resolve(ROOT, 'data/ko-sample.tsv'));
-        await t.page.waitForSelector('#file-load', { timeout: 2 * MIN });
-        await t.page.click('#file-load');
-        await t.page.waitForSelector('#data-view[data-state="ready"] #length-histogram', { timeout: 2 * MIN });
-        const rows = await t.page.locator('#data-rows').innerText();
-        const testRows = Number(/([\d,]+) test rows/.exec(rows)?.[1].replace(/,/g, ''));
-        assert(testRows > 0, `the data view should count test rows: ${rows}`);
+        const { rows, testRows } = await loadFile(t, resolve(ROOT, 'data/ko-sample.tsv'));
         const ink = await histogramInk(t.page);
         assert(ink > 500, `the length histogram should be drawn (${ink} pixels)`);
         const offer = await t.page.locator('#use-maxlen').innerText();
@@ -219,13 +225,7 @@ export const evaluationTests = [
     async run(browser, base) {
       const t = await open(browser, base, 'model=m4_pooled&maxlen=12&epochs=12&lr=0.01&batch_size=16&backend=cpu');
       try {
-        await t.page.waitForSelector('#config fieldset:not([disabled]) select[name="data"]', { timeout: 2 * MIN });
-        await t.page.locator('#file-input').setInputFiles({ name: 'genres.csv', mimeType: 'text/csv', buffer: Buffer.from(genresCsv()) });
-        await t.page.waitForSelector('#file-load', { timeout: 2 * MIN });
-        await t.page.click('#file-load');
-        await t.page.waitForSelector('#data-view[data-state="ready"] #length-histogram', { timeout: 2 * MIN });
-        const rows = await t.page.locator('#data-rows').innerText();
-        const testRows = Number(/([\d,]+) test rows/.exec(rows)?.[1].replace(/,/g, ''));
+        const { rows, testRows } = await loadFile(t, { name: 'genres.csv', mimeType: 'text/csv', buffer: Buffer.from(genresCsv()) });
         await t.page.click('#use-multiclass');
         await t.page.click('#train');
         await watchTraining(t, 8 * MIN);
