@@ -153,3 +153,54 @@ fn protocol_sample_round_trips() {
         s["config"]["layers"].as_array().unwrap().iter().filter_map(|l| l["kind"].as_str()).collect();
     assert_eq!(kinds.len(), 16, "{kinds:?}");
 }
+
+/// The page's and `kiln-train`'s `key=value` settings for text, splits, callbacks and class weights.
+#[test]
+fn keys_set_text_split_callback_and_class_weight_options() {
+    use kiln::dto::{Checkpoint, ClassWeight, Mode, Monitor, Normalize, ReduceLr, TokenUnit};
+    let c = RunConfig::from_pairs([
+        ("tokens", "bpe"),
+        ("lower", "0"),
+        ("oov_token", "<OOV>"),
+        ("normalize", "korean"),
+        ("stopwords", "의, 가,,이"),
+        ("reserved", "true"),
+        ("test_split", "0.3"),
+        ("shuffle", "false"),
+        ("class_weight", "1,3"),
+        ("monitor", "val_accuracy"),
+        ("mode", "max"),
+        ("min_delta", "0.01"),
+        ("restore_best_weights", "0"),
+        ("save_best_only", "0"),
+        ("checkpoint", "val_accuracy"),
+        ("reduce_lr_patience", "2"),
+        ("reduce_lr_factor", "0.5"),
+        ("reduce_lr_min_lr", "0.00001"),
+    ])
+    .unwrap();
+    assert_eq!(c.text.tokens, TokenUnit::Bpe);
+    assert!(!c.text.lower && c.text.reserved);
+    assert_eq!(c.text.oov_token.as_deref(), Some("<OOV>"));
+    assert_eq!(c.text.normalize, Normalize::Korean);
+    assert_eq!(c.text.stopwords, ["의", "가", "이"]);
+    assert_eq!((c.test_split, c.shuffle), (0.3, false));
+    assert_eq!(c.class_weight, Some(ClassWeight::Given(vec![1.0, 3.0])));
+    let es = c.early_stopping.clone().unwrap();
+    assert_eq!((es.monitor, es.mode, es.min_delta, es.restore_best_weights), (Monitor::ValAccuracy, Mode::Max, 0.01, false));
+    assert_eq!(c.checkpoint, Some(Checkpoint { monitor: Monitor::ValAccuracy, mode: Mode::Auto, save_best_only: false }));
+    assert_eq!(c.reduce_lr, Some(ReduceLr { patience: 2, factor: 0.5, min_lr: 1e-5, ..ReduceLr::default() }));
+    assert_eq!(RunConfig::from_pairs([("char_level", "1")]).unwrap().text.tokens, TokenUnit::Char);
+    assert_eq!(RunConfig::from_pairs([("class_weight", "balanced")]).unwrap().class_weight, Some(ClassWeight::Balanced));
+    for (key, value, message) in [
+        ("tokens", "sentencepiece", "not one of word, char, bpe, wordpiece"),
+        ("shuffle", "maybe", "not true or false"),
+        ("test_split", "1", "must be in (0, 1)"),
+        ("class_weight", "1,x", "not a valid number"),
+        ("reduce_lr_factor", "2", "must be in (0, 1)"),
+        ("mode", "up", "not one of auto, min, max"),
+    ] {
+        let err = RunConfig::from_pairs([(key, value)]).unwrap_err().to_string();
+        assert!(err.contains(message), "{key}={value}: {err}");
+    }
+}

@@ -81,9 +81,15 @@ enum Source {
 #[wasm_bindgen]
 pub struct Data {
     inner: Rc<Source>,
+    /// The last data view before `maxlen`, by `Look::key`.
+    looked: RefCell<Option<(String, data::Look)>>,
 }
 
 impl Data {
+    fn new(source: Source) -> Self {
+        Self { inner: Rc::new(source), looked: RefCell::new(None) }
+    }
+
     fn resolve(&self, config: &RunConfig) -> Result<data::Dataset, JsError> {
         match (&*self.inner, config.data) {
             (Source::Imdb(imdb, split), name) => data::Dataset::imdb(imdb, split, name).map_err(js_error),
@@ -102,13 +108,22 @@ impl Data {
     pub fn from_imdb_csv(csv: &[u8], split: &str) -> Result<Data, JsError> {
         let imdb = Imdb::from_csv(csv).map_err(js_error)?;
         let split = Split::parse(split, imdb.texts.len()).map_err(js_error)?;
-        Ok(Self { inner: Rc::new(Source::Imdb(imdb, split)) })
+        Ok(Self::new(Source::Imdb(imdb, split)))
     }
 
     /// Kiln's bundled Korean reviews (`data/ko-sample.tsv`).
     #[wasm_bindgen(js_name = koSample)]
     pub fn ko_sample() -> Result<Data, JsError> {
-        Ok(Self { inner: Rc::new(Source::Loaded(data::load::ko_sample().map_err(js_error)?)) })
+        Ok(Self::new(Source::Loaded(data::load::ko_sample().map_err(js_error)?)))
+    }
+
+    /// Rows over every part (train, test, validation).
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> usize {
+        match &*self.inner {
+            Source::Imdb(imdb, _) => imdb.texts.len(),
+            Source::Loaded(d) => d.train.len() + d.test.as_ref().map_or(0, |t| t.len()) + d.val.as_ref().map_or(0, |v| v.len()),
+        }
     }
 
     /// This dataset with `val`'s rows as its validation set (Keras `validation_data=`).
@@ -117,15 +132,21 @@ impl Data {
         let (Source::Loaded(data), Source::Loaded(val)) = (&*self.inner, &*val.inner) else {
             return Err(JsError::new("a validation file goes with a loaded file or the Korean sample, not IMDB"));
         };
-        Ok(Self { inner: Rc::new(Source::Loaded(data.with_validation(val).map_err(js_error)?)) })
+        Ok(Self::new(Source::Loaded(data.with_validation(val).map_err(js_error)?)))
     }
 
     /// The data view (`DataView`) for `config`: classes, dropped rows, examples,
     /// lengths in tokens under `config.text` and `maxlen`, vocabulary.
     pub fn view(&self, config: JsValue) -> Result<JsValue, JsError> {
         let config: RunConfig = from_js(config, "run settings")?;
-        let dataset = self.resolve(&config)?;
-        to_js(&data::view(&dataset, &config).map_err(js_error)?)
+        let key = data::Look::key(&config);
+        let mut looked = self.looked.borrow_mut();
+        if looked.as_ref().is_none_or(|(k, _)| *k != key) {
+            let dataset = self.resolve(&config)?;
+            *looked = Some((key, data::Look::new(&dataset, &config).map_err(js_error)?));
+        }
+        let (_, look) = looked.as_ref().expect("just set");
+        to_js(&look.at(config.maxlen))
     }
 }
 
@@ -162,7 +183,7 @@ impl FileBuffer {
     pub fn load(&self, options: JsValue) -> Result<Data, JsError> {
         let options: LoadOptions = from_js(options, "file options")?;
         let dataset = data::load::load(&self.name, &self.bytes, &options).map_err(js_error)?;
-        Ok(Data { inner: Rc::new(Source::Loaded(dataset)) })
+        Ok(Data::new(Source::Loaded(dataset)))
     }
 }
 
@@ -200,7 +221,7 @@ impl Run {
     /// `Run.create(config, data, "webgpu" | "cpu")`: resolves to a `Run`
     /// once the data is tokenised and the model built.
     pub fn create(config: JsValue, data: &Data, backend: String) -> js_sys::Promise {
-        let data = Data { inner: Rc::clone(&data.inner) };
+        let data = Data { inner: Rc::clone(&data.inner), looked: RefCell::new(None) };
         wasm_bindgen_futures::future_to_promise(async move {
             let config: RunConfig = from_js(config, "run settings")?;
             let dataset = data.resolve(&config)?;

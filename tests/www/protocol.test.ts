@@ -68,6 +68,8 @@ function describeMessage(msg: FromWorker): string {
     case "file_progress": return `file ${msg.name} ${msg.loaded}/${msg.total}`;
     case "file_inspected": return `file ${msg.inspection.format} ${msg.inspection.columns.join(",")}`;
     case "file_error": return `file error ${msg.message}`;
+    case "validation_loaded": return `validation ${msg.name} ${msg.rows}`;
+    case "validation_error": return `validation error ${msg.message}`;
     default: {
       const never: never = msg;
       return never;

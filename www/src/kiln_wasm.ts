@@ -19,6 +19,10 @@ import type {
 
 /** A dataset (IMDB, the Korean sample or a loaded file). */
 export interface KilnData {
+  /** Rows over every part. */
+  readonly rows: number;
+  /** This dataset with `val`'s rows as its validation set; throws if the classes differ. */
+  withValidation(val: KilnData): KilnData;
   /** The data view for `config`; throws a readable message. */
   view(config: RunConfig): DataView;
   free(): void;

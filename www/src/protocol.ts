@@ -350,6 +350,8 @@ export type ToWorker =
   | { type: "start"; run: number; config: RunConfig; backend: BackendChoice }
   /** A user's file: the worker reads it in chunks ("file_progress") and inspects it. */
   | { type: "file"; file: File }
+  /** A validation file (Keras `validation_data=`), read with the main file's column choices; null clears it. */
+  | { type: "validation_file"; file: File | null }
   | { type: "call"; id: number; call: Call }
   | { type: "pause" }
   | { type: "resume" }
@@ -366,6 +368,8 @@ export type FromWorker =
   | { type: "file_progress"; name: string; loaded: number; total: number }
   | { type: "file_inspected"; inspection: Inspection }
   | { type: "file_error"; message: string }
+  | { type: "validation_loaded"; name: string; rows: number } // name "" and rows 0: cleared
+  | { type: "validation_error"; message: string }
   | { type: "error"; message: string };
 
 /** `window.kiln`, for tests and embedding pages. */

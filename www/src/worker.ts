@@ -5,7 +5,7 @@
 import { chooseBackend, type Gpu } from "./backend.js";
 import { loadDataset } from "./imdb_data.js";
 import { errorText, loadKiln, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun } from "./kiln_wasm.js";
-import type { BackendChoice, Call, FromWorker, Reply, RunConfig, RunEvent, Status, ToWorker } from "./protocol.js";
+import type { BackendChoice, Call, FromWorker, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker } from "./protocol.js";
 
 // lib.dom types `self` as a Window; this is the part of a worker scope we use.
 interface WorkerScope {
@@ -85,27 +85,69 @@ async function dataFor(
   }
 }
 
+/** A validation file (Keras `validation_data=`), read with the main file's column choices. */
+let valData: KilnData | null = null;
+let lastOptions: LoadOptions = {};
+let joined: { base: KilnData; val: KilnData; data: KilnData } | null = null;
+
+/** `base` with the validation file's rows as its validation set, made once per pair. */
+function withValidation(base: KilnData): KilnData {
+  if (!valData) return base;
+  if (joined?.base === base && joined.val === valData) return joined.data;
+  joined?.data.free();
+  joined = null;
+  joined = { base, val: valData, data: base.withValidation(valData) };
+  return joined.data;
+}
+
+async function readValidation(file: File | null): Promise<void> {
+  joined?.data.free();
+  joined = null;
+  valData?.free();
+  valData = null;
+  if (!file) return post({ type: "validation_loaded", name: "", rows: 0 });
+  const buffer = await readInto(await loadKiln(), file, () => {});
+  try {
+    valData = buffer.load(lastOptions);
+  } finally {
+    buffer.free();
+  }
+  post({ type: "validation_loaded", name: file.name, rows: valData.rows });
+}
+
 /** Read a file in chunks into wasm memory, reporting progress, then inspect it. */
 async function readFile(file: File): Promise<void> {
   const kiln = await loadKiln();
   fileBuffer?.free();
   fileBuffer = null;
-  const buffer = new kiln.FileBuffer(file.name, file.size);
-  const reader = file.stream().getReader();
-  let reported = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer.push(value);
-    if (buffer.received - reported >= 2 ** 22) {
-      reported = buffer.received;
-      post({ type: "file_progress", name: file.name, loaded: reported, total: file.size });
-      await yieldToMessages();
-    }
-  }
-  post({ type: "file_progress", name: file.name, loaded: buffer.received, total: file.size });
+  const buffer = await readInto(kiln, file, (loaded) =>
+    post({ type: "file_progress", name: file.name, loaded, total: file.size }));
   fileBuffer = buffer;
   post({ type: "file_inspected", inspection: buffer.inspect() });
+}
+
+/** The file's bytes in a FileBuffer, read in chunks; `onProgress` every 4 MB and at the end. */
+async function readInto(kiln: KilnModule, file: File, onProgress: (loaded: number) => void): Promise<KilnFileBuffer> {
+  const buffer = new kiln.FileBuffer(file.name, file.size);
+  try {
+    const reader = file.stream().getReader();
+    let reported = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer.push(value);
+      if (buffer.received - reported >= 2 ** 22) {
+        reported = buffer.received;
+        onProgress(reported);
+        await yieldToMessages();
+      }
+    }
+  } catch (e) {
+    buffer.free();
+    throw new Error(`${file.name} could not be read: ${errorText(e)}`);
+  }
+  onProgress(buffer.received);
+  return buffer;
 }
 
 // ---- finished runs, kept for evaluation, predictions and mistakes --------
@@ -133,7 +175,7 @@ async function train(id: number, config: RunConfig, choice: BackendChoice, c: Co
   const kiln = await loadKiln();
   const decision = await chooseBackend(scope.navigator.gpu, choice);
   post({ type: "backend", backend: decision.backend, reason: decision.reason });
-  const dataset = await dataFor(kiln, config);
+  const dataset = withValidation(await dataFor(kiln, config));
   if (c.stopped) return status("idle", "Stopped before training started");
   status("preparing", `Tokenising the reviews and building the ${config.model} model on ${decision.backend}…`);
   const run: KilnRun = await kiln.Run.create(config, dataset, decision.backend);
@@ -180,6 +222,7 @@ async function answer(call: Call): Promise<Reply> {
       case "loadFile": {
         if (!fileBuffer) throw new Error("No file has been read yet");
         const data = fileBuffer.load(call.options);
+        lastOptions = call.options;
         fileData?.free();
         fileData = data;
         return { ok: true, fn: call.fn, value: data.view(call.config) };
@@ -222,6 +265,9 @@ function onMessage(msg: ToWorker): void {
     }
     case "file":
       readFile(msg.file).catch((e: unknown) => post({ type: "file_error", message: errorText(e) }));
+      return;
+    case "validation_file":
+      readValidation(msg.file).catch((e: unknown) => post({ type: "validation_error", message: errorText(e) }));
       return;
     case "pause":
       if (control) control.paused = true;

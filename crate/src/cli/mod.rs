@@ -1,13 +1,15 @@
 //! `kiln-train key=value …` (src/bin): the page's training, natively on the CPU backend.
-//! Prints Keras' epoch lines and a final JSON line. `kiln-train zoo …` runs
+//! `data=imdb-5k` (IMDB), `data=ko-sample`, or `file=PATH` (any file the page reads).
+//! Prints Keras' epoch lines, the callbacks' notes, scikit-learn's classification
+//! report and a final JSON line. `kiln-train zoo …` runs
 //! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`).
 
 mod zoo;
 
 use std::time::Instant;
 
-use crate::data::{Dataset, Imdb, Split};
-use crate::dto::{RunConfig, RunEvent};
+use crate::data::{Dataset, Imdb, Split, load};
+use crate::dto::{DatasetName, LoadOptions, RunConfig, RunEvent};
 use crate::train::{Run, block_on};
 use burn::prelude::Device;
 
@@ -23,26 +25,43 @@ pub fn main() {
     }
 }
 
-/// `data_dir=…` and the run's `key=value` settings.
-fn split_args(args: &[String]) -> Result<(String, Vec<(&str, &str)>), String> {
+/// `data_dir=…`, `file=…` and the run's `key=value` settings.
+fn split_args(args: &[String]) -> Result<(String, Option<String>, Vec<(&str, &str)>), String> {
     let mut data_dir = "data".to_string();
+    let mut file = None;
     let mut pairs = Vec::new();
     for arg in args {
         match arg.split_once('=') {
             Some(("data_dir", v)) => data_dir = v.to_string(),
+            Some(("file", v)) => {
+                file = Some(v.to_string());
+                pairs.push(("data", "file"));
+            }
             Some(("backend" | "autostart", _)) => {} // the browser's settings
             Some((k, v)) => pairs.push((k, v)),
             None => return Err(format!("expected key=value, got `{arg}`")),
         }
     }
-    Ok((data_dir, pairs))
+    Ok((data_dir, file, pairs))
 }
 
 fn run(args: &[String]) -> Result<serde_json::Value, String> {
-    let (data_dir, pairs) = split_args(args)?;
+    let (data_dir, file, pairs) = split_args(args)?;
     let config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
-    let (imdb, split) = load(&data_dir)?;
-    train(config, &imdb, &split)
+    let data = match (config.data, file) {
+        (DatasetName::File, Some(path)) => {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+            let name = std::path::Path::new(&path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into());
+            load::load(&name, &bytes, &LoadOptions::default()).map_err(|e| e.to_string())?
+        }
+        (DatasetName::File, None) => return Err("data=file needs file=PATH".into()),
+        (DatasetName::KoSample, _) => load::ko_sample().map_err(|e| e.to_string())?,
+        (name, _) => {
+            let (imdb, split) = load(&data_dir)?;
+            Dataset::imdb(&imdb, &split, name).map_err(|e| e.to_string())?
+        }
+    };
+    train(config, &data)
 }
 
 fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
@@ -56,9 +75,8 @@ fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
 }
 
 /// One run, printed like Keras' `fit(verbose=1)`; returns the final JSON result.
-fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Value, String> {
-    let data = Dataset::imdb(imdb, split, config.data).map_err(|e| e.to_string())?;
-    let mut run = Run::new(config.clone(), &data, &Device::flex()).map_err(|e| e.to_string())?;
+fn train(config: RunConfig, data: &Dataset) -> Result<serde_json::Value, String> {
+    let mut run = Run::new(config.clone(), data, &Device::flex()).map_err(|e| e.to_string())?;
     let mut step_ms = Vec::new();
     let mut epoch_start = Instant::now();
     loop {
@@ -88,26 +106,27 @@ fn train(config: RunConfig, imdb: &Imdb, split: &Split) -> Result<serde_json::Va
                     );
                 }
             }
-            RunEvent::Epoch { loss, accuracy, val_loss, val_accuracy, .. } => {
+            RunEvent::Epoch { loss, accuracy, val_loss, val_accuracy, notes, .. } => {
                 let steps = run.steps_per_epoch();
                 let secs = epoch_start.elapsed().as_secs_f64();
                 println!(
                     "{steps}/{steps} [==============================] - {secs:.0}s {:.0}ms/step - loss: {loss:.4} - accuracy: {accuracy:.4} - val_loss: {val_loss:.4} - val_accuracy: {val_accuracy:.4}",
                     secs * 1e3 / steps as f64
                 );
+                notes.iter().for_each(|n| println!("{n}"));
             }
-            RunEvent::Done { test_loss, test_accuracy, history, stopped_early, restored_epoch, .. } => {
-                if let Some(epoch) = stopped_early {
-                    println!("Epoch {epoch}: early stopping");
-                }
-                if let Some(epoch) = restored_epoch {
-                    println!("Restoring model weights from the end of the best epoch: {epoch}.");
-                }
+            RunEvent::Done { test_loss, test_accuracy, history, evaluation, restored_epoch, .. } => {
                 println!("test_loss: {test_loss:.4} - test_accuracy: {test_accuracy:.4}");
+                println!("{}", evaluation.report_text);
+                let e = &evaluation;
+                println!(
+                    "Precision: {:.4} - Recall: {:.4} - Specificity: {:.4} - F1: {:.4} - F2: {:.4} - AUC: {:.4}",
+                    e.precision, e.recall, e.specificity, e.f1, e.f2, e.auc
+                );
                 let result = serde_json::json!({
-                    "model": config.model, "data": config.data, "backend": "native-cpu (burn flex)",
+                    "model": config.model, "data": data.name, "backend": "native-cpu (burn flex)",
                     "epochs": history.loss.len(), "test_accuracy": test_accuracy, "test_loss": test_loss,
-                    "restored_epoch": restored_epoch,
+                    "f1": e.f1, "auc": e.auc, "restored_epoch": restored_epoch,
                     "ms_per_step_median": median(&mut step_ms), "history": history,
                 });
                 println!("{result}");

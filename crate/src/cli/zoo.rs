@@ -4,13 +4,14 @@
 
 use std::io::Write;
 
+use crate::data::Dataset;
 use crate::dto::{RunConfig, presets};
 
 /// The peer harness's jobs, in its order.
 const PEER_JOBS: [&str; 6] = ["m4_pooled", "m2_cnn", "m1_lstm", "m3_cnn_lstm", "m5_bilstm", "m1_post"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let (data_dir, pairs) = super::split_args(args)?;
+    let (data_dir, _, pairs) = super::split_args(args)?;
     let models: Vec<String> = match pairs.iter().find(|(k, _)| *k == "models") {
         Some((_, v)) => v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
         None => PEER_JOBS.iter().map(|s| s.to_string()).collect(),
@@ -28,7 +29,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for config in configs {
         let keras = known.iter().find(|p| p.name == config.model).and_then(|p| p.keras_accuracy);
         eprintln!("== {} ==", config.model);
-        let result = super::train(config.clone(), &imdb, &split)?;
+        let data = Dataset::imdb(&imdb, &split, config.data).map_err(|e| e.to_string())?;
+        let result = super::train(config.clone(), &data)?;
         let accuracy = result["test_accuracy"].as_f64().unwrap_or(f64::NAN);
         let ms = result["ms_per_step_median"].as_f64().unwrap_or(f64::NAN);
         let epochs = result["epochs"].as_u64().unwrap_or(0);

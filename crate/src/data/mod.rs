@@ -9,4 +9,4 @@ mod view;
 pub use batch::{Encoded, epoch_order};
 pub use dataset::{Dataset, Labelled, Parts};
 pub use imdb::{Imdb, Split};
-pub use view::view;
+pub use view::{Look, view};

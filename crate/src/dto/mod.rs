@@ -183,13 +183,25 @@ impl RunConfig {
                 self.early_stopping.get_or_insert_with(|| default_early_stopping(0)).monitor = monitor;
             }
             "min_delta" => self.early_stopping.get_or_insert_with(|| default_early_stopping(0)).min_delta = num(key, value)?,
+            "mode" => self.early_stopping.get_or_insert_with(|| default_early_stopping(0)).mode = named(key, value, "auto, min, max")?,
+            "restore_best_weights" => {
+                self.early_stopping.get_or_insert_with(|| default_early_stopping(0)).restore_best_weights = flag(key, value)?
+            }
+            "save_best_only" => {
+                let save_best_only = flag(key, value)?;
+                let default = Checkpoint { monitor: Monitor::ValLoss, mode: Mode::Auto, save_best_only };
+                self.checkpoint.get_or_insert(default).save_best_only = save_best_only;
+            }
+            "reduce_lr_min_lr" => {
+                self.reduce_lr = Some(ReduceLr { min_lr: num(key, value)?, ..self.reduce_lr.clone().unwrap_or_default() })
+            }
             "checkpoint" => {
                 self.checkpoint = match value.trim() {
                     "" | "none" | "None" => None,
                     monitor => Some(Checkpoint {
                         monitor: named(key, monitor, "val_loss, val_accuracy, loss, accuracy")?,
-                        mode: Mode::Auto,
-                        save_best_only: true,
+                        mode: self.checkpoint.as_ref().map_or(Mode::Auto, |c| c.mode),
+                        save_best_only: self.checkpoint.as_ref().is_none_or(|c| c.save_best_only),
                     }),
                 }
             }

@@ -29,6 +29,10 @@ export class DataPanel {
   private readonly viewBox = byId("data-view");
   private readonly propose = el("div", undefined, "propose");
   private readonly testSplit = byId("test-split-field");
+  private readonly valField = byId("val-file-field");
+  private readonly valInput = byId<HTMLInputElement>("val-file-input");
+  private readonly valClear = byId<HTMLButtonElement>("val-file-clear");
+  private readonly valStatus = byId("val-file-status");
   private readonly file: FileZone;
   /** Views tagged with the key they were asked for: one that arrives after the settings moved on is dropped. */
   private readonly views: Latest<{ key: string; view: DataView } | { key: string; error: string }>;
@@ -49,6 +53,16 @@ export class DataPanel {
       else this.showViewError(r.value.error);
     });
     renderDataMessage(this.viewBox, "The data view appears when Kiln has loaded.", "empty");
+    this.valInput.addEventListener("change", () => {
+      const file = this.valInput.files?.[0];
+      if (!file) return;
+      this.valStatus.textContent = `Reading ${file.name}…`;
+      this.host.send({ type: "validation_file", file });
+    });
+    this.valClear.addEventListener("click", () => {
+      this.valInput.value = "";
+      this.host.send({ type: "validation_file", file: null });
+    });
   }
 
   /** The settings changed (or were filled): refresh what depends on them. */
@@ -56,6 +70,7 @@ export class DataPanel {
     this.config = config;
     this.file.show(config.data === "file");
     this.testSplit.hidden = !usesTestSplit(config.data, this.file.format);
+    this.valField.hidden = config.data !== "file" && config.data !== "ko-sample";
     this.proposeFor(config);
     const key = viewKey(config);
     if (key === this.key) return;
@@ -91,6 +106,17 @@ export class DataPanel {
       case "file_error":
         this.file.onError(msg.message);
         this.host.showError("Your file could not be read:", [msg.message]);
+        return true;
+      case "validation_loaded":
+        this.valClear.hidden = msg.rows === 0;
+        this.valStatus.textContent = msg.rows === 0
+          ? ""
+          : `${msg.name}: ${msg.rows.toLocaleString("en")} rows validate each epoch (instead of validation_split)`;
+        return true;
+      case "validation_error":
+        this.valStatus.textContent = "";
+        this.valClear.hidden = true;
+        this.host.showError("The validation file could not be read:", [msg.message]);
         return true;
       default:
         return false;
