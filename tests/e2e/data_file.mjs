@@ -142,4 +142,29 @@ export const dataFileTests = [
       return messages.join(' | ');
     }),
   },
+  {
+    name: 'data_validation_file',
+    title: 'a validation file (Keras validation_data=) validates each epoch; one with other labels is refused',
+    timeout: 6 * MIN,
+    run: (browser, base) => withPage(browser, base, 'data=ko-sample&model=m4_pooled&epochs=1&backend=cpu&validation_split=0.2', async (t) => {
+      const val = 'id\tdocument\tlabel\n' + Array.from({ length: 30 }, (_, i) => `${i}\t리뷰 ${i} ${i % 2 ? '최고' : '최악'}\t${i % 2}`).join('\n');
+      await t.page.locator('#val-file-input').setInputFiles({ name: 'val.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(val) });
+      await t.page.waitForFunction(() => /30 rows validate/.test(document.querySelector('#val-file-status')?.textContent ?? ''), null, { timeout: MIN });
+      await t.page.click('#train');
+      await t.page.waitForFunction(() => /validate on 30 samples/.test(document.querySelector('#fit-note')?.textContent ?? ''), null, { timeout: 3 * MIN });
+      const note = await t.page.locator('#fit-note').innerText();
+      await t.page.waitForFunction(() => ['done', 'error'].includes(window.kiln?.state?.status), null, { timeout: 3 * MIN });
+      assert(await t.page.evaluate(() => window.kiln.state.status) === 'done', 'the run with a validation file finishes');
+      const odd = 'id\tdocument\tlabel\n1\t그저 그래요\tmeh\n2\t좋아요\tmeh2\n';
+      await t.page.locator('#val-file-input').setInputFiles({ name: 'odd.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(odd) });
+      await t.page.waitForFunction(() => /1 rows validate|2 rows validate/.test(document.querySelector('#val-file-status')?.textContent ?? ''), null, { timeout: MIN });
+      await t.page.click('#train');
+      await t.page.waitForFunction(() => window.kiln?.state?.status === 'error', null, { timeout: 3 * MIN });
+      const message = await t.page.evaluate(() => window.kiln.state.message);
+      assert(/label `meh/.test(message) && /odd\.tsv/.test(message), `a validation file with other labels: ${message}`);
+      // that error is the page's answer, logged as one; nothing else may be
+      t.consoleErrors.splice(0, t.consoleErrors.length, ...t.consoleErrors.filter((e) => !e.includes('odd.tsv')));
+      return `${note.split(';')[0]} | ${message}`;
+    }),
+  },
 ];
