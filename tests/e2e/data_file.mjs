@@ -3,7 +3,7 @@
 // Each test: { name, title, timeout, run(browser, baseUrl) }.
 import { resolve } from 'node:path';
 import { ROOT } from '../../tools/browser.mjs';
-import { open, assert, assertClean, screenshot, MIN } from './helpers.mjs';
+import { open, assert, assertClean, histogramInk, screenshot, MIN } from './helpers.mjs';
 
 const KO_SAMPLE = resolve(ROOT, 'data/ko-sample.tsv');
 
@@ -41,18 +41,6 @@ function inspection(page) {
       return s ? s.selectedOptions[0]?.textContent ?? null : null;
     };
     return { hidden: box.hidden, facts, columns, text: pick('text_column'), label: pick('label_column'), rows: box.querySelectorAll('#file-preview tbody tr').length };
-  });
-}
-
-/** Non-background pixels of the length histogram. */
-function histogramInk(page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('#length-histogram');
-    if (!c || !c.width || !c.height) return 0;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
-    return ink;
   });
 }
 
