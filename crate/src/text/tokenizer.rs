@@ -36,9 +36,22 @@ impl Default for TokenizerConfig {
 
 /// Keras `text_to_word_sequence`: lower-case, filtered characters become `split`, empty words dropped.
 pub fn text_to_word_sequence(text: &str, filters: &str, lower: bool, split: char) -> Vec<String> {
-    let text = if lower { text.to_lowercase() } else { text.to_string() };
-    let mapped: String = text.chars().map(|c| if filters.contains(c) { split } else { c }).collect();
-    mapped.split(split).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    let lowered;
+    let text = match lower {
+        true if text.is_ascii() => {
+            lowered = text.to_ascii_lowercase();
+            &lowered
+        }
+        true => {
+            lowered = text.to_lowercase(); // as Python's str.lower(), final sigma included
+            &lowered
+        }
+        false => text,
+    };
+    let mut ascii = [false; 128];
+    filters.chars().chain([split]).filter(char::is_ascii).for_each(|c| ascii[c as usize] = true);
+    let breaks = |c: char| if c.is_ascii() { ascii[c as usize] } else { c == split || filters.contains(c) };
+    text.split(breaks).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// Keras' `char_level` split: the (lower-cased) text's characters, spaces and punctuation included.
