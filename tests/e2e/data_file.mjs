@@ -3,27 +3,9 @@
 // Each test: { name, title, timeout, run(browser, baseUrl) }.
 import { resolve } from 'node:path';
 import { ROOT } from '../../tools/browser.mjs';
-import { open, assert, assertClean, histogramInk, screenshot, MIN } from './helpers.mjs';
+import { assert, histogramInk, screenshot, withPage, MIN } from './helpers.mjs';
 
 const KO_SAMPLE = resolve(ROOT, 'data/ko-sample.tsv');
-
-/** Waits until the settings are enabled (the presets arrived). */
-async function ready(t) {
-  await t.page.waitForSelector('#config fieldset:not([disabled]) select[name="data"]', { timeout: 2 * MIN });
-}
-
-/** Opens `query`, waits for the settings, runs `body(t)`, checks for page and console errors, closes. */
-async function withPage(browser, base, query, body) {
-  const t = await open(browser, base, query);
-  try {
-    await ready(t);
-    const summary = await body(t);
-    assertClean(t);
-    return summary;
-  } finally {
-    await t.context.close();
-  }
-}
 
 /** Gives the file input a file (a path, or { name, mimeType, buffer }). */
 async function upload(t, file) {

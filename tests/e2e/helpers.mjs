@@ -194,3 +194,20 @@ export const SEED_002 = [
   "model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])",
 ].join('\n');
 
+/** Waits until the settings are enabled (the presets arrived). */
+async function ready(t) {
+  await t.page.waitForSelector('#config fieldset:not([disabled]) select[name="data"]', { timeout: 2 * MIN });
+}
+
+/** Opens `query`, waits for the settings (unless `ready: false`: an autostarted run disables them), runs `body(t)`, checks for page and console errors, closes. */
+export async function withPage(browser, base, query, body, { ready: waitReady = true } = {}) {
+  const t = await open(browser, base, query);
+  try {
+    if (waitReady) await ready(t);
+    const summary = await body(t);
+    assertClean(t);
+    return summary;
+  } finally {
+    await t.context.close();
+  }
+}

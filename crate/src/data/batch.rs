@@ -37,11 +37,6 @@ impl Encoded {
         Self { ids, labels, maxlen: self.maxlen }
     }
 
-    /// Number of classes: the largest label + 1, and at least 2.
-    pub fn num_classes(&self) -> usize {
-        self.labels.iter().fold(1.0f32, |m, &l| m.max(l)) as usize + 1
-    }
-
     /// The rows `rows`: ids as a tensor, labels as class ids.
     ///
     /// # Shapes
