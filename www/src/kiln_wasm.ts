@@ -4,6 +4,12 @@
 
 import type {
   Backend,
+  BaselineConfig,
+  BaselineReport,
+  MapPoint,
+  Similar,
+  Word2VecConfig,
+  Word2VecEvent,
   DataView,
   Evaluation,
   Inspection,
@@ -50,6 +56,23 @@ export interface KilnRun {
   free(): void;
 }
 
+/** A fitted TF-IDF baseline: evaluated like a finished run. */
+export interface KilnBaseline {
+  readonly report: BaselineReport;
+  evaluation(threshold: number): Evaluation;
+  predict(text: string): Promise<Prediction>;
+  misclassified(threshold: number, limit: number): Misclassified[];
+  free(): void;
+}
+
+/** Word2vec training: "prepared", "progress" per chunk, then "done" (the vectors become the page's). */
+export interface KilnWord2Vec {
+  next(): Promise<Word2VecEvent>;
+  /** Stop now: the vectors as trained so far become the page's; resolves to "done". */
+  finish(): Promise<Word2VecEvent>;
+  free(): void;
+}
+
 export interface KilnModule {
   default(): Promise<unknown>;
   presets(): Preset[];
@@ -60,7 +83,16 @@ export interface KilnModule {
   toKeras(config: RunConfig): string;
   Data: { fromImdbCsv(csv: Uint8Array, split: string): KilnData; koSample(): KilnData };
   FileBuffer: new (name: string, size: number) => KilnFileBuffer;
+  /** An Embedding with `embeddings_initializer: "word2vec"` starts from the page's vectors (rejects if there are none). */
   Run: { create(config: RunConfig, data: KilnData, backend: Backend): Promise<KilnRun> };
+  /** Fits in one call (seconds on 20k reviews); throws a readable message. */
+  Baseline: { fit(baseline: BaselineConfig, config: RunConfig, data: KilnData): KilnBaseline };
+  Word2Vec: { create(word2vec: Word2VecConfig, config: RunConfig, data: KilnData, backend: Backend): Promise<KilnWord2Vec> };
+  /** The page's vectors (the last word2vec trained); each throws if there are none or the word is unknown. */
+  similarWords(word: string, topn: number): Similar[];
+  analogy(positive: string[], negative: string[], topn: number): Similar[];
+  wordMap(top: number): MapPoint[];
+  word2vecText(): string;
 }
 
 /** From www/dist/worker.js: www/pkg/kiln.js. */

@@ -15,7 +15,11 @@ export interface EmbeddingConfig {
   input_dim?: number;
   /** Omitted when true. */
   trainable?: boolean;
+  /** Omitted when "uniform" (Keras' default); "word2vec": start from the page's word2vec vectors. */
+  embeddings_initializer?: EmbeddingInit;
 }
+
+export type EmbeddingInit = "uniform" | "word2vec";
 export interface DenseConfig {
   units: number;
   activation: Activation;

@@ -311,6 +311,71 @@ export interface ParsedKeras {
   notes: string[]; // lines or arguments read but not used
 }
 
+// ---- baselines (crate/src/dto/baseline.rs) -------------------------------
+
+export type BaselineKind = "logreg" | "svm";
+
+/** TfidfVectorizer(ngram_range=(1, ngrams), max_features) + LogisticRegression or LinearSVC(loss="hinge"). */
+export interface BaselineConfig {
+  kind: BaselineKind;
+  ngrams?: number; // 2
+  tfidf?: boolean; // true; false: raw counts (bag of words)
+  max_features?: number; // default: the run's num_words
+  c?: number; // 1.0
+}
+
+export interface Weighted {
+  feature: string;
+  weight: number;
+}
+
+export interface BaselineReport {
+  name: string; // "TF-IDF 1–2-grams + LogisticRegression"
+  config: BaselineConfig;
+  features: number;
+  params: number;
+  train_samples: number;
+  test_samples: number;
+  iterations: number;
+  converged: boolean;
+  evaluation: Evaluation; // the test set at threshold 0.5
+  top_positive: Weighted[];
+  top_negative: Weighted[];
+}
+
+// ---- word2vec (crate/src/dto/word2vec.rs) ---------------------------------
+
+/** gensim's Word2Vec(sg=1) arguments; omitted ones take Mikolov's defaults. */
+export interface Word2VecConfig {
+  vector_size?: number; // 100
+  window?: number; // 5
+  negative?: number; // 5
+  sample?: number; // 1e-3
+  min_count?: number; // 5
+  epochs?: number; // 5
+  alpha?: number; // 0.025
+  min_alpha?: number; // 0.0001
+  seed?: number; // 1
+  max_vocab?: number;
+}
+
+export type Word2VecEvent =
+  | { type: "prepared"; vocab_size: number; corpus_words: number; total_words: number; backend: string }
+  | { type: "progress"; epoch: number; words_done: number; total_words: number; loss: number; alpha: number }
+  | { type: "done"; vocab_size: number; vector_size: number; words_done: number };
+
+export interface Similar {
+  word: string;
+  similarity: number; // cosine
+}
+
+export interface MapPoint {
+  word: string;
+  x: number;
+  y: number;
+  count: number;
+}
+
 // ---- page <-> worker messages ------------------------------------------
 
 /** A call of a wasm function the page needs while editing (the worker owns the module). */
@@ -326,7 +391,16 @@ export type Call =
   | { fn: "evaluate"; run: number; threshold: number }
   | { fn: "predict"; run: number; text: string }
   | { fn: "misclassified"; run: number; threshold: number; limit: number }
-  | { fn: "restoreCheckpoint"; run: number };
+  | { fn: "restoreCheckpoint"; run: number }
+  /** Fit a TF-IDF baseline on `config`'s data, split and text settings; kept as run `run` (evaluate, predict, misclassified work on it). */
+  | { fn: "baseline"; run: number; baseline: BaselineConfig; config: RunConfig }
+  /** After "word2vec_event" done: gensim's similar_by_word / most_similar(positive, negative). */
+  | { fn: "similar"; word: string; topn: number }
+  | { fn: "analogy"; positive: string[]; negative: string[]; topn: number }
+  /** The `top` most frequent words on their first two principal components. */
+  | { fn: "wordMap"; top: number }
+  /** The vectors in word2vec text format (gensim `load_word2vec_format(binary=False)`). */
+  | { fn: "word2vecText" };
 
 /** What each call resolves to. */
 export interface CallValue {
@@ -339,6 +413,11 @@ export interface CallValue {
   predict: Prediction;
   misclassified: Misclassified[];
   restoreCheckpoint: Extract<RunEvent, { type: "done" }>;
+  baseline: BaselineReport;
+  similar: Similar[];
+  analogy: Similar[];
+  wordMap: MapPoint[];
+  word2vecText: string;
 }
 
 export type Reply =
@@ -355,7 +434,10 @@ export type ToWorker =
   | { type: "call"; id: number; call: Call }
   | { type: "pause" }
   | { type: "resume" }
-  | { type: "stop" };
+  | { type: "stop" }
+  /** Train word2vec on `config`'s training texts (its text settings); replaces the page's vectors when done. */
+  | { type: "word2vec"; word2vec: Word2VecConfig; config: RunConfig; backend: BackendChoice }
+  | { type: "word2vec_stop" };
 
 export type Status = "idle" | "preparing" | "training" | "paused" | "done" | "error";
 
@@ -370,6 +452,9 @@ export type FromWorker =
   | { type: "file_error"; message: string }
   | { type: "validation_loaded"; name: string; rows: number } // name "" and rows 0: cleared
   | { type: "validation_error"; message: string }
+  | { type: "word2vec_event"; event: Word2VecEvent; ms: number }
+  /** Training word2vec failed or was refused; vectors trained before are kept. */
+  | { type: "word2vec_error"; message: string }
   | { type: "error"; message: string };
 
 /** `window.kiln`, for tests and embedding pages. */

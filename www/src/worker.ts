@@ -4,8 +4,13 @@
 
 import { chooseBackend, type Gpu } from "./backend.js";
 import { loadDataset } from "./imdb_data.js";
-import { errorText, loadKiln, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun } from "./kiln_wasm.js";
-import type { BackendChoice, Call, FromWorker, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker } from "./protocol.js";
+import {
+  errorText, loadKiln, type KilnBaseline, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun,
+} from "./kiln_wasm.js";
+import type {
+  BackendChoice, Call, FromWorker, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker, Word2VecConfig,
+  Word2VecEvent,
+} from "./protocol.js";
 
 // lib.dom types `self` as a Window; this is the part of a worker scope we use.
 interface WorkerScope {
@@ -28,6 +33,8 @@ interface Control {
   wake: (() => void) | null;
 }
 let control: Control | null = null;
+/** Word2vec training in progress: only `stopped` is used. */
+let word2vec: Control | null = null;
 
 /** A macrotask, so queued pause/stop messages are handled between steps. */
 function yieldToMessages(): Promise<void> {
@@ -150,12 +157,15 @@ async function readInto(kiln: KilnModule, file: File, onProgress: (loaded: numbe
   return buffer;
 }
 
-// ---- finished runs, kept for evaluation, predictions and mistakes --------
+// ---- finished runs and baselines, kept for evaluation, predictions and mistakes
 
 const KEPT_RUNS = 6;
-const runs = new Map<number, KilnRun>();
+type Finished = KilnRun | KilnBaseline;
+const runs = new Map<number, Finished>();
 
-function keep(id: number, run: KilnRun): void {
+function keep(id: number, run: Finished): void {
+  runs.get(id)?.free();
+  runs.delete(id);
   runs.set(id, run);
   for (const [old, r] of runs) {
     if (runs.size <= KEPT_RUNS) break;
@@ -164,7 +174,7 @@ function keep(id: number, run: KilnRun): void {
   }
 }
 
-function finished(id: number): KilnRun {
+function finished(id: number): Finished {
   const run = runs.get(id);
   if (!run) throw new Error(`Run ${id} is not available: it has not finished, or it is older than the last ${KEPT_RUNS} runs`);
   return run;
@@ -237,13 +247,53 @@ async function answer(call: Call): Promise<Reply> {
       case "misclassified":
         return { ok: true, fn: call.fn, value: finished(call.run).misclassified(call.threshold, call.limit) };
       case "restoreCheckpoint": {
-        const event = await finished(call.run).restoreCheckpoint();
+        const run = finished(call.run);
+        if (!("restoreCheckpoint" in run)) throw new Error("A baseline has no checkpoint to restore");
+        const event = await run.restoreCheckpoint();
         if (event.type !== "done") throw new Error("restoring the checkpoint did not finish the run");
         return { ok: true, fn: call.fn, value: event };
       }
+      case "baseline": {
+        if (control || word2vec) throw new Error("Training is in progress: baselines are fitted when it has finished");
+        const data = withValidation(await dataFor(kiln, call.config, () => {}));
+        const baseline = kiln.Baseline.fit(call.baseline, call.config, data);
+        keep(call.run, baseline);
+        return { ok: true, fn: call.fn, value: baseline.report };
+      }
+      case "similar":
+        return { ok: true, fn: call.fn, value: kiln.similarWords(call.word, call.topn) };
+      case "analogy":
+        return { ok: true, fn: call.fn, value: kiln.analogy(call.positive, call.negative, call.topn) };
+      case "wordMap":
+        return { ok: true, fn: call.fn, value: kiln.wordMap(call.top) };
+      case "word2vecText":
+        return { ok: true, fn: call.fn, value: kiln.word2vecText() };
     }
   } catch (e) {
     return { ok: false, error: errorText(e) };
+  }
+}
+
+/** Train word2vec chunk by chunk, posting each event; stop keeps what is trained so far. */
+async function trainWord2Vec(config: Word2VecConfig, run: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
+  const kiln = await loadKiln();
+  const decision = await chooseBackend(scope.navigator.gpu, choice);
+  const data = withValidation(await dataFor(kiln, run, () => {}));
+  const w2v = await kiln.Word2Vec.create(config, run, data, decision.backend);
+  const send = async (call: () => Promise<Word2VecEvent>): Promise<Word2VecEvent> => {
+    const t0 = performance.now();
+    const event = await call();
+    post({ type: "word2vec_event", event, ms: performance.now() - t0 });
+    return event;
+  };
+  try {
+    for (;;) {
+      const event = await send(() => (c.stopped ? w2v.finish() : w2v.next()));
+      if (event.type === "done") return;
+      await yieldToMessages();
+    }
+  } finally {
+    w2v.free();
   }
 }
 
@@ -254,6 +304,7 @@ function onMessage(msg: ToWorker): void {
       return;
     case "start": {
       if (control) return fail(new Error("A run is already in progress: stop it first"));
+      if (word2vec) return fail(new Error("Word2vec is training: wait for it or stop it first"));
       const c: Control = { paused: false, stopped: false, wake: null };
       control = c;
       train(msg.run, msg.config, msg.backend, c)
@@ -263,6 +314,22 @@ function onMessage(msg: ToWorker): void {
         });
       return;
     }
+    case "word2vec": {
+      const refuse = (message: string): void => post({ type: "word2vec_error", message });
+      if (word2vec) return refuse("Word2vec is already training");
+      if (control) return refuse("A run is in progress: word2vec trains when it has finished");
+      const c: Control = { paused: false, stopped: false, wake: null };
+      word2vec = c;
+      trainWord2Vec(msg.word2vec, msg.config, msg.backend, c)
+        .catch((e: unknown) => refuse(errorText(e)))
+        .finally(() => {
+          if (word2vec === c) word2vec = null;
+        });
+      return;
+    }
+    case "word2vec_stop":
+      if (word2vec) word2vec.stopped = true;
+      return;
     case "file":
       readFile(msg.file).catch((e: unknown) => post({ type: "file_error", message: errorText(e) }));
       return;

@@ -46,6 +46,27 @@ pub struct EmbeddingConfig {
     pub input_dim: Option<usize>,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub trainable: bool,
+    /// `uniform` (Keras' default) or `word2vec`: the rows of words the page's word2vec
+    /// knows start from its vectors (Keras `embeddings_initializer=Constant(matrix)`).
+    #[serde(default, skip_serializing_if = "EmbeddingInit::is_uniform")]
+    pub embeddings_initializer: EmbeddingInit,
+}
+
+/// Where an Embedding's weights start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmbeddingInit {
+    /// Keras' `RandomUniform(-0.05, 0.05)`.
+    #[default]
+    Uniform,
+    /// Vectors trained in the page; words without one keep the uniform start.
+    Word2vec,
+}
+
+impl EmbeddingInit {
+    pub fn is_uniform(&self) -> bool {
+        *self == Self::Uniform
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,7 +289,7 @@ impl LayerConfig {
 
     // Short constructors with Keras' defaults, for presets and tests.
     pub fn embedding(output_dim: usize) -> Self {
-        Self::Embedding(EmbeddingConfig { output_dim, input_dim: None, trainable: true })
+        Self::Embedding(EmbeddingConfig { output_dim, input_dim: None, trainable: true, embeddings_initializer: EmbeddingInit::Uniform })
     }
     pub fn dense(units: usize, activation: Activation) -> Self {
         Self::Dense(DenseConfig { units, activation })

@@ -1,5 +1,6 @@
 //! Serde types shared with the page; `www/src/protocol.ts` mirrors them.
 
+mod baseline;
 mod data;
 mod eval;
 mod events;
@@ -7,7 +8,9 @@ mod layers;
 mod presets;
 mod run;
 mod text;
+mod word2vec;
 
+pub use baseline::{BaselineConfig, BaselineKind, BaselineReport, Weighted};
 pub use data::{
     Bin, ClassCount, DataView, Example, Format, Inspection, LengthStats, LoadOptions, LoadReport, Vocabulary,
 };
@@ -20,6 +23,7 @@ pub use run::{
     RunConfig,
 };
 pub use text::{Normalize, TextConfig, TokenUnit};
+pub use word2vec::{MapPoint, Similar, Word2VecConfig, Word2VecEvent};
 
 use crate::error::{KilnError, Result};
 

@@ -55,7 +55,7 @@ pub(super) fn cnn_1d(embedding_dim: usize) -> Vec<L> {
 }
 
 pub(super) fn frozen_embedding(output_dim: usize) -> L {
-    L::Embedding(EmbeddingConfig { output_dim, input_dim: None, trainable: false })
+    L::Embedding(EmbeddingConfig { output_dim, input_dim: None, trainable: false, embeddings_initializer: Default::default() })
 }
 
 pub(super) fn rmsprop() -> OptimizerConfig {
