@@ -83,7 +83,7 @@ fn cases() -> Vec<Case> {
         (
             "seed003_glove_cnn",
             vec![
-                L::Embedding(EmbeddingConfig { output_dim: 100, input_dim: None, trainable: false }),
+                L::Embedding(EmbeddingConfig { output_dim: 100, input_dim: None, trainable: false, embeddings_initializer: Default::default() }),
                 conv(128, 5, |_| {}), L::max_pooling1d(5), conv(128, 5, |_| {}), L::max_pooling1d(5), conv(128, 5, |_| {}),
                 L::global_max_pooling1d(), L::dense(128, Relu), L::dense(2, Softmax),
             ],

@@ -203,7 +203,7 @@ fn embedding(a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig> {
     if let Some(r) = a.skip("embeddings_regularizer")? {
         return Err(code_error(r.pos, "Kiln has no embeddings_regularizer"));
     }
-    Ok(LayerConfig::Embedding(EmbeddingConfig { output_dim, input_dim, trainable }))
+    Ok(LayerConfig::Embedding(EmbeddingConfig { output_dim, input_dim, trainable, embeddings_initializer: Default::default() }))
 }
 
 /// `Dense(units)`; an output layer sized by the data (`len(labels_index)`) gets Kiln's classes.
