@@ -25,6 +25,14 @@ fn fixture(name: &str) -> Parsed {
     parse(&text, &base()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// Seed 004's `embeddings_initializer=Constant(embedding_matrix)`: the page's word2vec.
+fn word2vec(mut layers: Vec<LayerConfig>) -> Vec<LayerConfig> {
+    if let Some(LayerConfig::Embedding(e)) = layers.first_mut() {
+        e.embeddings_initializer = EmbeddingInit::Word2vec;
+    }
+    layers
+}
+
 fn conv(filters: usize, k: usize, f: impl FnOnce(&mut Conv1dConfig)) -> LayerConfig {
     match LayerConfig::conv1d(filters, k, Relu) {
         LayerConfig::Conv1d(mut c) => {
@@ -83,7 +91,7 @@ fn cases() -> Vec<Case> {
         (
             "seed003_glove_cnn",
             vec![
-                L::Embedding(EmbeddingConfig { output_dim: 100, input_dim: None, trainable: false, embeddings_initializer: Default::default() }),
+                L::Embedding(EmbeddingConfig { output_dim: 100, input_dim: None, trainable: false, embeddings_initializer: EmbeddingInit::Word2vec }),
                 conv(128, 5, |_| {}), L::max_pooling1d(5), conv(128, 5, |_| {}), L::max_pooling1d(5), conv(128, 5, |_| {}),
                 L::global_max_pooling1d(), L::dense(128, Relu), L::dense(2, Softmax),
             ],
@@ -93,7 +101,7 @@ fn cases() -> Vec<Case> {
         ("seed004_cnn_sketch", m2_cnn(4), 10, 77, pre, "sgd", bce, 7, 7, 0.3, None),
         ("seed004_globalmax_sketch", vec![emb(4), L::global_max_pooling1d(), L::dense(8, Relu), out()], 10, 77, pre, "sgd", bce, 7, 7, 0.3, None),
         ("seed004_lstm_train", vec![emb(16), L::lstm(8), L::dense(8, Relu), out()], 10_000, 77, pre, "adam", bce, 512, 20, 0.0, None),
-        ("seed004_word2vec_cnn", m2_cnn(300), 10_000, 77, pre, "adam", bce, 512, 20, 0.0, None),
+        ("seed004_word2vec_cnn", word2vec(m2_cnn(300)), 10_000, 77, pre, "adam", bce, 512, 20, 0.0, None),
     ]
 }
 

@@ -55,7 +55,7 @@ fn hand_made() -> Vec<RunConfig> {
     vec![
         with(
             vec![
-                L::Embedding(EmbeddingConfig { output_dim: 8, input_dim: Some(12_345), trainable: false, embeddings_initializer: Default::default() }),
+                L::Embedding(EmbeddingConfig { output_dim: 8, input_dim: Some(12_345), trainable: false, embeddings_initializer: EmbeddingInit::Word2vec }),
                 L::SpatialDropout1d(DropoutConfig { rate: 0.125 }),
                 L::Conv1d(conv.clone()),
                 L::MaxPooling1d(pool(3, Some(1), PoolPadding::Same)),

@@ -23,6 +23,16 @@ pub fn to_code(c: &RunConfig) -> String {
         let _ =
             writeln!(w, "y_train, y_test = keras.utils.to_categorical(y_train), keras.utils.to_categorical(y_test)");
     }
+    if c.layers.iter().any(|l| matches!(l, LayerConfig::Embedding(e) if e.embeddings_initializer == EmbeddingInit::Word2vec)) {
+        let _ = writeln!(w, "\n# Seed 004's embedding_matrix: the word2vec vectors Kiln trained (Word vectors → Download),");
+        let _ = writeln!(w, "# one row per Tokenizer index; words without a vector keep Keras' uniform start.");
+        let _ = writeln!(w, "import numpy as np\nfrom gensim.models import KeyedVectors");
+        let _ = writeln!(w, "word2vec = KeyedVectors.load_word2vec_format(\"kiln-word2vec.txt\", binary=False)");
+        let _ = writeln!(w, "embedding_matrix = np.random.uniform(-0.05, 0.05, (num_words, word2vec.vector_size))");
+        let _ = writeln!(w, "# keras.datasets.imdb numbers words from 3 (index_from); with your own Tokenizer use its word_index");
+        let _ = writeln!(w, "for word, i in keras.datasets.imdb.get_word_index().items():");
+        let _ = writeln!(w, "    if i + 3 < num_words and word in word2vec:\n        embedding_matrix[i + 3] = word2vec[word]");
+    }
     let _ = writeln!(w, "\nmodel = keras.Sequential([\n    keras.Input(shape=(maxlen,)),");
     for layer in &c.layers {
         let _ = writeln!(w, "    {},", layer_code(layer));
@@ -83,7 +93,14 @@ pub fn layer_code(layer: &LayerConfig) -> String {
             call(
                 class,
                 vec![dim, e.output_dim.to_string()],
-                vec![("trainable", unless(e.trainable, true, |b| py_bool(b).into()))],
+                vec![
+                    (
+                        "embeddings_initializer",
+                        (e.embeddings_initializer == EmbeddingInit::Word2vec)
+                            .then(|| "keras.initializers.Constant(embedding_matrix)".to_string()),
+                    ),
+                    ("trainable", unless(e.trainable, true, |b| py_bool(b).into())),
+                ],
             )
         }
         LayerConfig::Dense(d) => call(

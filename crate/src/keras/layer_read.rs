@@ -192,9 +192,20 @@ fn embedding(a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig> {
         }
     }
     let trainable = a.bool(None, "trainable")?.unwrap_or(true);
-    for arg in ["weights", "embeddings_initializer"] {
-        if let Some(w) = a.skip(arg)? {
-            d.note(w.pos, format!("Embedding `{arg}=…`: Kiln does not load pretrained vectors; the embedding starts from Keras' uniform ±0.05"));
+    // Seeds 003/004 start the Embedding from word vectors (`weights=[m]`, `Constant(m)`):
+    // Kiln's are the page's own word2vec, trained under Word vectors.
+    let pretrained = |arg: &str| format!("Embedding `{arg}=…` (pretrained vectors): the rows start from the word2vec vectors trained in the page (Word vectors panel)");
+    let mut embeddings_initializer = EmbeddingInit::Uniform;
+    if let Some(w) = a.skip("weights")? {
+        embeddings_initializer = EmbeddingInit::Word2vec;
+        d.note(w.pos, pretrained("weights"));
+    }
+    match a.value(None, "embeddings_initializer")? {
+        None => {}
+        Some((_, Some(Value::Str(s)))) if s == "uniform" => {}
+        Some((node, _)) => {
+            embeddings_initializer = EmbeddingInit::Word2vec;
+            d.note(node.pos, pretrained("embeddings_initializer"));
         }
     }
     if let Some(m) = a.skip("mask_zero")? {
@@ -203,7 +214,7 @@ fn embedding(a: &mut CallArgs, d: &mut Draft) -> Result<LayerConfig> {
     if let Some(r) = a.skip("embeddings_regularizer")? {
         return Err(code_error(r.pos, "Kiln has no embeddings_regularizer"));
     }
-    Ok(LayerConfig::Embedding(EmbeddingConfig { output_dim, input_dim, trainable, embeddings_initializer: Default::default() }))
+    Ok(LayerConfig::Embedding(EmbeddingConfig { output_dim, input_dim, trainable, embeddings_initializer }))
 }
 
 /// `Dense(units)`; an output layer sized by the data (`len(labels_index)`) gets Kiln's classes.
