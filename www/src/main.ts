@@ -126,6 +126,8 @@ function onEvent(event: RunEvent, ms: number): void {
     case "prepared":
       session.onPrepared(event);
       fitBox.textContent = fitNote(event);
+      log.push(...(event.notes ?? []));
+      logBox.textContent = log.join("\n");
       return;
     case "step": {
       const p = session.onStep(event, ms);

@@ -135,6 +135,7 @@ export type RunEvent =
       vocab_size: number;
       num_classes: number;
       summary: Summary;
+      notes?: string[]; // how the weights started, when not Keras' defaults (word2vec rows covered)
     }
   | {
       type: "step";

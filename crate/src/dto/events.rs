@@ -44,6 +44,9 @@ pub enum RunEvent {
         vocab_size: usize,
         num_classes: usize,
         summary: Summary,
+        /// How the weights started, when not Keras' defaults (word2vec rows covered).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        notes: Vec<String>,
     },
     Step {
         epoch: usize,
