@@ -148,6 +148,13 @@ fn protocol_sample_round_trips() {
         let list = if key == "layers" { &s["config"]["layers"] } else { &s[key] };
         list.as_array().unwrap().iter().for_each(f);
     }
+    use kiln::dto::{BaselineConfig, BaselineReport, MapPoint, Similar, Word2VecConfig, Word2VecEvent};
+    s["baseline"]["configs"].as_array().unwrap().iter().for_each(round_trip::<BaselineConfig>);
+    round_trip::<BaselineReport>(&s["baseline"]["report"]);
+    s["word2vec"]["configs"].as_array().unwrap().iter().for_each(round_trip::<Word2VecConfig>);
+    s["word2vec"]["events"].as_array().unwrap().iter().for_each(round_trip::<Word2VecEvent>);
+    s["word2vec"]["similar"].as_array().unwrap().iter().for_each(round_trip::<Similar>);
+    s["word2vec"]["map"].as_array().unwrap().iter().for_each(round_trip::<MapPoint>);
     // Every layer kind appears once at least.
     let kinds: std::collections::HashSet<&str> =
         s["config"]["layers"].as_array().unwrap().iter().filter_map(|l| l["kind"].as_str()).collect();

@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readLayer } from "../../www/src/layer_json.js";
 import { LAYER_KINDS, specOf } from "../../www/src/layer_specs.js";
-import type { Evaluation, FromWorker, Loss, OptimizerConfig, Preset, RunConfig, RunEvent, ToWorker } from "../../www/src/protocol.js";
+import type {
+  BaselineConfig, BaselineReport, Evaluation, FromWorker, Loss, MapPoint, OptimizerConfig, Preset, RunConfig, RunEvent, Similar,
+  ToWorker, Word2VecConfig, Word2VecEvent,
+} from "../../www/src/protocol.js";
 import { LOSSES, OPTIMIZERS } from "../../www/src/settings.js";
 import sample from "../fixtures/protocol_sample.json";
 
@@ -130,6 +133,31 @@ test("the shared fixture's events and optimizers equal values typed by protocol.
   const config = sample.config as RunConfig;
   assert.equal(config.early_stopping?.patience, 2);
   assert.equal(config.clipnorm, 1);
+});
+
+test("the shared fixture's baseline and word2vec values equal values typed by protocol.ts", () => {
+  const configs: BaselineConfig[] = [
+    { kind: "logreg", ngrams: 2, tfidf: true, c: 1.0 },
+    { kind: "svm", ngrams: 1, tfidf: false, max_features: 5000, c: 0.5 },
+  ];
+  const report: BaselineReport = {
+    name: "TF-IDF 1–2-grams + LogisticRegression", config: configs[0]!, features: 10000, params: 10001, train_samples: 20000,
+    test_samples: 5000, iterations: 57, converged: true, evaluation, top_positive: [{ feature: "great", weight: 6.5 }],
+    top_negative: [{ feature: "worst", weight: -9.25 }],
+  };
+  assert.deepEqual(sample.baseline, { configs, report });
+  const w2v: Word2VecConfig[] = [
+    { vector_size: 100, window: 5, negative: 5, sample: 0.001, min_count: 5, epochs: 5, alpha: 0.025, min_alpha: 0.0001, seed: 1 },
+    { vector_size: 16, window: 2, negative: 3, sample: 0.0, min_count: 1, epochs: 1, alpha: 0.05, min_alpha: 0.001, seed: 7, max_vocab: 3000 },
+  ];
+  const events: Word2VecEvent[] = [
+    { type: "prepared", vocab_size: 30000, corpus_words: 4600000, total_words: 4600000, backend: "cpu" },
+    { type: "progress", epoch: 1, words_done: 20000, total_words: 4600000, loss: 2.5, alpha: 0.0249 },
+    { type: "done", vocab_size: 30000, vector_size: 100, words_done: 4600000 },
+  ];
+  const similar: Similar[] = [{ word: "excellent", similarity: 0.75 }];
+  const map: MapPoint[] = [{ word: "movie", x: 0.5, y: -1.25, count: 40000 }];
+  assert.deepEqual(sample.word2vec, { configs: w2v, events, similar, map });
 });
 
 test("the layer-spec table reads every layer of the fixture unchanged, and knows each argument", () => {
