@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { ROOT } from '../../tools/browser.mjs';
 import { MIN, OUT, assert, chartInk, histogramInk, screenshot, sleep, until, watchTraining, withPage } from './helpers.mjs';
 
-const KO = 'data=ko-sample&model=m4_pooled&tokens=char&normalize=korean&maxlen=60&num_words=3000&batch_size=16&backend=cpu';
+export const KO = 'data=ko-sample&model=m4_pooled&tokens=char&normalize=korean&maxlen=60&num_words=3000&batch_size=16&backend=cpu';
 
 /** The evaluation panel as numbers: metrics by key, confusion counts, mistakes. */
 export function readEvaluation(page) {

@@ -5,11 +5,12 @@
 // Without a URL it starts `node www/serve.mjs` itself (the page must be built:
 // `./build.sh build --dev`). `./build.sh test` runs it against the dev wasm.
 // Screenshots go to $OUT (default out/). Prints one line per test and
-// "N passed, N failed"; exits 1 if any failed. The tests of users' files and of
-// evaluation live in data_file.mjs and evaluation.mjs.
+// "N passed, N failed"; exits 1 if any failed. The tests of users' files, of
+// evaluation and of the baselines live in data_file.mjs, evaluation.mjs and baselines.mjs.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launch, pageUrl } from '../../tools/browser.mjs';
+import { baselineTests } from './baselines.mjs';
 import { dataFileTests } from './data_file.mjs';
 import { evaluationTests } from './evaluation.mjs';
 import {
@@ -300,6 +301,7 @@ const tests = [
   },
   ...dataFileTests,
   ...evaluationTests,
+  ...baselineTests,
 ];
 
 // ------------------------------------------------------------------- runner --

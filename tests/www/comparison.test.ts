@@ -1,17 +1,21 @@
 // Seed 000's comparison table (www/src/comparison.ts): cells, sorting, overlaid curves.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { COLUMNS, nextOrder, overlayColumns, runLabel, sortResults } from "../../www/src/comparison.js";
-import type { Result } from "../../www/src/session.js";
+import { COLUMNS, networkRuns, nextOrder, overlayColumns, runLabel, sortResults } from "../../www/src/comparison.js";
+import type { BaselineResult, NetworkResult, Result } from "../../www/src/session.js";
 
-const result = (run: number, model: string, acc: number, f1: number, valAcc: number[], extra: Partial<Result> = {}): Result => ({
-  run, model, data: "ko-sample", backend: "cpu", epochs: 5, test_accuracy: acc, test_loss: 0.5, ms_per_step_median: 3,
+const result = (run: number, model: string, acc: number, f1: number, valAcc: number[], extra: Partial<NetworkResult> = {}): NetworkResult => ({
+  run, kind: "network", model, data: "ko-sample", backend: "cpu", epochs: 5, test_accuracy: acc, test_loss: 0.5, ms_per_step_median: 3,
   history: { loss: valAcc.map(() => 0.5), accuracy: valAcc, val_loss: valAcc.map((v) => 1 - v), val_accuracy: valAcc },
   f1, auc: 0.8, params: 160289, seconds: 12.345, ...extra,
 });
 const a = result(1, "m4_pooled", 0.75, 0.7, [0.6, 0.7]);
 const b = result(2, "m1_lstm", 0.82, 0.8, [0.65, 0.75, 0.8], { params: 213301, backend: "webgpu" });
 const c = result(3, "m2_cnn", 0.79, Number.NaN, [0.7], { params: null });
+const svm: BaselineResult = {
+  run: 4, kind: "baseline", model: "TF-IDF 1–2-grams + LinearSVC", data: "ko-sample", backend: "cpu", test_accuracy: 0.8,
+  f1: 0.78, auc: 0.85, params: 3001, seconds: 0.42, features: 3000,
+};
 
 test("cells: seed 000's columns, numbers as the seeds print them", () => {
   const text = (r: Result): Record<string, string> => Object.fromEntries(COLUMNS.map((col) => [col.key, col.text(r)]));
@@ -22,6 +26,19 @@ test("cells: seed 000's columns, numbers as the seeds print them", () => {
   assert.equal(text(c).f1, "–");
   assert.equal(text(c).params, "–");
   assert.equal(runLabel(a), "#1 m4_pooled");
+});
+
+test("a baseline's row: no epochs, CPU; it sorts last by epochs and has no curves to overlay", () => {
+  const text = Object.fromEntries(COLUMNS.map((col) => [col.key, col.text(svm)]));
+  assert.deepEqual(text, {
+    run: "#4", model: "TF-IDF 1–2-grams + LinearSVC", data: "ko-sample", epochs: "–", test_accuracy: "0.8000", f1: "0.7800",
+    auc: "0.8500", params: "3,001", seconds: "0.4", backend: "CPU",
+  });
+  const runs = (rs: Result[]): number[] => rs.map((r) => r.run);
+  assert.deepEqual(runs(sortResults([svm, a, b], { key: "epochs", descending: true })), [2, 1, 4]);
+  assert.deepEqual(runs(sortResults([svm, a, b], { key: "epochs", descending: false })), [1, 2, 4]);
+  assert.deepEqual(runs(sortResults([a, svm, b], { key: "test_accuracy", descending: true })), [2, 4, 1]);
+  assert.deepEqual(runs(networkRuns([svm, a, b])), [1, 2]);
 });
 
 test("sorting: numbers and text both ways, missing values last, ties in run order", () => {

@@ -45,7 +45,7 @@ test("a two-epoch run: x of steps and epochs, timings without the first step, RE
   const history = { loss: [0.6, 0.5], accuracy: [0.7, 0.8], val_loss: [0.65, 0.6], val_accuracy: [0.68, 0.7] };
   const r = s.onDone({ type: "done", test_loss: 0.61, test_accuracy: 0.69, history, evaluation });
   assert.deepEqual(r, {
-    run: 7, model: "pooled", data: "imdb-1k", backend: "cpu", epochs: 2, test_accuracy: 0.69, test_loss: 0.61,
+    run: 7, kind: "network", model: "pooled", data: "imdb-1k", backend: "cpu", epochs: 2, test_accuracy: 0.69, test_loss: 0.61,
     ms_per_step_median: 20, history, f1: evaluation.f1, auc: evaluation.auc, params: 1234,
     seconds: 1.055, // every step and epoch call: 900 + 10 + 90 + 20 + 30 + 5 ms
   });

@@ -1,8 +1,8 @@
-// Seed 000's comparison table of the runs of this page session, and the
-// columns of the overlaid validation curves (pure: no DOM).
+// Seed 000's comparison table of the runs and baselines of this page session,
+// and the columns of the overlaid validation curves (pure: no DOM).
 
 import type { History } from "./protocol.js";
-import type { Result } from "./session.js";
+import type { NetworkResult, Result } from "./session.js";
 
 export interface Column {
   key: string;
@@ -14,8 +14,11 @@ export interface Column {
 
 const num = (v: number | null, digits: number): string => (v === null || !Number.isFinite(v) ? "–" : v.toFixed(digits));
 
-/** Epochs trained (EarlyStopping or Stop may end a run before `epochs`). */
-export const trainedEpochs = (r: Result): number => r.history.loss.length;
+/** Epochs trained (EarlyStopping or Stop may end a run before `epochs`); null for a baseline. */
+export const trainedEpochs = (r: Result): number | null => (r.kind === "network" ? r.history.loss.length : null);
+
+/** The network runs, which have validation curves to overlay. */
+export const networkRuns = (results: readonly Result[]): NetworkResult[] => results.filter((r) => r.kind === "network");
 
 /** "#2 m4_pooled": a run's name in the table and the charts' legends. */
 export const runLabel = (r: Result): string => `#${r.run} ${r.model}`;
@@ -24,7 +27,7 @@ export const COLUMNS: readonly Column[] = [
   { key: "run", label: "run", value: (r) => r.run, text: (r) => `#${r.run}` },
   { key: "model", label: "model", value: (r) => r.model, text: (r) => r.model },
   { key: "data", label: "data", value: (r) => r.data, text: (r) => r.data },
-  { key: "epochs", label: "epochs", value: trainedEpochs, text: (r) => String(trainedEpochs(r)) },
+  { key: "epochs", label: "epochs", value: trainedEpochs, text: (r) => String(trainedEpochs(r) ?? "–") },
   { key: "test_accuracy", label: "test accuracy", value: (r) => r.test_accuracy, text: (r) => num(r.test_accuracy, 4) },
   { key: "f1", label: "F1", value: (r) => r.f1, text: (r) => num(r.f1, 4) },
   { key: "auc", label: "AUC", value: (r) => r.auc, text: (r) => num(r.auc, 4) },
@@ -61,7 +64,7 @@ export function nextOrder(current: SortOrder | null, key: string, sample: Result
 }
 
 /** x = epoch 1…longest run, one column per run (null past its last epoch). */
-export function overlayColumns(results: readonly Result[], metric: keyof History): { xs: number[]; series: (number | null)[][] } {
+export function overlayColumns(results: readonly NetworkResult[], metric: keyof History): { xs: number[]; series: (number | null)[][] } {
   const longest = Math.max(0, ...results.map((r) => r.history[metric].length));
   const xs = Array.from({ length: longest }, (_, i) => i + 1);
   const series = results.map((r) => xs.map((_, i) => {

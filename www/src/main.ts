@@ -1,9 +1,11 @@
 // Wiring only: the worker's messages go to the session (state) and the ui
 // modules (DOM); the buttons and the form post messages to the worker.
 
+import { baselineTitle } from "./baselines.js";
 import { WasmCalls } from "./calls.js";
-import type { FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
-import { Session, withDone, type Result } from "./session.js";
+import type { BaselineReport, FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
+import { Session, withDone, type BaselineResult, type NetworkResult } from "./session.js";
+import { BaselinesForm, ngramLists } from "./ui/baselines.js";
 import { Charts } from "./ui/charts.js";
 import { ComparisonView } from "./ui/comparison_view.js";
 import { Controls } from "./ui/controls.js";
@@ -21,7 +23,7 @@ export interface KilnWindow {
   history: History;
   events: number;
   config: RunConfig | null;
-  result: Result | null;
+  result: NetworkResult | null;
 }
 declare global {
   interface Window {
@@ -55,18 +57,31 @@ const data = new DataPanel({
   },
 });
 const model = new ModelPanel(calls, (config) => data.onConfig(config));
-/** Finished runs of this page session, by run id; the worker keeps the last KEPT_RUNS. */
-const finished = new Map<number, { result: Result; done: Done }>();
+/** Finished runs and fitted baselines of this page session, by run id; the worker keeps the last KEPT_RUNS. */
+type Kept = { result: NetworkResult; done: Done } | { result: BaselineResult; report: BaselineReport };
+const finished = new Map<number, Kept>();
 const KEPT_RUNS = 6;
 const evaluation = new EvaluationPanel(byId("evaluation"), calls, onRestored);
 const comparison = new ComparisonView(byId("comparison"), showRun, (run) => [...finished.keys()].slice(-KEPT_RUNS).includes(run));
 
 let presets: readonly Preset[] = [];
-/** The id of the latest run, for calls about it once it is done. */
+/** The latest page run id, for calls about the run once it is done; network runs and baselines share the count. */
 let runId = 0;
+const nextRunId = (): number => (runId += 1);
+const baselines = new BaselinesForm(byId("baselines"), {
+  calls,
+  read: () => model.read(),
+  nextRun: nextRunId,
+  onFitted: (r, report) => {
+    finished.set(r.run, { result: r, report });
+    comparison.upsert(r);
+    showRun(r.run);
+  },
+  onBusy: () => render(),
+});
 let backendReason = "";
 let stoppedEarly = false;
-let result: Result | null = null;
+let result: NetworkResult | null = null;
 const log: string[] = [];
 window.kiln = { state: session.state, history: session.history, events: 0, config: null, result: null };
 
@@ -78,10 +93,11 @@ function render(): void {
     config: session.config,
     result,
   };
-  controls.render(session.state, presets.length > 0, backendReason);
+  controls.render(session.state, presets.length > 0 && !baselines.fitting, backendReason);
   const editable = presets.length > 0 && !["preparing", "training", "paused"].includes(session.state.status);
   model.setEnabled(editable);
   data.setEnabled(editable);
+  baselines.setEnabled(editable);
 }
 
 /** Rust's message for a NaN or infinite loss starts with this. */
@@ -113,11 +129,10 @@ function start(): void {
   charts.reset();
   fitBox.textContent = "";
   clearResults(resultsBox);
-  runId += 1;
-  session.start(config, runId);
-  evaluation.clear(`The evaluation of run #${runId} appears when it is done or stopped.`);
+  session.start(config, nextRunId());
+  evaluation.clear(`The evaluation of run #${session.run} appears when it is done or stopped.`);
   comparison.render();
-  send({ type: "start", run: runId, config, backend: read.settings.backend });
+  send({ type: "start", run: session.run, config, backend: read.settings.backend });
   byId("run-title").scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
@@ -159,10 +174,11 @@ function onEvent(event: RunEvent, ms: number): void {
   }
 }
 
-/** Show a finished run's evaluation (the latest, or one picked in the comparison table). */
+/** Show a finished run's or baseline's evaluation (the latest, or one picked in the comparison table). */
 function showRun(run: number): void {
   const f = finished.get(run);
   if (!f) return;
+  if ("report" in f) return evaluation.show(run, { evaluation: f.report.evaluation }, baselineTitle(f.result, f.report), ngramLists(f.report));
   const r = f.result;
   const title = `Run #${run}: ${r.model} on ${r.data}, ${r.history.loss.length} epoch(s), ${f.done.evaluation.samples} test texts`;
   evaluation.show(run, f.done, title);
@@ -171,7 +187,7 @@ function showRun(run: number): void {
 /** ModelCheckpoint's weights are back: the run's test figures change. */
 function onRestored(run: number, done: Done): void {
   const f = finished.get(run);
-  if (!f) return;
+  if (!f || "report" in f) return;
   f.result = withDone(f.result, done);
   f.done = done;
   comparison.upsert(f.result);

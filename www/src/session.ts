@@ -23,21 +23,35 @@ export interface EpochPoint {
   notes: string[]; // callbacks' messages, printed after the line
 }
 
-export interface Result {
+/** What every row of the comparison table has: a network run or a baseline. */
+interface ResultBase {
   run: number; // the page's run id (main.ts), for evaluate/predict calls
   model: string;
   data: string;
   backend: Backend | null;
-  epochs: number;
   test_accuracy: number;
+  f1: number; // the test set at threshold 0.5
+  auc: number;
+  params: number | null; // the summary's total, null before "prepared"
+  seconds: number; // wall time: a network's step and epoch calls (no test pass), a baseline's fit call
+}
+
+/** A finished network run (`done`). */
+export interface NetworkResult extends ResultBase {
+  kind: "network";
+  epochs: number;
   test_loss: number;
   ms_per_step_median: number | null;
   history: History;
-  f1: number; // the test set at threshold 0.5 (done.evaluation)
-  auc: number;
-  params: number | null; // the summary's total, null before "prepared"
-  seconds: number; // training wall time: every step and epoch call, without the test pass
 }
+
+/** A fitted TF-IDF baseline (www/src/baselines.ts): no epochs, no loss curve. */
+export interface BaselineResult extends ResultBase {
+  kind: "baseline";
+  features: number; // n-gram columns kept
+}
+
+export type Result = NetworkResult | BaselineResult;
 
 const roundTo = (x: number | null, digits: number): number | null =>
   x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
@@ -134,11 +148,12 @@ export class Session {
     return point;
   }
 
-  onDone(ev: Ev<"done">): Result {
+  onDone(ev: Ev<"done">): NetworkResult {
     this.history = ev.history;
     this.state.test = { loss: ev.test_loss, accuracy: ev.test_accuracy };
     return {
       run: this.run,
+      kind: "network",
       model: this.config?.model ?? "",
       data: this.config?.data ?? "",
       backend: this.state.backend,
@@ -156,7 +171,7 @@ export class Session {
 }
 
 /** A finished run's record after another "done" for it (ModelCheckpoint's weights restored). */
-export function withDone(r: Result, ev: Ev<"done">): Result {
+export function withDone(r: NetworkResult, ev: Ev<"done">): NetworkResult {
   return {
     ...r,
     test_accuracy: ev.test_accuracy,

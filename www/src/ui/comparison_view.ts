@@ -1,7 +1,8 @@
-// Seed 000's comparison table, one row per finished run of this page session
-// (sortable by any column), and the runs' val_accuracy and val_loss overlaid.
+// Seed 000's comparison table, one row per finished run or fitted baseline of
+// this page session (sortable by any column), and the runs' val_accuracy and
+// val_loss overlaid (baselines have no curves).
 
-import { COLUMNS, nextOrder, overlayColumns, runColor, runLabel, sortResults, type SortOrder } from "../comparison.js";
+import { COLUMNS, networkRuns, nextOrder, overlayColumns, runColor, runLabel, sortResults, type SortOrder } from "../comparison.js";
 import type { History } from "../protocol.js";
 import type { Result } from "../session.js";
 import { el, elId } from "./dom.js";
@@ -43,7 +44,7 @@ export class ComparisonView {
 
   private renderTable(): void {
     if (this.results.length === 0) {
-      this.table.replaceChildren(el("p", "Every finished run adds a row here: train several models on the same data to compare them.", "note"));
+      this.table.replaceChildren(el("p", "Every finished run and baseline adds a row here: train several models on the same data to compare them.", "note"));
       return;
     }
     const table = el("table", undefined, "comparison");
@@ -55,7 +56,7 @@ export class ComparisonView {
       const button = el("button", c.label + (sorted ? (this.order?.descending ? " ▼" : " ▲") : ""), "sort");
       button.type = "button";
       button.addEventListener("click", () => {
-        this.order = nextOrder(this.order, c.key, this.results[0]);
+        this.order = nextOrder(this.order, c.key, networkRuns(this.results)[0] ?? this.results[0]);
         this.renderTable();
       });
       th.append(button);
@@ -65,8 +66,9 @@ export class ComparisonView {
     const body = el("tbody");
     const rows = this.order ? sortResults(this.results, this.order) : this.results;
     for (const r of rows) {
-      const tr = el("tr");
+      const tr = el("tr", undefined, r.kind);
       tr.dataset.run = String(r.run);
+      tr.dataset.kind = r.kind;
       for (const c of COLUMNS) {
         const td = el("td", c.text(r));
         td.dataset.key = c.key;
@@ -76,7 +78,7 @@ export class ComparisonView {
       if (this.openable(r.run)) {
         const show = el("button", "evaluate", "icon");
         show.type = "button";
-        show.title = `Show the evaluation of run #${r.run}`;
+        show.title = `Show the evaluation of ${r.kind === "baseline" ? "baseline" : "run"} #${r.run}`;
         show.addEventListener("click", () => this.open(r.run));
         action.append(show);
       }
@@ -89,12 +91,13 @@ export class ComparisonView {
     this.table.replaceChildren(table);
   }
 
-  /** Rebuilt when a run is added: one series per run. */
+  /** Rebuilt when a run is added: one series per network run. */
   private renderCharts(): void {
     for (const p of this.plots) p.destroy();
     this.plots = [];
     this.charts.replaceChildren();
-    if (this.results.length === 0) return;
+    const runs = networkRuns(this.results);
+    if (runs.length === 0) return;
     const chart = (metric: keyof History, title: string): void => {
       const box = elId("div", `chart-compare-${metric}`, undefined, "chart");
       this.charts.append(box);
@@ -102,9 +105,9 @@ export class ComparisonView {
         title,
         xLabel: "epoch",
         integerX: true,
-        series: this.results.map((r, i) => ({ label: runLabel(r), stroke: runColor(i), points: true })),
+        series: runs.map((r, i) => ({ label: runLabel(r), stroke: runColor(i), points: true })),
       });
-      const { xs, series } = overlayColumns(this.results, metric);
+      const { xs, series } = overlayColumns(runs, metric);
       plot.setData(xs, series);
       this.plots.push(plot);
     };

@@ -13,6 +13,8 @@ import { mistakesList } from "./mistakes.js";
 import { TrySentence } from "./try_sentence.js";
 
 export type Done = Extract<RunEvent, { type: "done" }>;
+/** What the panel shows: a run's `done`, or a baseline's evaluation (no checkpoint). */
+export type Shown = Pick<Done, "evaluation" | "checkpoint_epoch">;
 
 /** Misclassified reviews fetched per "more". */
 export const PAGE = 20;
@@ -48,6 +50,7 @@ export class EvaluationPanel {
   private readonly report = section("classification_report", "report-box");
   private readonly curves: CurveCharts;
   private readonly caption = el("p", "", "note");
+  private readonly extra = elId("div", "eval-extra");
   private readonly trySentence: TrySentence;
   private readonly mistakes = elId("div", "mistakes");
   private readonly more = elId("button", "mistakes-more", `Show ${PAGE} more`);
@@ -71,7 +74,7 @@ export class EvaluationPanel {
     grid.append(this.metrics.box, this.confusion.box, this.report.box);
     const charts = elId("div", "eval-curves", undefined, "charts");
     const tryBox = elId("div", "try");
-    this.body.append(this.title, controls, grid, charts, this.caption);
+    this.body.append(this.title, controls, grid, this.extra, charts, this.caption);
     this.body.append(el("h3", "Try a sentence"), tryBox, el("h3", "Misclassified test reviews"), this.mistakes, this.more);
     this.root.replaceChildren(this.empty, this.body);
     this.curves = new CurveCharts(charts);
@@ -101,8 +104,8 @@ export class EvaluationPanel {
     this.root.dataset.run = "";
   }
 
-  /** A finished run: its test evaluation at 0.5, then its mistakes. */
-  show(run: number, done: Done, title: string): void {
+  /** A finished run or baseline: its test evaluation at 0.5, then its mistakes; `extra` goes under the tables. */
+  show(run: number, done: Shown, title: string, extra: HTMLElement | null = null): void {
     this.run = run;
     this.limit = PAGE;
     this.slider.value = "0.5";
@@ -119,6 +122,7 @@ export class EvaluationPanel {
     this.restore.disabled = false;
     this.restore.textContent = `Restore best weights (epoch ${epoch ?? "–"})`;
     this.trySentence.clear();
+    this.extra.replaceChildren(...(extra ? [extra] : []));
     this.render(done.evaluation, null);
     this.refresh();
   }

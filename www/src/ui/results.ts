@@ -2,7 +2,7 @@
 
 import { formatMetric } from "../progress.js";
 import type { History, RunEvent } from "../protocol.js";
-import type { Result } from "../session.js";
+import type { NetworkResult } from "../session.js";
 import { el, row } from "./dom.js";
 
 export function historyTable(h: History): HTMLTableElement {
@@ -18,7 +18,7 @@ export function historyTable(h: History): HTMLTableElement {
   return table;
 }
 
-export function renderResults(target: HTMLElement, r: Result, done: Extract<RunEvent, { type: "done" }>, stoppedEarly: boolean): void {
+export function renderResults(target: HTMLElement, r: NetworkResult, done: Extract<RunEvent, { type: "done" }>, stoppedEarly: boolean): void {
   const dl = el("dl", undefined, "metrics");
   const item = (k: string, v: string, id?: string): void => {
     const dd = el("dd", v);
