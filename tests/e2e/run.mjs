@@ -13,6 +13,7 @@ import { launch, pageUrl } from '../../tools/browser.mjs';
 import { baselineTests } from './baselines.mjs';
 import { dataFileTests } from './data_file.mjs';
 import { evaluationTests } from './evaluation.mjs';
+import { word2vecTests } from './word2vec.mjs';
 import {
   MIN,
   OUT,
@@ -302,6 +303,7 @@ const tests = [
   ...dataFileTests,
   ...evaluationTests,
   ...baselineTests,
+  ...word2vecTests,
 ];
 
 // ------------------------------------------------------------------- runner --

@@ -16,7 +16,8 @@ test("every kind's defaults hold exactly its required arguments, of the field's 
     assert.equal(layer["kind"], kind);
     for (const field of spec.fields) {
       const v = layer[field.name];
-      const optional = field.type === "bool" || (field.type === "int" && field.optional) || (kind.endsWith("pooling1d") && field.name === "strides");
+      const optional = field.type === "bool" || (field.type === "int" && field.optional) || (kind.endsWith("pooling1d") && field.name === "strides") ||
+        (field.type === "enum" && field.omitted !== undefined);
       if (v === undefined) {
         assert.ok(optional, `${kind}.${field.name} has no default`);
         continue;
@@ -81,6 +82,26 @@ test("optional arguments: empty is None, trainable=True is left out as Rust writ
   const thawed = frozen.ok ? setField(frozen.layer, "trainable", "true") : frozen;
   assert.ok(thawed.ok && !("trainable" in thawed.layer));
   assert.equal(fieldValue(emb, "trainable"), true);
+});
+
+test("embeddings_initializer: uniform (Keras' default) is left out as Rust writes it, word2vec kept, others refused", () => {
+  const emb: LayerConfig = { kind: "embedding", output_dim: 16 };
+  assert.equal(fieldValue(emb, "embeddings_initializer"), "uniform");
+  const w2v = setField(emb, "embeddings_initializer", "word2vec");
+  assert.ok(w2v.ok);
+  assert.deepEqual(w2v.layer, { kind: "embedding", output_dim: 16, embeddings_initializer: "word2vec" });
+  assert.equal(fieldValue(w2v.layer, "embeddings_initializer"), "word2vec");
+  const back = setField(w2v.layer, "embeddings_initializer", "uniform");
+  assert.ok(back.ok);
+  assert.deepEqual(back.layer, emb);
+  const bad = setField(emb, "embeddings_initializer", "glorot_uniform");
+  assert.ok(!bad.ok && /one of uniform, word2vec/.test(bad.error));
+  // the URL's layers= JSON reads it, and an explicit "uniform" is the same model as none
+  const r = parseLayers('[{"kind":"embedding","output_dim":16,"embeddings_initializer":"word2vec","trainable":false}]');
+  assert.ok(r.ok, r.ok ? "" : r.error);
+  assert.deepEqual(r.layers[0], { kind: "embedding", output_dim: 16, embeddings_initializer: "word2vec", trainable: false });
+  const u = parseLayers('[{"kind":"embedding","output_dim":16,"embeddings_initializer":"uniform"}]');
+  assert.ok(u.ok && sameLayers(u.layers, [emb]));
 });
 
 test("changing kind keeps shared arguments; Bidirectional's inner layer switches kind", () => {

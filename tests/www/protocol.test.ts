@@ -73,6 +73,8 @@ function describeMessage(msg: FromWorker): string {
     case "file_error": return `file error ${msg.message}`;
     case "validation_loaded": return `validation ${msg.name} ${msg.rows}`;
     case "validation_error": return `validation error ${msg.message}`;
+    case "word2vec_event": return `word2vec ${msg.event.type} in ${msg.ms}ms`;
+    case "word2vec_error": return `word2vec error ${msg.message}`;
     default: {
       const never: never = msg;
       return never;
@@ -100,6 +102,8 @@ test("every FromWorker message narrows by `type`", () => {
     { type: "error", message: "batch_size: must be at least 1" },
     { type: "file_progress", name: "nsmc.tsv", loaded: 4194304, total: 14628807 },
     { type: "file_error", message: "data: the file is empty" },
+    { type: "word2vec_event", event: { type: "done", vocab_size: 300, vector_size: 16, words_done: 9000 }, ms: 12 },
+    { type: "word2vec_error", message: "Word2vec is already training" },
   ];
   assert.deepEqual(messages.map(describeMessage), [
     "ready ",
@@ -111,6 +115,8 @@ test("every FromWorker message narrows by `type`", () => {
     "error batch_size: must be at least 1",
     "file nsmc.tsv 4194304/14628807",
     "file error data: the file is empty",
+    "word2vec done in 12ms",
+    "word2vec error Word2vec is already training",
   ]);
 });
 

@@ -10,12 +10,13 @@ export const ACTIVATIONS: readonly Activation[] = [
 ];
 export const RECURRENT_KINDS = ["simple_rnn", "lstm", "gru"] as const;
 
-/** How one argument is edited. `optional`: may be left empty (Keras' None). */
+/** How one argument is edited. `optional`: may be left empty (Keras' None); `omitted`: the
+ *  enum value Rust leaves out (Keras' default), shown when the argument is absent. */
 export type FieldSpec<N extends string = string> =
   | { name: N; type: "int"; min: number; optional?: true }
   | { name: N; type: "float"; min: number; max?: number; maxExclusive?: true }
   | { name: N; type: "bool" }
-  | { name: N; type: "enum"; values: readonly string[] }
+  | { name: N; type: "enum"; values: readonly string[]; omitted?: string }
   | { name: N; type: "layer"; kinds: readonly LayerKind[] };
 
 /** One kind of layer; `A` is its arguments (LayerArgs[kind]). */
@@ -47,7 +48,10 @@ const empty = (className: string): LayerSpec<LayerArgs["flatten"]> => ({ classNa
 export const LAYER_SPECS: { readonly [K in LayerKind]: LayerSpec<LayerArgs[K]> } = {
   embedding: {
     className: "Embedding",
-    fields: [int("output_dim"), int("input_dim", 1, true), { name: "trainable", type: "bool" }],
+    fields: [
+      int("output_dim"), int("input_dim", 1, true), { name: "trainable", type: "bool" },
+      { name: "embeddings_initializer", type: "enum", values: ["uniform", "word2vec"], omitted: "uniform" },
+    ],
     defaults: { output_dim: 32 },
   },
   dense: { className: "Dense", fields: [int("units"), activation], defaults: { units: 16, activation: "relu" } },
@@ -100,10 +104,15 @@ export function defaultLayer<K extends LayerKind>(kind: K): LayerOf<K> {
   return { kind, ...structuredClone(LAYER_SPECS[kind].defaults) } as unknown as LayerOf<K>;
 }
 
-/** Keras' argument a field shows when it is absent (input_dim: num_words, trainable: True). */
+/** Keras' argument a field shows when it is absent (input_dim: num_words, trainable: True,
+ *  embeddings_initializer: "uniform"). */
 export function fieldValue(layer: LayerConfig, name: string): unknown {
   const v = (layer as unknown as Record<string, unknown>)[name];
   if (v === undefined && name === "trainable") return true;
+  if (v === undefined) {
+    const field = specOf(layer.kind).fields.find((f) => f.name === name);
+    if (field?.type === "enum") return field.omitted;
+  }
   return v;
 }
 
@@ -142,7 +151,8 @@ export function setField(layer: LayerConfig, name: string, raw: string): Edit {
       break;
     case "enum":
       if (!field.values.includes(v)) return bad(`must be one of ${field.values.join(", ")}`);
-      out[name] = v;
+      if (v === field.omitted) delete out[name]; // Rust omits Keras' default
+      else out[name] = v;
       break;
     case "layer": {
       if (!isLayerKind(v) || !(field.kinds as readonly string[]).includes(v)) return bad(`must be one of ${field.kinds.join(", ")}`);

@@ -3,7 +3,7 @@
 
 import { baselineTitle } from "./baselines.js";
 import { WasmCalls } from "./calls.js";
-import type { BaselineReport, FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
+import type { BackendChoice, BaselineReport, FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
 import { Session, withDone, type BaselineResult, type NetworkResult } from "./session.js";
 import { BaselinesForm, ngramLists } from "./ui/baselines.js";
 import { Charts } from "./ui/charts.js";
@@ -15,6 +15,7 @@ import { EvaluationPanel, type Done } from "./ui/evaluation_panel.js";
 import { ModelPanel } from "./ui/model_panel.js";
 import { clearResults, renderResults } from "./ui/results.js";
 import { fitNote } from "./ui/summary.js";
+import { Word2VecPanel } from "./ui/word2vec_panel.js";
 import { parseSettings } from "./url_state.js";
 
 /** `window.kiln`, for tests and embedding pages; refreshed after every message. */
@@ -57,6 +58,21 @@ const data = new DataPanel({
   },
 });
 const model = new ModelPanel(calls, (config) => data.onConfig(config));
+const word2vec = new Word2VecPanel(byId("word2vec"), {
+  calls,
+  send,
+  read: () => {
+    const r = model.read();
+    return r.ok ? { ok: true, config: r.config, backend: r.settings.backend } : r;
+  },
+  backend: () => {
+    const select = byId<HTMLFormElement>("config").elements.namedItem("backend");
+    return select instanceof HTMLSelectElement ? (select.value as BackendChoice) : "auto";
+  },
+  layers: () => model.layers(),
+  setLayers: (layers, loss) => model.setLayers(layers, loss),
+  changed: () => render(),
+});
 /** Finished runs and fitted baselines of this page session, by run id; the worker keeps the last KEPT_RUNS. */
 type Kept = { result: NetworkResult; done: Done } | { result: BaselineResult; report: BaselineReport };
 const finished = new Map<number, Kept>();
@@ -93,11 +109,13 @@ function render(): void {
     config: session.config,
     result,
   };
-  controls.render(session.state, presets.length > 0 && !baselines.fitting, backendReason);
-  const editable = presets.length > 0 && !["preparing", "training", "paused"].includes(session.state.status);
+  controls.render(session.state, presets.length > 0 && !baselines.fitting && !word2vec.training, backendReason);
+  const running = ["preparing", "training", "paused"].includes(session.state.status);
+  const editable = presets.length > 0 && !running;
   model.setEnabled(editable);
   data.setEnabled(editable);
-  baselines.setEnabled(editable);
+  baselines.setEnabled(editable && !word2vec.training);
+  word2vec.setPage(presets.length > 0, running || baselines.fitting);
 }
 
 /** Rust's message for a NaN or infinite loss starts with this. */
@@ -201,7 +219,7 @@ function onRestored(run: number, done: Done): void {
 }
 
 function onMessage(msg: FromWorker): void {
-  if (data.onWorker(msg)) return render();
+  if (data.onWorker(msg) || word2vec.onWorker(msg)) return render();
   switch (msg.type) {
     case "reply":
       calls.onMessage(msg);

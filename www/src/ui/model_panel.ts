@@ -3,7 +3,7 @@
 
 import { Latest, type WasmCalls } from "../calls.js";
 import type { MultiClass } from "../data_view.js";
-import type { LayerConfig, Preset, RunConfig, Summary } from "../protocol.js";
+import type { LayerConfig, Loss, Preset, RunConfig, Summary } from "../protocol.js";
 import {
   basePreset, CUSTOM, KEPT_ACROSS_PRESETS, OPTIMIZERS, sameLayers, settingsFromConfig, toRunConfig, type Settings,
 } from "../settings.js";
@@ -73,8 +73,13 @@ export class ModelPanel {
 
   /** End the model in Dense(k, softmax) with a categorical loss (data with k > 2 classes). */
   useMultiClass(m: MultiClass): void {
-    this.editor.set(m.layers);
-    this.form.set("loss", m.loss);
+    this.setLayers(m.layers, m.loss);
+  }
+
+  /** Replace the layers (and the loss) as if edited: the word vectors panel's "Use in the model". */
+  setLayers(layers: readonly LayerConfig[], loss?: Loss): void {
+    this.editor.set(layers);
+    if (loss) this.form.set("loss", loss);
     this.onLayers([]);
   }
 
