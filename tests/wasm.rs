@@ -89,3 +89,73 @@ fn bpe_and_wordpiece_train_in_the_browser() {
         assert!(p.encode("the lowest 영화").iter().all(|&i| i < 40), "{tokens:?}");
     }
 }
+
+/// The Korean sample as a run would see it (char tokens, Korean clean-up).
+fn ko_sample() -> (RunConfig, Dataset) {
+    let config = RunConfig::from_pairs([
+        ("model", "pooled"),
+        ("data", "ko-sample"),
+        ("tokens", "char"),
+        ("normalize", "korean"),
+        ("maxlen", "40"),
+        ("num_words", "2000"),
+        ("batch_size", "16"),
+        ("epochs", "1"),
+    ])
+    .unwrap();
+    (config, kiln::data::load::ko_sample().unwrap())
+}
+
+/// TF-IDF + LogisticRegression and LinearSVC fit in the page's single thread, without `std::time`.
+#[wasm_bindgen_test]
+fn baselines_fit_in_the_browser() {
+    use kiln::baseline::Baseline;
+    use kiln::dto::{BaselineConfig, BaselineKind};
+    let (config, data) = ko_sample();
+    for kind in [BaselineKind::Logreg, BaselineKind::Svm] {
+        let b = Baseline::fit(&BaselineConfig::new(kind), &config, &data).unwrap();
+        let e = &b.report().evaluation;
+        assert!(e.samples > 0 && (0.0..=1.0).contains(&e.accuracy), "{kind:?}: {e:?}");
+        assert_eq!(b.predict("정말 최고의 영화").unwrap().probabilities.len(), 2);
+    }
+}
+
+/// Word2vec's CPU loop and its batched trainer on WebGPU (read back asynchronously) both
+/// train, and a run's Embedding then starts from the vectors on WebGPU.
+#[wasm_bindgen_test]
+async fn word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding() {
+    use kiln::dto::{EmbeddingInit, LayerConfig, Word2VecConfig, Word2VecEvent};
+    use kiln::embed::Word2Vec;
+    let (mut config, data) = ko_sample();
+    let gpu = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");
+    let w2v = Word2VecConfig { vector_size: 8, min_count: 1, epochs: 1, ..Word2VecConfig::default() };
+    let mut last = None;
+    for device in [None, Some(gpu.clone())] {
+        let gpu_run = device.is_some();
+        let mut trainer = Word2Vec::new(&w2v, &config, &data, device).unwrap();
+        let mut losses = Vec::new();
+        loop {
+            match trainer.next().await.unwrap() {
+                Word2VecEvent::Progress { loss, .. } => losses.push(loss),
+                Word2VecEvent::Done { vector_size, .. } => {
+                    assert_eq!(vector_size, 8);
+                    break;
+                }
+                Word2VecEvent::Prepared { .. } => {}
+            }
+        }
+        assert!(!losses.is_empty() && losses.iter().all(|l| l.is_finite()), "gpu {gpu_run}: {losses:?}");
+        last = Some(trainer.vectors().await.unwrap());
+    }
+    let vectors = last.unwrap();
+    if let LayerConfig::Embedding(e) = &mut config.layers[0] {
+        e.output_dim = 8;
+        e.embeddings_initializer = EmbeddingInit::Word2vec;
+    }
+    let mut run = Run::with_vectors(config, &data, &gpu, Some(&vectors)).unwrap();
+    match run.next().await.unwrap() {
+        RunEvent::Prepared { notes, .. } => assert!(notes.iter().any(|n| n.contains("word2vec")), "{notes:?}"),
+        other => panic!("expected prepared, got {other:?}"),
+    }
+    assert!(matches!(run.next().await.unwrap(), RunEvent::Step { batch_loss, .. } if batch_loss.is_finite()));
+}

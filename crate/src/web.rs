@@ -10,9 +10,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::data::{self, Imdb, Split};
-use crate::dto::{DatasetName, LoadOptions, RunConfig, presets as all_presets};
+use crate::dto::{BaselineConfig, DatasetName, LoadOptions, RunConfig, Word2VecConfig, presets as all_presets};
+use crate::embed::Vectors;
 use crate::error::KilnError;
-use crate::{keras, model, train};
+use crate::{baseline, embed, keras, model, train};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -190,6 +191,15 @@ impl FileBuffer {
 thread_local! {
     /// The WebGPU device: initialised once per page and reused by every run.
     static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// The page's word vectors: the last word2vec trained, for the word tools and
+    /// for runs whose Embedding starts from `word2vec`.
+    static VECTORS: RefCell<Option<Rc<Vectors>>> = const { RefCell::new(None) };
+}
+
+fn page_vectors() -> Result<Rc<Vectors>, JsError> {
+    VECTORS
+        .with_borrow(Clone::clone)
+        .ok_or_else(|| JsError::new("No word vectors yet: train word2vec under Word vectors first"))
 }
 
 async fn device(backend: &str) -> Result<Device, JsError> {
@@ -226,7 +236,8 @@ impl Run {
             let config: RunConfig = from_js(config, "run settings")?;
             let dataset = data.resolve(&config)?;
             let device = device(&backend).await?;
-            let inner = train::Run::new(config, &dataset, &device).map_err(js_error)?;
+            let vectors = VECTORS.with_borrow(Clone::clone);
+            let inner = train::Run::with_vectors(config, &dataset, &device, vectors.as_deref()).map_err(js_error)?;
             Ok(JsValue::from(Run { inner }))
         })
     }
@@ -263,4 +274,114 @@ impl Run {
     pub async fn restore_checkpoint(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.inner.restore_checkpoint().await.map_err(js_error)?)
     }
+}
+
+/// A TF-IDF + linear model baseline, fitted at once and then evaluated like a finished run.
+#[wasm_bindgen]
+pub struct Baseline {
+    inner: baseline::Baseline,
+}
+
+#[wasm_bindgen]
+impl Baseline {
+    /// `Baseline.fit(baseline, config, data)`: `config`'s split and text settings (`BaselineConfig`).
+    pub fn fit(baseline: JsValue, config: JsValue, data: &Data) -> Result<Baseline, JsError> {
+        let baseline: BaselineConfig = from_js(baseline, "baseline settings")?;
+        let config: RunConfig = from_js(config, "run settings")?;
+        let dataset = data.resolve(&config)?;
+        Ok(Self { inner: baseline::Baseline::fit(&baseline, &config, &dataset).map_err(js_error)? })
+    }
+
+    /// `BaselineReport`: the test set's evaluation at 0.5, features, top n-grams.
+    #[wasm_bindgen(getter)]
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.report())
+    }
+
+    pub fn evaluation(&self, threshold: f64) -> Result<JsValue, JsError> {
+        to_js(&self.inner.evaluation(threshold).map_err(js_error)?)
+    }
+
+    /// Async like `Run.predict`, so the worker treats both alike.
+    pub async fn predict(&self, text: String) -> Result<JsValue, JsError> {
+        to_js(&self.inner.predict(&text).map_err(js_error)?)
+    }
+
+    pub fn misclassified(&self, threshold: f64, limit: usize) -> Result<JsValue, JsError> {
+        to_js(&self.inner.misclassified(threshold, limit).map_err(js_error)?)
+    }
+}
+
+/// Word2vec training on a dataset's training texts; its vectors become the page's when done.
+#[wasm_bindgen]
+pub struct Word2Vec {
+    inner: embed::Word2Vec,
+}
+
+#[wasm_bindgen]
+impl Word2Vec {
+    /// `Word2Vec.create(word2vec, config, data, "cpu" | "webgpu")`: `config`'s split and text settings.
+    pub fn create(word2vec: JsValue, config: JsValue, data: &Data, backend: String) -> js_sys::Promise {
+        let data = Data { inner: Rc::clone(&data.inner), looked: RefCell::new(None) };
+        wasm_bindgen_futures::future_to_promise(async move {
+            let word2vec: Word2VecConfig = from_js(word2vec, "word2vec settings")?;
+            let config: RunConfig = from_js(config, "run settings")?;
+            let dataset = data.resolve(&config)?;
+            // The CPU runs Mikolov's loop; WebGPU the batched trainer.
+            let device = match backend.as_str() {
+                "cpu" => None,
+                other => Some(device(other).await?),
+            };
+            let inner = embed::Word2Vec::new(&word2vec, &config, &dataset, device).map_err(js_error)?;
+            Ok(JsValue::from(Word2Vec { inner }))
+        })
+    }
+
+    /// The next event (`Word2VecEvent`); on "done" the vectors become the page's.
+    pub async fn next(&mut self) -> Result<JsValue, JsError> {
+        let event = self.inner.next().await.map_err(js_error)?;
+        self.publish(&event).await?;
+        to_js(&event)
+    }
+
+    /// Stop now: the vectors as trained so far become the page's ("done").
+    pub async fn finish(&mut self) -> Result<JsValue, JsError> {
+        let event = self.inner.finish().await.map_err(js_error)?;
+        self.publish(&event).await?;
+        to_js(&event)
+    }
+
+    async fn publish(&self, event: &crate::dto::Word2VecEvent) -> Result<(), JsError> {
+        if matches!(event, crate::dto::Word2VecEvent::Done { .. }) {
+            let vectors = self.inner.vectors().await.map_err(js_error)?;
+            VECTORS.set(Some(Rc::new(vectors)));
+        }
+        Ok(())
+    }
+}
+
+/// gensim's `similar_by_word(word, topn)` on the page's vectors (`Similar[]`).
+#[wasm_bindgen(js_name = similarWords)]
+pub fn similar_words(word: &str, topn: usize) -> Result<JsValue, JsError> {
+    to_js(&page_vectors()?.similar_by_word(word, topn).map_err(js_error)?)
+}
+
+/// gensim's `most_similar(positive, negative, topn)`: `a − b + c` analogies (`Similar[]`).
+#[wasm_bindgen]
+pub fn analogy(positive: Vec<String>, negative: Vec<String>, topn: usize) -> Result<JsValue, JsError> {
+    let (positive, negative): (Vec<&str>, Vec<&str>) =
+        (positive.iter().map(String::as_str).collect(), negative.iter().map(String::as_str).collect());
+    to_js(&page_vectors()?.most_similar(&positive, &negative, topn).map_err(js_error)?)
+}
+
+/// The `top` most frequent words on their first two principal components (`MapPoint[]`).
+#[wasm_bindgen(js_name = wordMap)]
+pub fn word_map(top: usize) -> Result<JsValue, JsError> {
+    to_js(&page_vectors()?.map(top))
+}
+
+/// The page's vectors in word2vec text format (gensim's `load_word2vec_format(binary=False)`).
+#[wasm_bindgen(js_name = word2vecText)]
+pub fn word2vec_text() -> Result<String, JsError> {
+    Ok(page_vectors()?.to_text())
 }

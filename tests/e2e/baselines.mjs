@@ -13,9 +13,9 @@ const offDiagonal = (m) => sum(m.flatMap((row, i) => row.filter((_, j) => i !== 
 function tableRows(page) {
   return page.evaluate(() =>
     [...document.querySelectorAll('#comparison-table tbody tr')].map((tr) => ({
-      run: tr.dataset.run,
-      kind: tr.dataset.kind,
       ...Object.fromEntries([...tr.querySelectorAll('td[data-key]')].map((td) => [td.dataset.key, td.textContent])),
+      run: tr.dataset.run, // after the cells: the "run" column reads "#1"
+      kind: tr.dataset.kind,
     })),
   );
 }

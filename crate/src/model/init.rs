@@ -25,6 +25,11 @@ impl Init {
         (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
     }
 
+    /// One value of `RandomUniform(-0.05, 0.05)`, for embedding rows filled on the host.
+    pub fn embedding_value(&mut self) -> f32 {
+        self.rng.random_range(-0.05..=0.05)
+    }
+
     /// `RandomUniform(-0.05, 0.05)`: Keras' Embedding default.
     pub fn embedding(&mut self, shape: [usize; 2], device: &Device) -> Tensor<2> {
         tensor(self.uniform_vec(shape[0] * shape[1], 0.05), shape, device)

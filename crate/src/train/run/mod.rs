@@ -13,6 +13,7 @@ use crate::data::{Dataset, Encoded, Labelled, epoch_order};
 use crate::dto::{History, RunConfig, RunEvent};
 use crate::error::{KilnError, Result};
 use crate::metrics::RunningMean;
+use crate::embed::Vectors;
 use crate::model;
 use crate::text::TextPipeline;
 
@@ -55,6 +56,11 @@ pub struct Run {
 impl Run {
     /// Tokenise, pad and build the model: everything before the first step.
     pub fn new(config: RunConfig, data: &Dataset, device: &Device) -> Result<Self> {
+        Self::with_vectors(config, data, device, None)
+    }
+
+    /// [`Run::new`], with word vectors for an Embedding whose `embeddings_initializer` is `word2vec`.
+    pub fn with_vectors(config: RunConfig, data: &Dataset, device: &Device, vectors: Option<&Vectors>) -> Result<Self> {
         config.validate()?;
         let parts = data.parts(config.test_split, config.seed)?;
         let pipeline = TextPipeline::fit(&config.text, config.num_words, &parts.train.texts)?;
@@ -77,8 +83,9 @@ impl Run {
                 data.classes.first().map_or("none", String::as_str)
             )));
         }
-        let built =
+        let mut built =
             model::build(&config.layers, config.num_words, config.maxlen, config.seed, &device.clone().autodiff())?;
+        let notes = start_from_vectors(&mut built.model, &config, &pipeline, vectors)?;
         check_head(built.head, &config, num_classes)?;
         // Over the training rows before `validation_split`, like compute_class_weight(y=y_train).
         let weights = config.class_weight.as_ref().map(|w| class_weights(w, &parts.train.labels, num_classes));
@@ -94,6 +101,7 @@ impl Run {
             vocab_size: pipeline.vocab_size(),
             num_classes,
             summary: built.summary,
+            notes,
         };
         Ok(Self {
             trainer,
@@ -265,4 +273,34 @@ fn check_head(head: model::Head, config: &RunConfig, num_classes: usize) -> Resu
         )),
         (model::Head::Softmax { .. }, _) => Ok(()),
     }
+}
+
+/// Seed 004's `Constant(embedding_matrix)`: the first Embedding, when it asks for `word2vec`,
+/// starts each row whose token has a vector from it and the rest from Keras' uniform ±0.05.
+fn start_from_vectors(
+    model: &mut model::Model,
+    config: &RunConfig,
+    pipeline: &TextPipeline,
+    vectors: Option<&Vectors>,
+) -> Result<Vec<String>> {
+    let first = config.layers.iter().find_map(|l| match l {
+        crate::dto::LayerConfig::Embedding(e) => Some(e),
+        _ => None,
+    });
+    let Some(e) = first.filter(|e| e.embeddings_initializer == crate::dto::EmbeddingInit::Word2vec) else {
+        return Ok(vec![]);
+    };
+    let vectors = vectors.ok_or_else(|| {
+        KilnError::config(
+            "embeddings_initializer",
+            "`word2vec` needs word vectors: train them under Word vectors first, or start the Embedding from `uniform`",
+        )
+    })?;
+    let rows = e.input_dim.unwrap_or(config.num_words);
+    let token = |i: usize| pipeline.decode(&[i as u32]).pop().filter(|t| t != "?");
+    let mut init = model::Init::new(config.seed.wrapping_add(1));
+    let (matrix, covered) = vectors.embedding_matrix(rows, e.output_dim, token, || init.embedding_value())?;
+    model.set_embedding_matrix(matrix)?;
+    let frozen = if e.trainable { "fine-tuned" } else { "frozen" };
+    Ok(vec![format!("Embedding: {covered} of {rows} rows start from word2vec ({frozen}); the rest from uniform ±0.05")])
 }
