@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LayerConfig, MapPoint } from "../../www/src/protocol.js";
 import {
-  analogyQuery, analogyText, averageModel, formatRate, readWord2VecConfig, textHeader, useVectors, WORD2VEC_FIELDS,
-  Word2VecProgress,
+  analogyQuery, analogyText, averageModel, formatRate, readWord2VecConfig, shownWord, textHeader, typedWord, useVectors,
+  WORD2VEC_FIELDS, Word2VecProgress,
 } from "../../www/src/word2vec.js";
-import { fitPoints, layoutMap, type Box } from "../../www/src/word_map_layout.js";
+import { fitPoints, layoutMap, TRIM_FROM, type Box } from "../../www/src/word_map_layout.js";
 
 test("empty settings are gensim's defaults; typed ones are read", () => {
   const r = readWord2VecConfig({});
@@ -69,6 +69,13 @@ test("progress: a stopped training says so and keeps its fraction", () => {
   const done = p.onEvent({ type: "done", vocab_size: 10, vector_size: 8, words_done: 100 }, 0);
   assert.equal(done.fraction, 0.2);
   assert.match(done.line, /^Stopped: .* \(20\.0 %\) at 1\.0k words\/s$/);
+});
+
+test("char tokens count the space: it is shown as ␣ and can be typed", () => {
+  const cases: [string, string][] = [[" ", "␣"], ["\t", "␣"], ["영화", "영화"], ["a b", "a b"]];
+  for (const [word, want] of cases) assert.equal(shownWord(word), want, JSON.stringify(word));
+  const typed: [string, string][] = [[" 영 ", "영"], [" ", " "], ["", ""], ["king\n", "king"]];
+  for (const [text, want] of typed) assert.equal(typedWord(text), want, JSON.stringify(text));
 });
 
 test("analogy: a − b + c is most_similar(positive=[a, c], negative=[b])", () => {
@@ -135,6 +142,19 @@ test("map points are scaled to fill the area, y up; a single point sits in the m
   assert.deepEqual(fitPoints([pt("a", 4, 4, 1)], area), [{ px: 110, py: 70 }]);
   const bad = fitPoints([pt("a", NaN, 0, 1), pt("b", 1, 1, 1), pt("c", 3, 2, 1)], area);
   assert.ok(bad.every((p) => Number.isFinite(p.px) && Number.isFinite(p.py)), "a NaN coordinate still lands in the area");
+});
+
+test("one far word does not squeeze the map: many points use the 2nd–98th percentiles, the outlier sits at the edge", () => {
+  const area: Box = { x: 0, y: 0, w: 1000, h: 500 };
+  const grid = Array.from({ length: TRIM_FROM + 49 }, (_, i) => pt(`w${i}`, i, i % 10, 1)); // x 0..98, y 0..9
+  const at = fitPoints([...grid, pt("far", 10_000, 5, 1)], area);
+  const xs = at.slice(0, -1).map((p) => p.px);
+  assert.ok(Math.max(...xs) - Math.min(...xs) > 0.9 * area.w, `the crowd spans the width: ${Math.min(...xs)}–${Math.max(...xs)}`);
+  assert.deepEqual(at.at(-1), { px: 1000, py: at.at(-1)!.py }, "the far word is held at the right edge");
+  assert.ok(at.every((p) => p.px >= 0 && p.px <= 1000 && p.py >= 0 && p.py <= 500));
+  // below TRIM_FROM points, min to max as before
+  const few = fitPoints([...grid.slice(0, 10), pt("far", 10_000, 5, 1)], area);
+  assert.ok(few.slice(0, -1).every((p) => p.px < 10), "few points: the outlier sets the range");
 });
 
 test("map labels never overlap, stay in bounds, and the most frequent words are labelled first", () => {

@@ -136,6 +136,16 @@ export function formatLoss(loss: number): string {
   return Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
 
+/** A word as the panel shows it: a token of spaces (char tokens count them) as "␣". */
+export function shownWord(word: string): string {
+  return /^\s+$/.test(word) ? word.replace(/\s/g, "␣") : word;
+}
+
+/** The word typed in a box: trimmed, unless it is only spaces (then the space token itself). */
+export function typedWord(text: string): string {
+  return text.trim() === "" ? text : text.trim();
+}
+
 /** The words of one analogy box ("king, queen" or "king queen"), trimmed. */
 export function words(text: string): string[] {
   return text.split(/[\s,]+/).filter((w) => w !== "");

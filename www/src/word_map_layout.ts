@@ -20,20 +20,32 @@ export interface Placed {
   label: Box | null;
 }
 
-/** Maps each point's (x, y) into `area`, each axis on its own range; y grows upwards as in a plot. */
+/** From this many points on, the range of an axis leaves out the outer 2 % on each side. */
+export const TRIM_FROM = 50;
+
+/** The range an axis shows: min to max, or for many points the 2nd to 98th percentile plus a tenth
+ *  (never past min and max), so that one far word does not squeeze all the others into a corner. */
+function span(vs: readonly number[]): [number, number] {
+  const sorted = vs.filter(Number.isFinite).sort((a, b) => a - b);
+  const first = sorted[0] ?? 0;
+  const last = sorted.at(-1) ?? 0;
+  let [lo, hi] = [first, last];
+  if (sorted.length >= TRIM_FROM) {
+    const n = sorted.length - 1;
+    const a = sorted[Math.floor(0.02 * n)]!;
+    const b = sorted[Math.ceil(0.98 * n)]!;
+    lo = Math.max(first, a - 0.1 * (b - a));
+    hi = Math.min(last, b + 0.1 * (b - a));
+  }
+  return hi > lo ? [lo, hi] : [lo - 1, lo + 1];
+}
+
+/** Maps each point's (x, y) into `area`, each axis on its own range, outliers held at the edge; y grows upwards. */
 export function fitPoints(points: readonly MapPoint[], area: Box): { px: number; py: number }[] {
-  const span = (vs: number[]): [number, number] => {
-    const finite = vs.filter(Number.isFinite);
-    const lo = finite.length > 0 ? Math.min(...finite) : 0;
-    const hi = finite.length > 0 ? Math.max(...finite) : 0;
-    return hi > lo ? [lo, hi] : [lo - 1, lo + 1];
-  };
   const [x0, x1] = span(points.map((p) => p.x));
   const [y0, y1] = span(points.map((p) => p.y));
-  return points.map((p) => ({
-    px: area.x + ((Number.isFinite(p.x) ? p.x - x0 : 0) / (x1 - x0)) * area.w,
-    py: area.y + area.h - ((Number.isFinite(p.y) ? p.y - y0 : 0) / (y1 - y0)) * area.h,
-  }));
+  const unit = (v: number, lo: number, hi: number): number => (Number.isFinite(v) ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 0);
+  return points.map((p) => ({ px: area.x + unit(p.x, x0, x1) * area.w, py: area.y + area.h - unit(p.y, y0, y1) * area.h }));
 }
 
 /** Whether two boxes come closer than `margin` pixels. */

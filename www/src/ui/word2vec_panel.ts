@@ -51,6 +51,7 @@ export class Word2VecPanel {
     this.stop.type = "button";
     this.bar.max = 1;
     this.bar.value = 0;
+    this.bar.setAttribute("aria-label", "word2vec: words trained of the total");
     this.error.hidden = true;
     this.error.setAttribute("role", "alert");
     this.status.setAttribute("role", "status");

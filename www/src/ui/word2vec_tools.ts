@@ -5,7 +5,7 @@
 
 import { Latest } from "../calls.js";
 import type { Similar } from "../protocol.js";
-import { analogyQuery, analogyText, averageModel, DOWNLOAD_NAME, useVectors } from "../word2vec.js";
+import { analogyQuery, analogyText, averageModel, DOWNLOAD_NAME, shownWord, typedWord, useVectors } from "../word2vec.js";
 import { el, elId } from "./dom.js";
 import type { Word2VecHost } from "./word2vec_panel.js";
 import { WordMap } from "./word_map.js";
@@ -44,7 +44,7 @@ function renderSimilar(target: HTMLElement, caption: string, list: readonly Simi
     bar.style.width = `${Math.max(0, Math.min(1, s.similarity)) * 100}%`;
     const track = el("td", undefined, "cos-track");
     track.append(bar);
-    tr.append(el("td", String(i + 1), "rank"), el("td", s.word, "word"), el("td", s.similarity.toFixed(4), "cos"), track);
+    tr.append(el("td", String(i + 1), "rank"), el("td", shownWord(s.word), "word"), el("td", s.similarity.toFixed(4), "cos"), track);
     body.append(tr);
   });
   table.append(body);
@@ -83,9 +83,9 @@ export class Word2VecTools {
     });
     const similarRow = el("div", undefined, "w2v-row");
     similarRow.append(this.word, this.similar);
-    this.similar.addEventListener("click", () => this.lookup(this.word.value.trim()));
+    this.similar.addEventListener("click", () => this.lookup(typedWord(this.word.value)));
     this.word.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") this.lookup(this.word.value.trim());
+      if (e.key === "Enter") this.lookup(typedWord(this.word.value));
     });
     const analogyRow = el("div", undefined, "w2v-row analogy");
     analogyRow.append(this.a, el("span", "−", "op"), this.b, el("span", "+", "op"), this.c, this.analogy);
@@ -129,11 +129,12 @@ export class Word2VecTools {
     this.host.calls.call({ fn: "wordMap", top: MAP_WORDS }).then(
       (points) => {
         this.map.show(points);
-        this.mapNote.textContent = `${points.length} words on their first two principal components; the most frequent ` +
-          "are bold and labelled first, a label that would overlap one already drawn is left out.";
+        this.mapNote.textContent = `${points.length} words on their first two principal components (the farthest few held at ` +
+          "the edges); the most frequent are bold and labelled first, a label that would overlap one already drawn is left out.";
         const top = [...points].sort((x, y) => y.count - x.count).slice(0, CHIPS);
         this.chips.replaceChildren(el("span", "Try:", "try"), ...top.map((p) => {
-          const chip = el("button", p.word, "chip");
+          const chip = el("button", shownWord(p.word), "chip");
+          chip.dataset["word"] = p.word;
           chip.type = "button";
           chip.addEventListener("click", () => {
             this.word.value = p.word;
@@ -156,7 +157,7 @@ export class Word2VecTools {
   private lookup(word: string): void {
     if (word === "") return renderError(this.similarOut, "Type a word first");
     this.lookups.request(async () => ({
-      caption: `Most similar to “${word}” (cosine)`,
+      caption: `Most similar to “${shownWord(word)}” (cosine)`,
       list: await this.host.calls.call({ fn: "similar", word, topn: TOPN }),
     }));
   }

@@ -4,6 +4,7 @@
 // changes size.
 
 import type { MapPoint } from "../protocol.js";
+import { shownWord } from "../word2vec.js";
 import { layoutMap } from "../word_map_layout.js";
 
 const DOT = "#8b949e";
@@ -28,7 +29,7 @@ export class WordMap {
 
   show(points: readonly MapPoint[]): void {
     this.points = [...points];
-    const top = [...points].sort((a, b) => b.count - a.count).slice(0, 20).map((p) => p.word);
+    const top = [...points].sort((a, b) => b.count - a.count).slice(0, 20).map((p) => shownWord(p.word));
     this.canvas.setAttribute("aria-label", `The ${points.length} most frequent words on two principal components; the most frequent: ${top.join(", ")}`);
     this.draw();
   }
@@ -54,7 +55,7 @@ export class WordMap {
     const font = (word: string): string => ((rank.get(word) ?? BOLD) < BOLD ? `600 13px ${FONT}` : `12px ${FONT}`);
     const width = (word: string): number => {
       ctx.font = font(word);
-      return ctx.measureText(word).width;
+      return ctx.measureText(shownWord(word)).width;
     };
     const bounds = { x: 2, y: 2, w: w - 4, h: h - 4 };
     // room for short labels at the edges; long ones near an edge fall back to another side
@@ -78,7 +79,7 @@ export class WordMap {
     for (const p of placed) {
       if (!p.label) continue;
       ctx.font = font(p.point.word);
-      ctx.fillText(p.point.word, p.label.x, p.label.y + p.label.h / 2);
+      ctx.fillText(shownWord(p.point.word), p.label.x, p.label.y + p.label.h / 2);
     }
   }
 }
