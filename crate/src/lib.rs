@@ -4,7 +4,10 @@
 //! `text` (normalise → tokenize → pad) → `data` (datasets, batches) →
 //! `model` (layers from serde configs) → `train` (steps, evaluation) →
 //! `metrics` → events for the page (`dto`). `web` is the only wasm module.
+//! `baseline` is seed 000's classical side: TF-IDF or bag-of-words features on the same
+//! tokens and split, with scikit-learn's LogisticRegression or LinearSVC in plain Rust.
 
+pub mod baseline;
 #[cfg(not(target_family = "wasm"))]
 pub mod cli;
 pub mod data;

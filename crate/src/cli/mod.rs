@@ -2,8 +2,10 @@
 //! `data=imdb-5k` (IMDB), `data=ko-sample`, or `file=PATH` (any file the page reads).
 //! Prints Keras' epoch lines, the callbacks' notes, scikit-learn's classification
 //! report and a final JSON line. `kiln-train zoo …` runs
-//! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`).
+//! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`);
+//! `kiln-train baseline kind=logreg|svm …` fits seed 000's baselines (`cli/baseline.rs`).
 
+mod baseline;
 mod zoo;
 
 use std::time::Instant;
@@ -17,6 +19,7 @@ pub fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("zoo") => zoo::run(&args[1..]),
+        Some("baseline") => baseline::run(&args[1..]),
         _ => run(&args).map(|_| ()),
     };
     if let Err(message) = result {
@@ -48,20 +51,25 @@ fn split_args(args: &[String]) -> Result<(String, Option<String>, Vec<(&str, &st
 fn run(args: &[String]) -> Result<serde_json::Value, String> {
     let (data_dir, file, pairs) = split_args(args)?;
     let config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
-    let data = match (config.data, file) {
+    let data = dataset(&config, &data_dir, file)?;
+    train(config, &data)
+}
+
+/// The run's data: an IMDB subset, the Korean sample or `file=PATH`.
+fn dataset(config: &RunConfig, data_dir: &str, file: Option<String>) -> Result<Dataset, String> {
+    match (config.data, file) {
         (DatasetName::File, Some(path)) => {
             let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
             let name = std::path::Path::new(&path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into());
-            load::load(&name, &bytes, &LoadOptions::default()).map_err(|e| e.to_string())?
+            load::load(&name, &bytes, &LoadOptions::default()).map_err(|e| e.to_string())
         }
-        (DatasetName::File, None) => return Err("data=file needs file=PATH".into()),
-        (DatasetName::KoSample, _) => load::ko_sample().map_err(|e| e.to_string())?,
+        (DatasetName::File, None) => Err("data=file needs file=PATH".into()),
+        (DatasetName::KoSample, _) => load::ko_sample().map_err(|e| e.to_string()),
         (name, _) => {
-            let (imdb, split) = load(&data_dir)?;
-            Dataset::imdb(&imdb, &split, name).map_err(|e| e.to_string())?
+            let (imdb, split) = load(data_dir)?;
+            Dataset::imdb(&imdb, &split, name).map_err(|e| e.to_string())
         }
-    };
-    train(config, &data)
+    }
 }
 
 fn load(data_dir: &str) -> Result<(Imdb, Split), String> {

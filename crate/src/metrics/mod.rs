@@ -1,11 +1,14 @@
 //! Numbers about a run: running means as Keras' progress bar shows them,
-//! scikit-learn's classification metrics, and seed 004's text-length statistics.
+//! scikit-learn's classification metrics, the misclassified texts, and seed 004's
+//! text-length statistics.
 
 mod classify;
 mod lengths;
+mod mistakes;
 
 pub use classify::{MAX_CURVE_POINTS, evaluate, pr_curve, roc_curve};
 pub use lengths::{HISTOGRAM_BINS, length_stats};
+pub use mistakes::misclassified;
 
 /// A mean weighted by sample count (Keras averages over samples seen this epoch).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -5,7 +5,7 @@ use super::{Phase, Run};
 use crate::data::Encoded;
 use crate::dto::{Evaluation, Misclassified, Prediction, RunEvent};
 use crate::error::{KilnError, Result};
-use crate::metrics::evaluate;
+use crate::metrics::{evaluate, misclassified};
 use crate::text::pad_sequences;
 use crate::train::Metrics;
 
@@ -87,34 +87,8 @@ impl Run {
     /// Test texts the model got wrong at `threshold`, most confident first.
     pub fn misclassified(&self, threshold: f64, limit: usize) -> Result<Vec<Misclassified>> {
         let (probs, width) = self.test_probs()?;
-        let mut wrong = Vec::new();
-        for (row, &label) in self.test.labels.iter().enumerate() {
-            let p = &probs[row * width..(row + 1) * width];
-            let (predicted, confidence) = if *width == 1 {
-                let p1 = f64::from(p[0]);
-                if p1 > threshold { (1, p1) } else { (0, 1.0 - p1) }
-            } else {
-                p.iter().enumerate().fold(
-                    (0, f64::MIN),
-                    |b, (i, &v)| {
-                        if f64::from(v) > b.1 { (i, f64::from(v)) } else { b }
-                    },
-                )
-            };
-            if predicted != label as usize {
-                let name = |c: usize| self.classes.get(c).cloned().unwrap_or_else(|| c.to_string());
-                wrong.push(Misclassified {
-                    row,
-                    text: self.test_texts[row].clone(),
-                    label: name(label as usize),
-                    predicted: name(predicted),
-                    confidence,
-                });
-            }
-        }
-        wrong.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        wrong.truncate(limit);
-        Ok(wrong)
+        let labels: Vec<u32> = self.test.labels.iter().map(|&l| l as u32).collect();
+        Ok(misclassified(probs, *width, &labels, &self.test_texts, &self.classes, threshold, limit))
     }
 
     /// The class names, by id.
