@@ -3,12 +3,14 @@
 //! Data flows one way, and so do the modules:
 //! `text` (normalise → tokenize → pad) → `data` (datasets, batches) →
 //! `model` (layers from serde configs) → `train` (steps, evaluation) →
-//! `metrics` → events for the page (`dto`). `web` is the only wasm module.
+//! `metrics` → events for the page (`dto`). `embed` trains word2vec vectors on the same
+//! texts (an Embedding can start from them). `web` is the only wasm module.
 
 #[cfg(not(target_family = "wasm"))]
 pub mod cli;
 pub mod data;
 pub mod dto;
+pub mod embed;
 pub mod error;
 pub mod keras;
 pub mod metrics;

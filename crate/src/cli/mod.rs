@@ -2,8 +2,10 @@
 //! `data=imdb-5k` (IMDB), `data=ko-sample`, or `file=PATH` (any file the page reads).
 //! Prints Keras' epoch lines, the callbacks' notes, scikit-learn's classification
 //! report and a final JSON line. `kiln-train zoo …` runs
-//! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`).
+//! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`);
+//! `kiln-train word2vec …` trains word vectors on the training texts (`cli/word2vec.rs`).
 
+mod word2vec;
 mod zoo;
 
 use std::time::Instant;
@@ -17,6 +19,7 @@ pub fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("zoo") => zoo::run(&args[1..]),
+        Some("word2vec") => word2vec::run(&args[1..]),
         _ => run(&args).map(|_| ()),
     };
     if let Err(message) = result {
