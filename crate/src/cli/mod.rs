@@ -3,9 +3,11 @@
 //! Prints Keras' epoch lines, the callbacks' notes, scikit-learn's classification
 //! report and a final JSON line. `kiln-train zoo …` runs
 //! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`);
-//! `kiln-train baseline kind=logreg|svm …` fits seed 000's baselines (`cli/baseline.rs`).
+//! `kiln-train baseline kind=logreg|svm …` fits seed 000's baselines (`cli/baseline.rs`);
+//! `kiln-train word2vec …` trains word vectors on the training texts (`cli/word2vec.rs`).
 
 mod baseline;
+mod word2vec;
 mod zoo;
 
 use std::time::Instant;
@@ -20,6 +22,7 @@ pub fn main() {
     let result = match args.first().map(String::as_str) {
         Some("zoo") => zoo::run(&args[1..]),
         Some("baseline") => baseline::run(&args[1..]),
+        Some("word2vec") => word2vec::run(&args[1..]),
         _ => run(&args).map(|_| ()),
     };
     if let Err(message) = result {
@@ -48,11 +51,28 @@ fn split_args(args: &[String]) -> Result<(String, Option<String>, Vec<(&str, &st
     Ok((data_dir, file, pairs))
 }
 
+/// `vectors=PATH` (word2vec text, e.g. from `kiln-train word2vec out=PATH`) starts the first
+/// Embedding from those vectors, as the page's Word vectors panel does.
 fn run(args: &[String]) -> Result<serde_json::Value, String> {
-    let (data_dir, file, pairs) = split_args(args)?;
-    let config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
+    let (vectors, args): (Vec<&String>, Vec<String>) = {
+        let (v, rest): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.starts_with("vectors="));
+        (v, rest.into_iter().cloned().collect())
+    };
+    let (data_dir, file, pairs) = split_args(&args)?;
+    let mut config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
+    let vectors = match vectors.last().map(|a| &a["vectors=".len()..]) {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let v = crate::embed::Vectors::from_text(&text).map_err(|e| format!("{path}: {e}"))?;
+            if let Some(crate::dto::LayerConfig::Embedding(e)) = config.layers.first_mut() {
+                e.embeddings_initializer = crate::dto::EmbeddingInit::Word2vec;
+            }
+            Some(v)
+        }
+    };
     let data = dataset(&config, &data_dir, file)?;
-    train(config, &data)
+    train(config, &data, vectors.as_ref())
 }
 
 /// The run's data: an IMDB subset, the Korean sample or `file=PATH`.
@@ -83,8 +103,8 @@ fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
 }
 
 /// One run, printed like Keras' `fit(verbose=1)`; returns the final JSON result.
-fn train(config: RunConfig, data: &Dataset) -> Result<serde_json::Value, String> {
-    let mut run = Run::new(config.clone(), data, &Device::flex()).map_err(|e| e.to_string())?;
+fn train(config: RunConfig, data: &Dataset, vectors: Option<&crate::embed::Vectors>) -> Result<serde_json::Value, String> {
+    let mut run = Run::with_vectors(config.clone(), data, &Device::flex(), vectors).map_err(|e| e.to_string())?;
     let mut step_ms = Vec::new();
     let mut epoch_start = Instant::now();
     loop {
@@ -92,11 +112,12 @@ fn train(config: RunConfig, data: &Dataset) -> Result<serde_json::Value, String>
         let event = block_on(run.next()).map_err(|e| e.to_string())?;
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         match event {
-            RunEvent::Prepared { train_samples, test_samples, summary, .. } => {
+            RunEvent::Prepared { train_samples, test_samples, summary, notes, .. } => {
                 println!(
                     "Train on {train_samples} samples, test on {test_samples}; {} parameters",
                     summary.total_params
                 );
+                notes.iter().for_each(|n| println!("{n}"));
             }
             RunEvent::Step { epoch, step, steps, loss, accuracy, .. } => {
                 if step == 1 {
