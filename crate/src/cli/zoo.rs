@@ -30,7 +30,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let keras = known.iter().find(|p| p.name == config.model).and_then(|p| p.keras_accuracy);
         eprintln!("== {} ==", config.model);
         let data = Dataset::imdb(&imdb, &split, config.data).map_err(|e| e.to_string())?;
-        let result = super::train(config.clone(), &data)?;
+        let result = super::train(config.clone(), &data, None)?;
         let accuracy = result["test_accuracy"].as_f64().unwrap_or(f64::NAN);
         let ms = result["ms_per_step_median"].as_f64().unwrap_or(f64::NAN);
         let epochs = result["epochs"].as_u64().unwrap_or(0);
