@@ -52,6 +52,15 @@ fn text_format_round_trip_is_identical() {
     assert_eq!(back.to_text(), text);
 }
 
+/// Character tokens include the space: its line would not split, so it is left out.
+#[test]
+fn text_format_leaves_out_whitespace_tokens() {
+    let words = vec!["가".to_string(), " ".to_string(), "나".to_string()];
+    let v = Vectors::new(words, vec![3, 9, 2], 1, vec![0.5, 1.0, -2.0]).unwrap();
+    assert_eq!(v.to_text(), "2 1\n가 0.5\n나 -2\n");
+    assert_eq!(Vectors::from_text(&v.to_text()).unwrap().len(), 2);
+}
+
 #[test]
 fn text_format_errors_name_the_problem() {
     let cases = [

@@ -9,10 +9,16 @@ use crate::error::{KilnError, Result};
 
 impl Vectors {
     /// Every value is written with the shortest digits that read back to the same `f32`.
+    /// Tokens holding whitespace (the space of character tokens) are left out: the format
+    /// splits on spaces, so gensim could not read their lines.
     pub fn to_text(&self) -> String {
+        let kept = |w: &&String| !w.chars().any(char::is_whitespace);
         let mut out = String::with_capacity(self.len() * (self.dim() * 11 + 12));
-        let _ = writeln!(out, "{} {}", self.len(), self.dim());
+        let _ = writeln!(out, "{} {}", self.words().iter().filter(kept).count(), self.dim());
         for (i, word) in self.words().iter().enumerate() {
+            if !kept(&word) {
+                continue;
+            }
             out.push_str(word);
             for v in self.row(i) {
                 let _ = write!(out, " {v}");
