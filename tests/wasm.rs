@@ -68,11 +68,14 @@ async fn cpu_backend_loss_falls() {
 
 #[wasm_bindgen_test]
 async fn webgpu_backend_loss_falls() {
+    // burn registers one WebGPU device per page, and async tests interleave: every WebGPU
+    // check runs in this one test.
     let device = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");
     for (model, steps) in [("pooled", 30), ("lstm", 12), ("mixed", 12)] {
         let (first, last) = train_steps(model, &device, steps).await;
         assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");
     }
+    word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding(&device).await;
 }
 
 /// Subword training runs on the page's single thread: `tokenizers` would otherwise hand its
@@ -121,13 +124,11 @@ fn baselines_fit_in_the_browser() {
 }
 
 /// Word2vec's CPU loop and its batched trainer on WebGPU (read back asynchronously) both
-/// train, and a run's Embedding then starts from the vectors on WebGPU.
-#[wasm_bindgen_test]
-async fn word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding() {
+/// train, and a run's Embedding then starts from the vectors on WebGPU (from `webgpu_backend_loss_falls`).
+async fn word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding(gpu: &Device) {
     use kiln::dto::{EmbeddingInit, LayerConfig, Word2VecConfig, Word2VecEvent};
     use kiln::embed::Word2Vec;
     let (mut config, data) = ko_sample();
-    let gpu = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");
     let w2v = Word2VecConfig { vector_size: 8, min_count: 1, epochs: 1, ..Word2VecConfig::default() };
     let mut last = None;
     for device in [None, Some(gpu.clone())] {
@@ -152,7 +153,7 @@ async fn word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding() {
         e.output_dim = 8;
         e.embeddings_initializer = EmbeddingInit::Word2vec;
     }
-    let mut run = Run::with_vectors(config, &data, &gpu, Some(&vectors)).unwrap();
+    let mut run = Run::with_vectors(config, &data, gpu, Some(&vectors)).unwrap();
     match run.next().await.unwrap() {
         RunEvent::Prepared { notes, .. } => assert!(notes.iter().any(|n| n.contains("word2vec")), "{notes:?}"),
         other => panic!("expected prepared, got {other:?}"),
