@@ -6,6 +6,7 @@ mod init;
 mod layers;
 mod norm;
 mod recurrent;
+mod weights;
 
 use burn::prelude::*;
 
@@ -15,6 +16,7 @@ pub use init::Init;
 pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_pooling_1d};
 pub use norm::{BatchNorm, dropout, spatial_dropout_1d};
 pub use recurrent::{Bidirectional, Cell, Recurrent};
+pub use weights::{LayerWeights, Weight};
 
 use crate::dto::{Activation, Pooling1dConfig};
 
