@@ -11,7 +11,7 @@ pub use lengths::{HISTOGRAM_BINS, length_stats};
 pub use mistakes::misclassified;
 
 /// A mean weighted by sample count (Keras averages over samples seen this epoch).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunningMean {
     sum: f64,
     count: f64,

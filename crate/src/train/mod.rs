@@ -8,7 +8,7 @@ mod run;
 mod trainer;
 
 pub use loss::{Targets, binary_cross_entropy_with_logits, class_weights, correct_predictions, loss_and_correct};
-pub use run::Run;
+pub use run::{Run, SavedRun};
 pub use trainer::{Metrics, Trainer, divergence_hint};
 
 /// Drive an async call to completion natively (the CPU backend never waits).

@@ -73,6 +73,28 @@ impl Trainer {
         self.model.as_ref().expect("the model is only taken inside step()")
     }
 
+    /// Seed the device's generator (dropout masks).
+    pub fn seed(&self, seed: u64) {
+        self.device.seed(seed);
+    }
+
+    /// The optimizer's state (moments, step counts) as burnpack bytes. burn reads these
+    /// tensors synchronously: call it only on the CPU backend or natively, never on WebGPU in wasm.
+    pub fn optimizer_bytes(&self) -> Result<Vec<u8>> {
+        let bytes = self.optim.into_bytes().map_err(|e| KilnError::Backend(format!("saving the optimizer: {e:?}")))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// Load a state from [`Trainer::optimizer_bytes`]; it applies to parameters with the saved ids.
+    pub fn load_optimizer(&mut self, bytes: Vec<u8>) -> Result<()> {
+        let optim = std::mem::replace(&mut self.optim, burn::optim::SgdConfig::new().init());
+        let bytes = burn::tensor::Bytes::from_bytes_vec(bytes);
+        self.optim = optim
+            .from_bytes(bytes)
+            .map_err(|e| KilnError::Data(format!("the saved optimizer state is unreadable: {e:?}")))?;
+        Ok(())
+    }
+
     pub fn model_mut(&mut self) -> &mut Model {
         self.model.as_mut().expect("the model is only taken inside step()")
     }

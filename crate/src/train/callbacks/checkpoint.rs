@@ -4,7 +4,7 @@
 use super::{EpochLogs, Improvement};
 use crate::dto::Checkpoint;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Checkpointer {
     config: Checkpoint,
     /// ModelCheckpoint has no `min_delta`: any strict improvement counts.

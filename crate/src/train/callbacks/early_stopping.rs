@@ -5,14 +5,14 @@ use super::{EpochLogs, Improvement};
 use crate::dto::EarlyStopping;
 
 /// What EarlyStopping decided at the end of an epoch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EarlyStop {
     /// `restore_best_weights`: keep this epoch's weights as the best so far.
     pub keep_weights: bool,
     pub stop: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EarlyStopper {
     config: EarlyStopping,
     improvement: Improvement,

@@ -46,7 +46,7 @@ impl Monitor {
 }
 
 /// Keras' `MonitorCallback`: the comparison `mode` picks, and `min_delta`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Improvement {
     lower_is_better: bool,
     min_delta: f64,
@@ -85,7 +85,7 @@ pub struct EpochVerdict {
 
 /// A run's callbacks, in the order `to_code` writes them:
 /// `callbacks=[early_stopping, checkpoint, reduce_lr]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Callbacks {
     pub early_stopping: Option<EarlyStopper>,
     pub checkpoint: Option<Checkpointer>,

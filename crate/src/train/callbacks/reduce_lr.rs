@@ -3,7 +3,7 @@
 use super::{EpochLogs, Improvement};
 use crate::dto::ReduceLr;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LrReducer {
     config: ReduceLr,
     improvement: Improvement,

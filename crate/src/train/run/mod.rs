@@ -3,6 +3,9 @@
 //! what happened, so the caller can draw, pause or stop between calls.
 
 mod after;
+mod saved;
+
+pub use saved::SavedRun;
 
 use burn::prelude::*;
 
@@ -51,6 +54,10 @@ pub struct Run {
     /// ModelCheckpoint's weights and their epoch, restorable after training.
     checkpoint: Option<(usize, model::Model)>,
     stopped_early: Option<usize>,
+    /// The dataset's name, for saved runs.
+    dataset: String,
+    /// Where a resumed run goes after "prepared".
+    resume_to: Option<Phase>,
 }
 
 impl Run {
@@ -91,7 +98,6 @@ impl Run {
         let weights = config.class_weight.as_ref().map(|w| class_weights(w, &parts.train.labels, num_classes));
         let trainer =
             Trainer::new(built.model, built.head, &config, device.clone()).with_class_weights(weights.transpose()?);
-        device.seed(config.seed); // dropout masks
         let steps = train.len().div_ceil(config.batch_size);
         let prepared = RunEvent::Prepared {
             train_samples: train.len(),
@@ -125,7 +131,33 @@ impl Run {
             best_weights: None,
             checkpoint: None,
             stopped_early: None,
-        })
+            dataset: data.name.clone(),
+            resume_to: None,
+        }
+        .reseeded())
+    }
+
+    /// Dropout masks from the seed and the epoch, so a run resumed at an epoch's start
+    /// draws what the uninterrupted run would have.
+    fn reseed(&self) {
+        self.trainer.seed(self.config.seed.wrapping_add(self.epoch as u64 * 0x9E37_79B9));
+    }
+
+    fn reseeded(self) -> Self {
+        self.reseed();
+        self
+    }
+
+    /// FNV-1a over the tokens of every id: runs on the same data and settings agree.
+    fn vocabulary_fingerprint(&self) -> u64 {
+        let ids: Vec<u32> = (0..self.pipeline.vocab_size() as u32).collect();
+        let mut hash = 0xcbf2_9ce4_8422_2325u64;
+        for token in self.pipeline.decode(&ids) {
+            for b in token.bytes().chain([0]) {
+                hash = (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        hash
     }
 
     /// Start the Embedding from a matrix (pretrained vectors), before the first step.
@@ -157,7 +189,7 @@ impl Run {
     pub async fn next(&mut self) -> Result<RunEvent> {
         match &self.phase {
             Phase::Prepared => {
-                self.phase = Phase::Training;
+                self.phase = self.resume_to.take().unwrap_or(Phase::Training);
                 Ok(self.prepared.clone())
             }
             Phase::Training => self.train_step().await,
@@ -247,6 +279,7 @@ impl Run {
             self.loss = RunningMean::default();
             self.accuracy = RunningMean::default();
             self.order = epoch_order(self.train.len(), self.config.seed, self.epoch, self.config.shuffle);
+            self.reseed();
             self.phase = Phase::Training;
         }
         Ok(event)
