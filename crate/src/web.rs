@@ -224,6 +224,8 @@ async fn device(backend: &str) -> Result<Device, JsError> {
 #[wasm_bindgen]
 pub struct Run {
     inner: train::Run,
+    /// `cpu` or `webgpu`: the optimizer's state is saved only where burn can read it (the CPU).
+    backend: String,
 }
 
 #[wasm_bindgen]
@@ -238,8 +240,27 @@ impl Run {
             let device = device(&backend).await?;
             let vectors = VECTORS.with_borrow(Clone::clone);
             let inner = train::Run::with_vectors(config, &dataset, &device, vectors.as_deref()).map_err(js_error)?;
-            Ok(JsValue::from(Run { inner }))
+            Ok(JsValue::from(Run { inner, backend }))
         })
+    }
+
+    /// `Run.resume(bytes, data, backend)`: a saved run (`run.save()`) rebuilt on the same data,
+    /// carrying on where it was saved; its first event is "prepared" with what was restored.
+    pub fn resume(bytes: Vec<u8>, data: &Data, backend: String) -> js_sys::Promise {
+        let data = Data { inner: Rc::clone(&data.inner), looked: RefCell::new(None) };
+        wasm_bindgen_futures::future_to_promise(async move {
+            let saved = train::Run::read_saved(&bytes).map_err(js_error)?;
+            let dataset = data.resolve(&saved.config)?;
+            let device = device(&backend).await?;
+            let vectors = VECTORS.with_borrow(Clone::clone);
+            let inner = train::Run::resume(&bytes, &dataset, &device, vectors.as_deref()).map_err(js_error)?;
+            Ok(JsValue::from(Run { inner, backend }))
+        })
+    }
+
+    /// The whole run as one file (safetensors + JSON metadata), for IndexedDB or a download.
+    pub async fn save(&self) -> Result<Vec<u8>, JsError> {
+        self.inner.save(self.backend == "cpu").await.map_err(js_error)
     }
 
     /// The next event (`RunEvent`): prepared, step, epoch or done.
@@ -274,6 +295,31 @@ impl Run {
     pub async fn restore_checkpoint(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.inner.restore_checkpoint().await.map_err(js_error)?)
     }
+}
+
+/// What a run file holds (`SavedRunInfo`: settings, epoch, history), without building it.
+#[wasm_bindgen(js_name = readSavedRun)]
+pub fn read_saved_run(bytes: &[u8]) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Info {
+        config: RunConfig,
+        dataset: String,
+        epoch: usize,
+        step: usize,
+        finished: bool,
+        history: crate::dto::History,
+        optimizer: bool,
+    }
+    let s = train::Run::read_saved(bytes).map_err(js_error)?;
+    to_js(&Info {
+        config: s.config,
+        dataset: s.dataset,
+        epoch: s.epoch,
+        step: s.step,
+        finished: s.finished,
+        history: s.history,
+        optimizer: s.optimizer,
+    })
 }
 
 /// A TF-IDF + linear model baseline, fitted at once and then evaluated like a finished run.
