@@ -224,7 +224,8 @@ async fn device(backend: &str) -> Result<Device, JsError> {
 #[wasm_bindgen]
 pub struct Run {
     inner: train::Run,
-    /// `cpu` or `webgpu`: the optimizer's state is saved only where burn can read it (the CPU).
+    /// `cpu` or `webgpu`, as created.
+    #[allow(dead_code)]
     backend: String,
 }
 
@@ -259,8 +260,10 @@ impl Run {
     }
 
     /// The whole run as one file (safetensors + JSON metadata), for IndexedDB or a download.
+    /// Without the optimizer's state: burn rebuilds it on its default device, which in the
+    /// browser is WebGPU and may not exist, so a resumed run's optimizer starts afresh.
     pub async fn save(&self) -> Result<Vec<u8>, JsError> {
-        self.inner.save(self.backend == "cpu").await.map_err(js_error)
+        self.inner.save(false).await.map_err(js_error)
     }
 
     /// The next event (`RunEvent`): prepared, step, epoch or done.

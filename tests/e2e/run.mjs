@@ -13,6 +13,7 @@ import { launch, pageUrl } from '../../tools/browser.mjs';
 import { baselineTests } from './baselines.mjs';
 import { dataFileTests } from './data_file.mjs';
 import { evaluationTests } from './evaluation.mjs';
+import { savedRunTests } from './saved_runs.mjs';
 import { word2vecTests } from './word2vec.mjs';
 import {
   MIN,
@@ -304,6 +305,7 @@ const tests = [
   ...evaluationTests,
   ...baselineTests,
   ...word2vecTests,
+  ...savedRunTests,
 ];
 
 // ------------------------------------------------------------------- runner --

@@ -12,6 +12,7 @@ import type {
   Word2VecEvent,
   DataView,
   Evaluation,
+  History,
   Inspection,
   LoadOptions,
   Misclassified,
@@ -53,7 +54,20 @@ export interface KilnRun {
   predict(text: string): Promise<Prediction>;
   misclassified(threshold: number, limit: number): Misclassified[];
   restoreCheckpoint(): Promise<RunEvent>;
+  /** The whole run as one file (safetensors + JSON): weights, optimizer state (CPU only), history. */
+  save(): Promise<Uint8Array>;
   free(): void;
+}
+
+/** What a run file holds, read without building it. */
+export interface SavedRunInfo {
+  config: RunConfig;
+  dataset: string;
+  epoch: number;
+  step: number;
+  finished: boolean;
+  history: History;
+  optimizer: boolean;
 }
 
 /** A fitted TF-IDF baseline: evaluated like a finished run. */
@@ -84,7 +98,13 @@ export interface KilnModule {
   Data: { fromImdbCsv(csv: Uint8Array, split: string): KilnData; koSample(): KilnData };
   FileBuffer: new (name: string, size: number) => KilnFileBuffer;
   /** An Embedding with `embeddings_initializer: "word2vec"` starts from the page's vectors (rejects if there are none). */
-  Run: { create(config: RunConfig, data: KilnData, backend: Backend): Promise<KilnRun> };
+  Run: {
+    create(config: RunConfig, data: KilnData, backend: Backend): Promise<KilnRun>;
+    /** A saved run rebuilt on the same data; rejects with a reason for another dataset or a bad file. */
+    resume(file: Uint8Array, data: KilnData, backend: Backend): Promise<KilnRun>;
+  };
+  /** Throws "this is not a readable Kiln run file: …". */
+  readSavedRun(file: Uint8Array): SavedRunInfo;
   /** Fits in one call (seconds on 20k reviews); throws a readable message. */
   Baseline: { fit(baseline: BaselineConfig, config: RunConfig, data: KilnData): KilnBaseline };
   Word2Vec: { create(word2vec: Word2VecConfig, config: RunConfig, data: KilnData, backend: Backend): Promise<KilnWord2Vec> };

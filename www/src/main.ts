@@ -13,6 +13,8 @@ import { DataPanel } from "./ui/data_panel.js";
 import { byId } from "./ui/dom.js";
 import { EvaluationPanel, type Done } from "./ui/evaluation_panel.js";
 import { ModelPanel } from "./ui/model_panel.js";
+import { SavedRunsPanel } from "./ui/saved_runs_panel.js";
+import type { SavedSummary } from "./saved_runs.js";
 import { clearResults, renderResults } from "./ui/results.js";
 import { fitNote } from "./ui/summary.js";
 import { Word2VecPanel } from "./ui/word2vec_panel.js";
@@ -78,6 +80,11 @@ type Kept = { result: NetworkResult; done: Done } | { result: BaselineResult; re
 const finished = new Map<number, Kept>();
 const KEPT_RUNS = 6;
 const evaluation = new EvaluationPanel(byId("evaluation"), calls, onRestored);
+const saved = new SavedRunsPanel(byId("saved-runs"), {
+  resume: resumeSaved,
+  upload: (file) => send({ type: "import_run", file }),
+  busy: () => ["preparing", "training", "paused"].includes(session.state.status),
+});
 const comparison = new ComparisonView(byId("comparison"), showRun, (run) => [...finished.keys()].slice(-KEPT_RUNS).includes(run));
 
 let presets: readonly Preset[] = [];
@@ -135,7 +142,21 @@ function start(): void {
     controls.showErrors("These settings are not valid:", read.errors);
     return;
   }
-  const config: RunConfig = read.config;
+  begin(read.config);
+  send({ type: "start", run: session.run, config: read.config, backend: read.settings.backend });
+}
+
+/** Carry on a saved run: its curves so far come back first, then training goes on. */
+function resumeSaved(summary: SavedSummary): void {
+  begin(summary.config);
+  saved.setLive(summary.key);
+  send({ type: "resume_saved", run: session.run, key: summary.key, backend: summary.backend === "webgpu" ? "webgpu" : "cpu" });
+  render();
+}
+
+/** Clear the previous run's output and start the session's next run. */
+function begin(config: RunConfig): void {
+  saved.setLive(null);
   controls.clearErrors();
   dataError = false;
   backendReason = "";
@@ -150,7 +171,6 @@ function start(): void {
   session.start(config, nextRunId());
   evaluation.clear(`The evaluation of run #${session.run} appears when it is done or stopped.`);
   comparison.render();
-  send({ type: "start", run: session.run, config, backend: read.settings.backend });
   byId("run-title").scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
@@ -245,6 +265,14 @@ function onMessage(msg: FromWorker): void {
     case "event":
       onEvent(msg.event, msg.ms);
       break;
+    case "saved":
+      if (!msg.imported) saved.setLive(msg.finished ? null : msg.key);
+      if (msg.imported) saved.say(`Added the run file as ${msg.key}: open it below.`);
+      void saved.refresh();
+      break;
+    case "save_error":
+      saved.say(msg.message);
+      break;
     case "error":
       fail(msg.message);
       break;
@@ -275,5 +303,6 @@ controls.stop.addEventListener("click", () => {
 });
 
 session.state.message = "Loading Kiln…";
+void saved.refresh();
 clearResults(resultsBox);
 render();

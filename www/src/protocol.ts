@@ -438,7 +438,11 @@ export type ToWorker =
   | { type: "stop" }
   /** Train word2vec on `config`'s training texts (its text settings); replaces the page's vectors when done. */
   | { type: "word2vec"; word2vec: Word2VecConfig; config: RunConfig; backend: BackendChoice }
-  | { type: "word2vec_stop" };
+  | { type: "word2vec_stop" }
+  /** Carry on a saved run (`SavedSummary.key`) as page run `run`. */
+  | { type: "resume_saved"; run: number; key: string; backend: BackendChoice }
+  /** A run file the user picked: checked and added to the saved runs. */
+  | { type: "import_run"; file: File };
 
 export type Status = "idle" | "preparing" | "training" | "paused" | "done" | "error";
 
@@ -456,6 +460,10 @@ export type FromWorker =
   | { type: "word2vec_event"; event: Word2VecEvent; ms: number }
   /** Training word2vec failed or was refused; vectors trained before are kept. */
   | { type: "word2vec_error"; message: string }
+  /** A run was saved in the browser's storage (autosave, or an imported file). */
+  | { type: "saved"; key: string; epoch: number; step: number; finished: boolean; imported?: boolean }
+  /** Saving failed (a full quota) or a run file was refused; training goes on. */
+  | { type: "save_error"; message: string }
   | { type: "error"; message: string };
 
 /** `window.kiln`, for tests and embedding pages. */

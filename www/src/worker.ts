@@ -4,11 +4,12 @@
 
 import { chooseBackend, type Gpu } from "./backend.js";
 import { loadDataset } from "./imdb_data.js";
+import { eventsFromHistory, getRun, putRun, storageError } from "./saved_runs.js";
 import {
   errorText, loadKiln, type KilnBaseline, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun,
 } from "./kiln_wasm.js";
 import type {
-  BackendChoice, Call, FromWorker, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker, Word2VecConfig,
+  BackendChoice, Call, FromWorker, History, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker, Word2VecConfig,
   Word2VecEvent,
 } from "./protocol.js";
 
@@ -189,20 +190,93 @@ async function train(id: number, config: RunConfig, choice: BackendChoice, c: Co
   if (c.stopped) return status("idle", "Stopped before training started");
   status("preparing", `Tokenising the reviews and building the ${config.model} model on ${decision.backend}…`);
   const run: KilnRun = await kiln.Run.create(config, dataset, decision.backend);
+  const saving: Saving = {
+    key: `run-${Date.now()}-${id}`, name: `#${id} ${config.model} on ${config.data}`, backend: decision.backend, events: [],
+  };
+  await drive(id, run, config, c, saving, []);
+}
+
+/** Carry on a saved run (interrupted by a reload or a crash, or opened from a file). */
+async function resumeSaved(id: number, key: string, choice: BackendChoice, c: Control): Promise<void> {
+  status("preparing", "Loading Kiln…");
+  const kiln = await loadKiln();
+  const { summary, file } = await getRun(key);
+  const config = summary.config;
+  const decision = await chooseBackend(scope.navigator.gpu, choice);
+  post({ type: "backend", backend: decision.backend, reason: decision.reason });
+  const dataset = withValidation(await dataFor(kiln, config));
+  status("preparing", `Rebuilding ${summary.name} on ${decision.backend}…`);
+  const run: KilnRun = await kiln.Run.resume(file, dataset, decision.backend);
+  const saving: Saving = { key, name: summary.name, backend: decision.backend, events: [...summary.events] };
+  await drive(id, run, config, c, saving, summary.events);
+}
+
+/** Where a run autosaves, and the events its curves are redrawn from. */
+interface Saving {
+  key: string;
+  name: string;
+  backend: string;
+  events: RunEvent[];
+}
+
+/** Save the run in IndexedDB; a failure (a full quota) is said, and training goes on. */
+async function autosave(run: KilnRun, config: RunConfig, saving: Saving, at: { epoch: number; step: number; finished: boolean; history: History }): Promise<void> {
+  try {
+    const file = await run.save();
+    await putRun({ ...at, key: saving.key, name: saving.name, config, backend: saving.backend, events: saving.events, savedAt: Date.now(), bytes: file.length }, file);
+    post({ type: "saved", key: saving.key, epoch: at.epoch, step: at.step, finished: at.finished });
+  } catch (e) {
+    post({ type: "save_error", message: storageError(e) });
+  }
+}
+
+/** The training loop of a new or resumed run: events to the page, autosave at epoch ends, on pause and when done. */
+async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, saving: Saving, replay: RunEvent[]): Promise<void> {
   const training = `${config.model} on ${config.data}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"} of batch ${config.batch_size}`;
   let lastEvent: RunEvent["type"] | null = null;
   let kept = false;
+  const history: History = { loss: [], accuracy: [], val_loss: [], val_accuracy: [] };
+  let at = { epoch: 1, step: 0 };
+  const track = (event: RunEvent): void => {
+    if (event.type === "step") {
+      at = { epoch: event.epoch, step: event.step };
+      saving.events.push(event);
+    } else if (event.type === "epoch") {
+      at = { epoch: event.epoch + 1, step: 0 };
+      history.loss.push(event.loss);
+      history.accuracy.push(event.accuracy);
+      history.val_loss.push(event.val_loss);
+      history.val_accuracy.push(event.val_accuracy);
+      saving.events.push(event);
+    }
+  };
+  const save = (finished: boolean): Promise<void> => autosave(run, config, saving, { ...at, finished, history });
   try {
     while (!c.stopped) {
       if (c.paused) {
         status("paused", "Paused");
+        if (lastEvent === "step") await save(false);
         await waitWhilePaused(c);
         if (c.stopped) break;
         status("training", training);
       }
-      lastEvent = await timed(() => run.next());
-      if (lastEvent === "done") break;
-      if (lastEvent === "prepared") status("training", training);
+      const t0 = performance.now();
+      const event = await run.next();
+      if (event.type !== "prepared") track(event);
+      post({ type: "event", event, ms: performance.now() - t0 });
+      lastEvent = event.type;
+      if (event.type === "prepared") {
+        // The curves so far, as they were drawn before the reload.
+        for (const old of replay) {
+          post({ type: "event", event: old, ms: 0 });
+          track(old);
+        }
+        saving.events.length = 0;
+        saving.events.push(...replay.filter((e) => e.type === "step" || e.type === "epoch"));
+        status("training", training);
+      }
+      if (event.type === "epoch") await save(false);
+      if (event.type === "done") break;
       await yieldToMessages();
     }
     if (lastEvent === null) return status("idle", "Stopped before training started");
@@ -210,12 +284,31 @@ async function train(id: number, config: RunConfig, choice: BackendChoice, c: Co
       status("preparing", "Stopped: evaluating the test set…");
       await timed(() => run.finish());
     }
+    await save(true);
     keep(id, run);
     kept = true;
     status("done", c.stopped ? "Stopped early; the test set is evaluated" : "Trained and evaluated on the test set");
   } finally {
     if (!kept) run.free();
   }
+}
+
+/** A run file picked by the user: checked, then listed among the saved runs. */
+async function importRun(file: File): Promise<void> {
+  const kiln = await loadKiln();
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const info = kiln.readSavedRun(bytes);
+  const name = file.name.replace(/\.kiln$/, "");
+  const key = `run-${Date.now()}-import`;
+  try {
+    await putRun({
+      key, name, config: info.config, backend: "cpu", epoch: info.epoch, step: info.step, finished: info.finished,
+      history: info.history, events: eventsFromHistory(info.history), savedAt: Date.now(), bytes: bytes.length,
+    }, bytes);
+  } catch (e) {
+    throw new Error(storageError(e));
+  }
+  post({ type: "saved", key, epoch: info.epoch, step: info.step, finished: info.finished, imported: true });
 }
 
 /** One wasm call for the page (summary, Keras code); errors come back as text. */
@@ -314,6 +407,21 @@ function onMessage(msg: ToWorker): void {
         });
       return;
     }
+    case "resume_saved": {
+      if (control) return fail(new Error("A run is already in progress: stop it first"));
+      if (word2vec) return fail(new Error("Word2vec is training: wait for it or stop it first"));
+      const c: Control = { paused: false, stopped: false, wake: null };
+      control = c;
+      resumeSaved(msg.run, msg.key, msg.backend, c)
+        .catch(fail)
+        .finally(() => {
+          if (control === c) control = null;
+        });
+      return;
+    }
+    case "import_run":
+      importRun(msg.file).catch((e: unknown) => post({ type: "save_error", message: `${msg.file.name}: ${errorText(e)}` }));
+      return;
     case "word2vec": {
       const refuse = (message: string): void => post({ type: "word2vec_error", message });
       if (word2vec) return refuse("Word2vec is already training");

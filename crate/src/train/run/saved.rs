@@ -45,7 +45,8 @@ pub struct SavedRun {
     pub weights: Vec<Vec<(String, Vec<usize>, u64)>>,
     pub best: Option<(usize, Vec<Vec<(String, Vec<usize>, u64)>>)>,
     pub checkpoint: Option<(usize, Vec<Vec<(String, Vec<usize>, u64)>>)>,
-    /// Whether the optimizer's state is in the file (not on WebGPU, where burn reads it synchronously).
+    /// Whether the optimizer's state is in the file: natively only. burn reads it synchronously
+    /// (impossible on WebGPU in wasm) and rebuilds it on its default device (WebGPU in wasm).
     pub optimizer: bool,
 }
 
@@ -68,7 +69,7 @@ fn corrupt(why: impl std::fmt::Display) -> KilnError {
 
 impl Run {
     /// Everything needed to carry on later. `with_optimizer`: include the optimizer's state
-    /// (only where tensors can be read synchronously: the CPU backend, natively).
+    /// (natively only: burn reads it synchronously and restores it on its default device).
     pub async fn save(&self, with_optimizer: bool) -> Result<Vec<u8>> {
         let weights = self.trainer.model().read_weights().await?;
         let mut tensors: Vec<(String, Vec<u8>, Vec<usize>, safetensors::Dtype)> = Vec::new();
@@ -192,7 +193,7 @@ impl Run {
             let view = file.tensor(OPTIMIZER).map_err(corrupt)?;
             run.trainer.load_optimizer(view.data().to_vec())?;
         } else if !saved.finished {
-            notes.push("the optimizer's state was not saved on WebGPU: it starts afresh".to_string());
+            notes.push("The optimizer's state (Adam's moments) is not saved in the browser: it starts afresh".to_string());
         }
         run.trainer.set_learning_rate(saved.learning_rate);
         run.epoch = saved.epoch.max(1);
