@@ -260,10 +260,8 @@ impl Run {
     }
 
     /// The whole run as one file (safetensors + JSON metadata), for IndexedDB or a download.
-    /// Without the optimizer's state: burn rebuilds it on its default device, which in the
-    /// browser is WebGPU and may not exist, so a resumed run's optimizer starts afresh.
     pub async fn save(&self) -> Result<Vec<u8>, JsError> {
-        self.inner.save(false).await.map_err(js_error)
+        self.inner.save().await.map_err(js_error)
     }
 
     /// The next event (`RunEvent`): prepared, step, epoch or done.
@@ -311,7 +309,6 @@ pub fn read_saved_run(bytes: &[u8]) -> Result<JsValue, JsError> {
         step: usize,
         finished: bool,
         history: crate::dto::History,
-        optimizer: bool,
     }
     let s = train::Run::read_saved(bytes).map_err(js_error)?;
     to_js(&Info {
@@ -321,7 +318,6 @@ pub fn read_saved_run(bytes: &[u8]) -> Result<JsValue, JsError> {
         step: s.step,
         finished: s.finished,
         history: s.history,
-        optimizer: s.optimizer,
     })
 }
 

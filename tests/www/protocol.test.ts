@@ -75,6 +75,8 @@ function describeMessage(msg: FromWorker): string {
     case "validation_error": return `validation error ${msg.message}`;
     case "word2vec_event": return `word2vec ${msg.event.type} in ${msg.ms}ms`;
     case "word2vec_error": return `word2vec error ${msg.message}`;
+    case "saved": return `saved ${msg.key} epoch ${msg.epoch}${msg.finished ? " finished" : ""}`;
+    case "save_error": return `save error ${msg.message}`;
     default: {
       const never: never = msg;
       return never;

@@ -67,7 +67,6 @@ export interface SavedRunInfo {
   step: number;
   finished: boolean;
   history: History;
-  optimizer: boolean;
 }
 
 /** A fitted TF-IDF baseline: evaluated like a finished run. */

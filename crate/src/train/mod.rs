@@ -1,9 +1,10 @@
 //! The training loop, one step at a time so the worker can yield between steps.
 
-mod adagrad;
 pub mod callbacks;
 mod loss;
 mod optim;
+
+pub use optim::{KerasOptimizer, SavedState};
 mod run;
 mod trainer;
 

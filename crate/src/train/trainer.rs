@@ -1,10 +1,10 @@
 //! One optimisation step, and evaluation over a dataset.
 
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 
 use super::loss::{Targets, loss_and_correct};
-use super::optim::optimizer;
+use super::optim::{KerasOptimizer, SavedState};
 use crate::data::Encoded;
 use crate::dto::RunConfig;
 use crate::error::{KilnError, Result};
@@ -20,7 +20,7 @@ pub struct Metrics {
 pub struct Trainer {
     /// `None` only while a step is applying the optimizer.
     model: Option<Model>,
-    optim: ModuleOptimizer,
+    optim: KerasOptimizer,
     learning_rate: f64,
     /// Keras' `class_weight`, one per class; `None`: every sample weighs 1.
     class_weights: Option<Vec<f32>>,
@@ -37,7 +37,7 @@ impl Trainer {
         let train_device = device.clone().autodiff();
         Self {
             model: Some(model),
-            optim: optimizer(config),
+            optim: KerasOptimizer::new(config),
             learning_rate: config.learning_rate(),
             class_weights: None,
             head,
@@ -78,21 +78,14 @@ impl Trainer {
         self.device.seed(seed);
     }
 
-    /// The optimizer's state (moments, step counts) as burnpack bytes. burn reads these
-    /// tensors synchronously: call it only on the CPU backend or natively, never on WebGPU in wasm.
-    pub fn optimizer_bytes(&self) -> Result<Vec<u8>> {
-        let bytes = self.optim.into_bytes().map_err(|e| KilnError::Backend(format!("saving the optimizer: {e:?}")))?;
-        Ok(bytes.to_vec())
+    /// The optimizer's state (moments, step counts), read asynchronously.
+    pub async fn optimizer_state(&self) -> Result<Vec<SavedState>> {
+        self.optim.read_state().await
     }
 
-    /// Load a state from [`Trainer::optimizer_bytes`]; it applies to parameters with the saved ids.
-    pub fn load_optimizer(&mut self, bytes: Vec<u8>) -> Result<()> {
-        let optim = std::mem::replace(&mut self.optim, burn::optim::SgdConfig::new().init());
-        let bytes = burn::tensor::Bytes::from_bytes_vec(bytes);
-        self.optim = optim
-            .from_bytes(bytes)
-            .map_err(|e| KilnError::Data(format!("the saved optimizer state is unreadable: {e:?}")))?;
-        Ok(())
+    /// Put a state from [`Trainer::optimizer_state`] back; it applies to parameters with the saved ids.
+    pub fn load_optimizer(&mut self, state: Vec<SavedState>) -> Result<()> {
+        self.optim.load_state(state)
     }
 
     pub fn model_mut(&mut self) -> &mut Model {

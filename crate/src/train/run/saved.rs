@@ -45,9 +45,9 @@ pub struct SavedRun {
     pub weights: Vec<Vec<(String, Vec<usize>, u64)>>,
     pub best: Option<(usize, Vec<Vec<(String, Vec<usize>, u64)>>)>,
     pub checkpoint: Option<(usize, Vec<Vec<(String, Vec<usize>, u64)>>)>,
-    /// Whether the optimizer's state is in the file: natively only. burn reads it synchronously
-    /// (impossible on WebGPU in wasm) and rebuilds it on its default device (WebGPU in wasm).
-    pub optimizer: bool,
+    /// The optimizer's state per variable: `(parameter id, steps, slots)`; the slots are the
+    /// tensors `"optimizer/{id}/{slot}"`.
+    pub optimizer: Vec<(u64, u64, usize)>,
 }
 
 type Layout = Vec<Vec<(String, Vec<usize>, u64)>>;
@@ -63,14 +63,22 @@ async fn kept(kept: &Option<(usize, Model)>) -> Result<Option<(usize, Vec<LayerW
     }
 }
 
+/// A float32 tensor of the file as values.
+fn floats(file: &safetensors::SafeTensors, name: &str) -> Result<Vec<f32>> {
+    let view = file.tensor(name).map_err(corrupt)?;
+    if view.dtype() != safetensors::Dtype::F32 {
+        return Err(corrupt(format!("{name} is not float32")));
+    }
+    Ok(view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+}
+
 fn corrupt(why: impl std::fmt::Display) -> KilnError {
     KilnError::Data(format!("this is not a readable Kiln run file: {why}"))
 }
 
 impl Run {
-    /// Everything needed to carry on later. `with_optimizer`: include the optimizer's state
-    /// (natively only: burn reads it synchronously and restores it on its default device).
-    pub async fn save(&self, with_optimizer: bool) -> Result<Vec<u8>> {
+    /// Everything needed to carry on later, read asynchronously (any backend).
+    pub async fn save(&self) -> Result<Vec<u8>> {
         let weights = self.trainer.model().read_weights().await?;
         let mut tensors: Vec<(String, Vec<u8>, Vec<usize>, safetensors::Dtype)> = Vec::new();
         let mut push_set = |set: &str, layers: &[LayerWeights]| {
@@ -90,10 +98,12 @@ impl Run {
         if let Some((_, c)) = &checkpoint {
             push_set("checkpoint", c);
         }
-        if with_optimizer {
-            let bytes = self.trainer.optimizer_bytes()?;
-            let n = bytes.len();
-            tensors.push((OPTIMIZER.into(), bytes, vec![n], safetensors::Dtype::U8));
+        let optimizer = self.trainer.optimizer_state().await?;
+        for state in &optimizer {
+            for (i, slot) in state.slots.iter().enumerate() {
+                let bytes = slot.iter().flat_map(|v| v.to_le_bytes()).collect();
+                tensors.push((format!("{OPTIMIZER}/{}/{i}", state.id), bytes, vec![slot.len()], safetensors::Dtype::F32));
+            }
         }
         let (finished, epoch, step) = match &self.phase {
             Phase::Test | Phase::Done(_) => (true, self.epoch, self.step),
@@ -118,7 +128,7 @@ impl Run {
             weights: layout(&weights),
             best: best.as_ref().map(|(e, w)| (*e, layout(w))),
             checkpoint: checkpoint.as_ref().map(|(e, w)| (*e, layout(w))),
-            optimizer: with_optimizer,
+            optimizer: optimizer.iter().map(|s| (s.id, s.steps, s.slots.len())).collect(),
         };
         let json = serde_json::to_string(&meta).map_err(|e| KilnError::Backend(format!("saving the run: {e}")))?;
         let views = tensors
@@ -164,11 +174,7 @@ impl Run {
                     let weights = arrays
                         .iter()
                         .map(|(name, shape, id)| {
-                            let view = file.tensor(&format!("{set}/{index}/{name}")).map_err(corrupt)?;
-                            if view.dtype() != safetensors::Dtype::F32 {
-                                return Err(corrupt(format!("{set}/{index}/{name} is not float32")));
-                            }
-                            let values = view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+                            let values = floats(&file, &format!("{set}/{index}/{name}"))?;
                             Ok(Weight { name: name.clone(), shape: shape.clone(), values, id: *id })
                         })
                         .collect::<Result<_>>()?;
@@ -189,12 +195,15 @@ impl Run {
             run.checkpoint = Some((*epoch, model));
         }
         let mut notes = vec![];
-        if saved.optimizer {
-            let view = file.tensor(OPTIMIZER).map_err(corrupt)?;
-            run.trainer.load_optimizer(view.data().to_vec())?;
-        } else if !saved.finished {
-            notes.push("The optimizer's state (Adam's moments) is not saved in the browser: it starts afresh".to_string());
-        }
+        let optimizer = saved
+            .optimizer
+            .iter()
+            .map(|&(id, steps, slots)| {
+                let slots = (0..slots).map(|i| floats(&file, &format!("{OPTIMIZER}/{id}/{i}"))).collect::<Result<_>>()?;
+                Ok(crate::train::SavedState { id, steps, slots })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        run.trainer.load_optimizer(optimizer)?;
         run.trainer.set_learning_rate(saved.learning_rate);
         run.epoch = saved.epoch.max(1);
         run.step = saved.step;
