@@ -216,7 +216,11 @@ export const evaluationTests = [
       await t.page.click('#train');
       await watchTraining(t, 8 * MIN);
       await t.page.waitForSelector('#confusion td[data-count]', { timeout: 60_000 });
-      await t.page.waitForFunction(() => document.querySelector('#eval-status')?.textContent === '' && document.querySelector('#mistakes-list, #mistakes p'), null, { timeout: 60_000 });
+      await t.page.waitForFunction(() => document.querySelector('#eval-status')?.textContent === '' && document.querySelector('#mistakes-list, #mistakes p'), null, { timeout: 60_000 }).catch(async (e) => {
+        const status = await t.page.locator('#eval-status').innerText().catch(() => '?');
+        const state = await t.page.evaluate(() => JSON.stringify({ status: window.kiln?.status, message: window.kiln?.message })).catch(() => '?');
+        throw new Error(`the evaluation did not settle: eval-status "${status}", state ${state}: ${e.message}`);
+      });
       const e = await readEvaluation(t.page);
       assert(e.confusion.length === 3 && e.confusion.every((r) => r.length === 3), `3×3: ${JSON.stringify(e.confusion)}`);
       assert(sum(e.confusion.flat()) === testRows, `confusion ${JSON.stringify(e.confusion)} should count the ${testRows} test rows (${rows})`);

@@ -62,14 +62,6 @@ function wake(c: Control): void {
   w?.();
 }
 
-/** Await one event and post it with the wall time of the call. */
-async function timed(call: () => Promise<RunEvent>): Promise<RunEvent["type"]> {
-  const t0 = performance.now();
-  const event = await call();
-  post({ type: "event", event, ms: performance.now() - t0 });
-  return event.type;
-}
-
 // ---- data: IMDB (fetched once), the Korean sample, the user's file -------
 
 let koSample: KilnData | null = null;
@@ -235,6 +227,7 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
   const training = `${config.model} on ${config.data}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"} of batch ${config.batch_size}`;
   let lastEvent: RunEvent["type"] | null = null;
   let kept = false;
+  let done: { event: RunEvent; ms: number } | null = null;
   const history: History = { loss: [], accuracy: [], val_loss: [], val_accuracy: [] };
   let at = { epoch: 1, step: 0 };
   const track = (event: RunEvent): void => {
@@ -263,8 +256,12 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
       const t0 = performance.now();
       const event = await run.next();
       if (event.type !== "prepared") track(event);
-      post({ type: "event", event, ms: performance.now() - t0 });
       lastEvent = event.type;
+      if (event.type === "done") {
+        done = { event, ms: performance.now() - t0 };
+        break;
+      }
+      post({ type: "event", event, ms: performance.now() - t0 });
       if (event.type === "prepared") {
         // The curves so far, as they were drawn before the reload.
         for (const old of replay) {
@@ -276,17 +273,19 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         status("training", training);
       }
       if (event.type === "epoch") await save(false);
-      if (event.type === "done") break;
       await yieldToMessages();
     }
     if (lastEvent === null) return status("idle", "Stopped before training started");
-    if (lastEvent !== "done") {
+    if (done === null) {
       status("preparing", "Stopped: evaluating the test set…");
-      await timed(() => run.finish());
+      const t0 = performance.now();
+      done = { event: await run.finish(), ms: performance.now() - t0 };
     }
+    // Saved and kept before the page hears "done", so its evaluation calls find the run.
     await save(true);
     keep(id, run);
     kept = true;
+    post({ type: "event", event: done.event, ms: done.ms });
     status("done", c.stopped ? "Stopped early; the test set is evaluated" : "Trained and evaluated on the test set");
   } finally {
     if (!kept) run.free();
