@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::{Export, NpyArray, check_weights, json, layer_names, npz, py_string, zip_files};
-use crate::dto::{EmbeddingInit, LayerConfig, Normalize, Padding, TokenUnit};
+use crate::dto::{EmbeddingInit, LayerConfig, Padding, TokenUnit};
 use crate::error::Result;
 use crate::keras::layer_code;
 
