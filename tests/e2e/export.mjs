@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkExport } from '../../tools/tfjs_export_check.mjs';
 import { unzip } from '../../tools/unzip.mjs';
-import { MIN, OUT, assert, assertClean, open, until } from './helpers.mjs';
+import { MIN, OUT, assert, assertClean, open, screenshot, until } from './helpers.mjs';
 
 const CNN_LSTM = 'data=imdb-1k&model=s003_cnn_lstm&maxlen=40&num_words=1000&batch_size=64&epochs=1&backend=cpu&autostart=1';
 const GRU_LAYERS = JSON.stringify([
@@ -65,8 +65,11 @@ export const exportTests = [
         const json = JSON.parse(tok.bytes.toString('utf8'));
         const wordIndex = JSON.parse(json.config.word_index);
         assert(json.class_name === 'Tokenizer' && json.config.document_count > 0 && wordIndex.the >= 1, `tokenizer.json: ${tok.bytes.toString('utf8').slice(0, 300)}`);
+        await t.page.locator('#export').scrollIntoViewIfNeeded();
+        const shot = await screenshot(t, 'e2e-export.png');
+        await t.page.locator('#export').screenshot({ path: resolve(OUT, 'e2e-export-buttons.png') });
         assertClean(t);
-        summary = `TF.js max |Δprob| ${check.maxAbsDiff.toExponential(2)} on ${check.samples} reviews; Keras zip ${(keras.bytes.length / 1024).toFixed(0)} KiB; ${Object.keys(wordIndex).length} words`;
+        summary = `${shot.file}: ` + `TF.js max |Δprob| ${check.maxAbsDiff.toExponential(2)} on ${check.samples} reviews; Keras zip ${(keras.bytes.length / 1024).toFixed(0)} KiB; ${Object.keys(wordIndex).length} words`;
       } finally {
         await t.context.close();
       }

@@ -74,7 +74,8 @@ export class ExportButtons {
       this.status.textContent = `Saved ${name} (${(size / 1024).toFixed(0)} KiB).`;
       this.status.dataset.saved = name;
     } catch (e) {
-      this.status.textContent = `${x.label} failed: ${e instanceof Error ? e.message : String(e)}`;
+      const why = (e instanceof Error ? e.message : String(e)).replace(/^export: /, "");
+      this.status.textContent = `${x.label} failed: ${why}`;
       this.status.dataset.error = x.format;
     } finally {
       this.buttons.forEach((b) => (b.disabled = false));
