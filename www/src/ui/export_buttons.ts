@@ -68,6 +68,8 @@ export class ExportButtons {
     const name = x.file(this.model);
     this.buttons.forEach((b) => (b.disabled = true));
     this.status.textContent = `Writing ${name}…`;
+    delete this.status.dataset.saved;
+    delete this.status.dataset.error;
     try {
       const bytes = await this.calls.call({ fn: "exportRun", run: this.run, format: x.format });
       const size = download(bytes, name, x.type);
