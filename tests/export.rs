@@ -179,6 +179,11 @@ fn check(config: RunConfig, data: &Dataset) {
         floats += w.values.len();
     }
     assert_eq!(bin.len(), floats * 4, "{name}: the shard holds every value");
+    // TF.js refuses Flatten on a flat tensor (Keras' no-op after global pooling): it is written as linear.
+    for pair in topology.as_array().unwrap().windows(2) {
+        let class = |i: usize| pair[i]["class_name"].as_str().unwrap_or_default().to_string();
+        assert!(!(class(0).starts_with("Global") && class(1) == "Flatten"), "{name}: Flatten after {}", class(0));
+    }
     let text = model.to_string();
     if text.contains("\"LSTM\"") {
         assert!(text.contains("\"recurrent_activation\":\"sigmoid\""), "{name}: TF.js' LSTM defaults to hard_sigmoid");

@@ -28,6 +28,8 @@ def check(path):
             return {"zip": str(path), "error": (done.stderr or done.stdout).strip().splitlines()[-1:]}, False
         result = json.loads(lines[-1])
         result["zip"] = str(path)
+        probs = [p for row in json.loads((Path(tmp) / "expected.json").read_text())["probabilities"] for p in row]
+        result["range"] = f"{min(probs):.3f}–{max(probs):.3f}"
         return result, done.returncode == 0
 
 
@@ -36,7 +38,7 @@ def main():
     if not paths:
         sys.exit(__doc__)
     failed = 0
-    print(f"{'model':<30} {'samples':>7} {'max |Δprob|':>12} {'ids match':>9}")
+    print(f"{'model':<30} {'samples':>7} {'Kiln probs':>13} {'max |Δprob|':>12} {'ids match':>9}")
     for path in paths:
         result, ok = check(path)
         failed += not ok
@@ -44,7 +46,7 @@ def main():
             print(f"{Path(path).name:<30} ERROR {result['error']}")
             continue
         diff = result["max_abs_diff"]
-        print(f"{result['model']:<30} {result['samples']:>7} {diff:>12.2e} {str(result['tokens_match']):>9}{'' if ok else '  FAIL'}")
+        print(f"{result['model']:<30} {result['samples']:>7} {result['range']:>13} {diff:>12.2e} {str(result['tokens_match']):>9}{'' if ok else '  FAIL'}")
     print(f"{len(paths) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

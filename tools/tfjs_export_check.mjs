@@ -42,7 +42,9 @@ export async function checkExport(files) {
   probs.forEach((row, i) => row.forEach((p, j) => (diff = Math.max(diff, Math.abs(p - expected.probabilities[i][j])))));
   x.dispose();
   model.dispose();
-  return { model: expected.model, samples: expected.x.length, maxAbsDiff: diff };
+  const flat = expected.probabilities.flat();
+  const range = `${Math.min(...flat).toFixed(3)}–${Math.max(...flat).toFixed(3)}`;
+  return { model: expected.model, samples: expected.x.length, range, maxAbsDiff: diff };
 }
 
 async function main() {
@@ -52,13 +54,13 @@ async function main() {
     process.exit(2);
   }
   let failed = 0;
-  console.log(`${"model".padEnd(30)} ${"samples".padStart(7)} ${"max |Δprob|".padStart(12)}`);
+  console.log(`${"model".padEnd(30)} ${"samples".padStart(7)} ${"Kiln probs".padStart(13)} ${"max |Δprob|".padStart(12)}`);
   for (const path of paths) {
     try {
       const r = await checkExport(unzip(readFileSync(path)));
       const ok = r.maxAbsDiff < 1e-4;
       failed += ok ? 0 : 1;
-      console.log(`${r.model.padEnd(30)} ${String(r.samples).padStart(7)} ${r.maxAbsDiff.toExponential(2).padStart(12)}${ok ? "" : "  FAIL"}`);
+      console.log(`${r.model.padEnd(30)} ${String(r.samples).padStart(7)} ${r.range.padStart(13)} ${r.maxAbsDiff.toExponential(2).padStart(12)}${ok ? "" : "  FAIL"}`);
     } catch (e) {
       failed++;
       console.log(`${basename(path).padEnd(30)} ERROR ${e instanceof Error ? e.message : String(e)}`);

@@ -2,7 +2,8 @@
 //! `Sequential` JSON that `tf.loadLayersModel` reads, `weightsManifest`: one group with every
 //! array by TF.js' weight name) and `group1-shard1of1.bin` (the float32 values, little-endian).
 //! TF.js' recurrent layers default to `hard_sigmoid`, so Keras' `sigmoid` is written out; its
-//! GRU has no `reset_after=True` (Keras 3's GRU, and Kiln's), so a GRU is refused.
+//! GRU has no `reset_after=True` (Keras 3's GRU, and Kiln's), so a GRU is refused; a Flatten of
+//! an already flat tensor (Keras' no-op) becomes a linear Activation, which TF.js accepts.
 
 use serde_json::{Value, json};
 
@@ -30,8 +31,30 @@ fn recurrent(class: &str, r: &RecurrentConfig, name: &str) -> Value {
     json!({"class_name": class, "config": config})
 }
 
-/// One layer's `{"class_name", "config"}` as Keras 2's `model.to_json()` writes it.
-fn layer_json(index: usize, layer: &LayerConfig, name: &str, inner: Option<&str>) -> Result<Value> {
+/// The rank of a layer's output (batch included) given its input's: Keras' Flatten of a
+/// `(batch, n)` tensor is a no-op that TF.js refuses (it wants rank 3 or more).
+fn output_rank(layer: &LayerConfig, rank: usize) -> usize {
+    match layer {
+        LayerConfig::Embedding(_) => rank + 1,
+        LayerConfig::SimpleRnn(r) | LayerConfig::Lstm(r) | LayerConfig::Gru(r) => {
+            if r.return_sequences { 3 } else { 2 }
+        }
+        LayerConfig::Bidirectional(b) => output_rank(&b.layer, rank),
+        LayerConfig::GlobalMaxPooling1d(_) | LayerConfig::GlobalAveragePooling1d(_) | LayerConfig::Flatten(_) => 2,
+        LayerConfig::Dense(_)
+        | LayerConfig::Activation(_)
+        | LayerConfig::Dropout(_)
+        | LayerConfig::SpatialDropout1d(_)
+        | LayerConfig::Conv1d(_)
+        | LayerConfig::MaxPooling1d(_)
+        | LayerConfig::AveragePooling1d(_)
+        | LayerConfig::BatchNormalization(_) => rank,
+    }
+}
+
+/// One layer's `{"class_name", "config"}` as Keras 2's `model.to_json()` writes it; `rank`
+/// is its input's.
+fn layer_json(index: usize, layer: &LayerConfig, name: &str, inner: Option<&str>, rank: usize) -> Result<Value> {
     let refuse = |why: &str| {
         Err(KilnError::Export(format!("TF.js cannot load layer {index} ({}): {why}", layer.class_name())))
     };
@@ -80,6 +103,10 @@ fn layer_json(index: usize, layer: &LayerConfig, name: &str, inner: Option<&str>
             "name": name, "trainable": true, "dtype": "float32", "pool_size": [p.pool_size],
             "strides": [p.strides.unwrap_or(p.pool_size)], "padding": name_of::<PoolPadding>(p.padding),
         }),
+        // Flatten of `(batch, n)` does nothing: a linear Activation keeps the layer and its name.
+        LayerConfig::Flatten(_) if rank <= 2 => {
+            return Ok(json!({"class_name": "Activation", "config": {"name": name, "trainable": true, "dtype": "float32", "activation": "linear"}}));
+        }
         LayerConfig::GlobalMaxPooling1d(_) | LayerConfig::GlobalAveragePooling1d(_) | LayerConfig::Flatten(_) => {
             json!({"name": name, "trainable": true, "dtype": "float32"})
         }
@@ -98,8 +125,10 @@ pub fn tfjs_files(e: &Export) -> Result<(Value, Vec<u8>)> {
     let mut layers = Vec::new();
     let mut specs = Vec::new();
     let mut bin = Vec::new();
+    let mut rank = 2; // [batch, maxlen]
     for (index, ((layer, (name, inner)), weights)) in e.config.layers.iter().zip(&names).zip(e.weights).enumerate() {
-        let mut value = layer_json(index, layer, name, inner.as_deref())?;
+        let mut value = layer_json(index, layer, name, inner.as_deref(), rank)?;
+        rank = output_rank(layer, rank);
         if let (LayerConfig::Embedding(_), Some(w)) = (layer, weights.weights.first()) {
             value["config"]["input_dim"] = json!(w.shape.first());
         }
