@@ -10,8 +10,11 @@ pub enum Target {
     Tokenizer,
 }
 
+/// What to export where.
+pub type Exports = Vec<(Target, String)>;
+
 /// The `export=` arguments, and the others.
-pub fn split(args: &[String]) -> Result<(Vec<(Target, String)>, Vec<String>), String> {
+pub fn split(args: &[String]) -> Result<(Exports, Vec<String>), String> {
     let mut exports = Vec::new();
     let mut rest = Vec::new();
     for arg in args {

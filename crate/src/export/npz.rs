@@ -86,7 +86,7 @@ pub fn read_npy(name: &str, bytes: &[u8]) -> Result<NpyArray> {
         .collect::<Result<Vec<_>>>()?;
     let data = &bytes[10 + len..];
     let values: Vec<f32> = data.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-    if values.len() != shape.iter().product::<usize>() || data.len() % 4 != 0 {
+    if values.len() != shape.iter().product::<usize>() || !data.len().is_multiple_of(4) {
         return Err(bad(format!("{} bytes for shape {shape:?}", data.len())));
     }
     Ok(NpyArray { name: name.into(), shape, values })
@@ -94,10 +94,10 @@ pub fn read_npy(name: &str, bytes: &[u8]) -> Result<NpyArray> {
 
 /// Every array of an `.npz`, in the zip's order (`np.load(file).files`).
 pub fn read_npz(bytes: &[u8]) -> Result<Vec<NpyArray>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(e))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
     let mut out = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
-        let mut file = zip.by_index(i).map_err(|e| bad(e))?;
+        let mut file = zip.by_index(i).map_err(bad)?;
         let name = file.name().trim_end_matches(".npy").to_string();
         let mut data = Vec::new();
         file.read_to_end(&mut data).map_err(bad)?;
