@@ -6,7 +6,8 @@
 // with "[kiln] " (prefix removed) and ends with the JSON after
 // "[kiln] RESULT " as the last stdout line. Exit 1 on a page error, a crash,
 // or the page entering state "error"; 124 on --timeout. Used by
-// `./build.sh train`.
+// `./build.sh train`. `export=keras:PATH`, `export=tfjs:PATH` or `export=tokenizer:PATH`
+// (repeatable) click the page's Export buttons after the run and save the downloads to PATH.
 import { launch, newPage, pageUrl } from './browser.mjs';
 
 const argv = process.argv.slice(2);
@@ -21,11 +22,21 @@ if (ti >= 0 && !(timeoutS > 0)) {
 }
 
 const params = new URLSearchParams();
+const exports = []; // [format, path]
 for (const pair of kv) {
   const eq = pair.indexOf('=');
   if (eq <= 0) {
     console.error(`expected key=value, got '${pair}'`);
     process.exit(2);
+  }
+  if (pair.slice(0, eq) === 'export') {
+    const m = /^(keras|tfjs|tokenizer):(.+)$/.exec(pair.slice(eq + 1));
+    if (!m) {
+      console.error(`expected export=keras:PATH, export=tfjs:PATH or export=tokenizer:PATH, got '${pair}'`);
+      process.exit(2);
+    }
+    exports.push([m[1], m[2]]);
+    continue;
   }
   params.set(pair.slice(0, eq), pair.slice(eq + 1));
 }
@@ -89,6 +100,22 @@ const poll = setInterval(async () => {
 const outcome = await done;
 clearInterval(poll);
 clearTimeout(timer);
+for (const [format, path] of outcome.code === 0 ? exports : []) {
+  try {
+    await page.waitForSelector(`#export-${format}:not([disabled])`, { timeout: 60_000 });
+    const failed = page.waitForSelector('#export-status[data-error]', { timeout: 0 }).then(() => null);
+    const [download] = await Promise.all([
+      Promise.race([page.waitForEvent('download', { timeout: 0 }), failed]),
+      page.click(`#export-${format}`),
+    ]);
+    if (!download) throw new Error(await page.locator('#export-status').innerText());
+    await download.saveAs(path);
+    process.stderr.write(`exported ${format} to ${path}\n`);
+  } catch (err) {
+    outcome.code = 1;
+    outcome.error = `export ${format}: ${err.message ?? err}`;
+  }
+}
 if (outcome.result !== undefined) {
   process.stdout.write(`${outcome.result}\n`);
 }

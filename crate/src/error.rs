@@ -25,6 +25,9 @@ pub enum KilnError {
     /// The backend failed (device lost, out of memory, read-back failure).
     #[error("backend: {0}")]
     Backend(String),
+    /// A model or tokenizer that the chosen export format cannot express.
+    #[error("export: {0}")]
+    Export(String),
 }
 
 impl KilnError {

@@ -15,6 +15,7 @@ pub mod data;
 pub mod dto;
 pub mod embed;
 pub mod error;
+pub mod export;
 pub mod keras;
 pub mod metrics;
 pub mod model;

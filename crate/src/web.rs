@@ -296,6 +296,24 @@ impl Run {
     pub async fn restore_checkpoint(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.inner.restore_checkpoint().await.map_err(js_error)?)
     }
+
+    /// The Keras 3 zip (`model.py`, `weights.npz`, `tokenizer.json`, `expected.json`).
+    #[wasm_bindgen(js_name = exportKeras)]
+    pub async fn export_keras(&self) -> Result<Vec<u8>, JsError> {
+        self.inner.export_keras().await.map_err(js_error)
+    }
+
+    /// The TF.js zip (`model.json` + `group1-shard1of1.bin`, for `tf.loadLayersModel`).
+    #[wasm_bindgen(js_name = exportTfjs)]
+    pub async fn export_tfjs(&self) -> Result<Vec<u8>, JsError> {
+        self.inner.export_tfjs().await.map_err(js_error)
+    }
+
+    /// Keras' `tokenizer.to_json()` of the run's vocabulary.
+    #[wasm_bindgen(js_name = tokenizerJson)]
+    pub async fn tokenizer_json(&self) -> Result<String, JsError> {
+        self.inner.tokenizer_json().map_err(js_error)
+    }
 }
 
 /// What a run file holds (`SavedRunInfo`: settings, epoch, history), without building it.

@@ -13,6 +13,7 @@ import { launch, pageUrl } from '../../tools/browser.mjs';
 import { baselineTests } from './baselines.mjs';
 import { dataFileTests } from './data_file.mjs';
 import { evaluationTests } from './evaluation.mjs';
+import { exportTests } from './export.mjs';
 import { savedRunTests } from './saved_runs.mjs';
 import { word2vecTests } from './word2vec.mjs';
 import {
@@ -306,6 +307,7 @@ const tests = [
   ...baselineTests,
   ...word2vecTests,
   ...savedRunTests,
+  ...exportTests,
 ];
 
 // ------------------------------------------------------------------- runner --

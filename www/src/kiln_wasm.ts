@@ -56,6 +56,10 @@ export interface KilnRun {
   restoreCheckpoint(): Promise<RunEvent>;
   /** The whole run as one file (safetensors + JSON): weights, optimizer state (CPU only), history. */
   save(): Promise<Uint8Array>;
+  /** Exports (any time after "prepared"): the Keras 3 zip, the TF.js zip, tokenizer.to_json(). */
+  exportKeras(): Promise<Uint8Array>;
+  exportTfjs(): Promise<Uint8Array>;
+  tokenizerJson(): Promise<string>;
   free(): void;
 }
 

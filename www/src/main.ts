@@ -16,6 +16,7 @@ import { ModelPanel } from "./ui/model_panel.js";
 import { SavedRunsPanel } from "./ui/saved_runs_panel.js";
 import type { SavedSummary } from "./saved_runs.js";
 import { clearResults, renderResults } from "./ui/results.js";
+import { ExportButtons } from "./ui/export_buttons.js";
 import { fitNote } from "./ui/summary.js";
 import { Word2VecPanel } from "./ui/word2vec_panel.js";
 import { parseSettings } from "./url_state.js";
@@ -80,6 +81,7 @@ type Kept = { result: NetworkResult; done: Done } | { result: BaselineResult; re
 const finished = new Map<number, Kept>();
 const KEPT_RUNS = 6;
 const evaluation = new EvaluationPanel(byId("evaluation"), calls, onRestored);
+const exporter = new ExportButtons(byId("export"), calls);
 const saved = new SavedRunsPanel(byId("saved-runs"), {
   resume: resumeSaved,
   upload: (file) => send({ type: "import_run", file }),
@@ -168,6 +170,7 @@ function begin(config: RunConfig): void {
   charts.reset();
   fitBox.textContent = "";
   clearResults(resultsBox);
+  exporter.clear();
   session.start(config, nextRunId());
   evaluation.clear(`The evaluation of run #${session.run} appears when it is done or stopped.`);
   comparison.render();
@@ -204,6 +207,7 @@ function onEvent(event: RunEvent, ms: number): void {
       comparison.upsert(result);
       showRun(result.run);
       renderResults(resultsBox, result, event, stoppedEarly);
+      exporter.show(result.run, result.model);
       model.recordResult(result.model, result.test_accuracy);
       console.log(`[kiln] test_loss: ${event.test_loss.toFixed(4)} - test_accuracy: ${event.test_accuracy.toFixed(4)}`);
       console.log("[kiln] RESULT " + JSON.stringify(result));

@@ -401,7 +401,12 @@ export type Call =
   /** The `top` most frequent words on their first two principal components. */
   | { fn: "wordMap"; top: number }
   /** The vectors in word2vec text format (gensim `load_word2vec_format(binary=False)`). */
-  | { fn: "word2vecText" };
+  | { fn: "word2vecText" }
+  /** A finished network run's export: the Keras zip, the TF.js zip or tokenizer.json (bytes). */
+  | { fn: "exportRun"; run: number; format: ExportFormat };
+
+/** Keras 3 (`weights.npz` + `model.py`), TF.js Layers (`model.json`), Keras' `tokenizer.to_json()`. */
+export type ExportFormat = "keras" | "tfjs" | "tokenizer";
 
 /** What each call resolves to. */
 export interface CallValue {
@@ -419,6 +424,7 @@ export interface CallValue {
   analogy: Similar[];
   wordMap: MapPoint[];
   word2vecText: string;
+  exportRun: Uint8Array;
 }
 
 export type Reply =

@@ -12,6 +12,7 @@ import type {
   BackendChoice, Call, FromWorker, History, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker, Word2VecConfig,
   Word2VecEvent,
 } from "./protocol.js";
+import type { ExportFormat } from "./protocol.js";
 
 // lib.dom types `self` as a Window; this is the part of a worker scope we use.
 interface WorkerScope {
@@ -310,6 +311,19 @@ async function importRun(file: File): Promise<void> {
   post({ type: "saved", key, epoch: info.epoch, step: info.step, finished: info.finished, imported: true });
 }
 
+/** A finished run's export as bytes; a baseline is not a network and has none. */
+async function exportRun(run: Finished, format: ExportFormat): Promise<Uint8Array> {
+  if (!("exportKeras" in run)) throw new Error("A TF-IDF baseline is not a Keras model: export a trained network");
+  switch (format) {
+    case "keras":
+      return run.exportKeras();
+    case "tfjs":
+      return run.exportTfjs();
+    case "tokenizer":
+      return new TextEncoder().encode(await run.tokenizerJson());
+  }
+}
+
 /** One wasm call for the page (summary, Keras code); errors come back as text. */
 async function answer(call: Call): Promise<Reply> {
   try {
@@ -360,6 +374,8 @@ async function answer(call: Call): Promise<Reply> {
         return { ok: true, fn: call.fn, value: kiln.wordMap(call.top) };
       case "word2vecText":
         return { ok: true, fn: call.fn, value: kiln.word2vecText() };
+      case "exportRun":
+        return { ok: true, fn: call.fn, value: await exportRun(finished(call.run), call.format) };
     }
   } catch (e) {
     return { ok: false, error: errorText(e) };

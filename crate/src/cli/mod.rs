@@ -5,8 +5,11 @@
 //! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`);
 //! `kiln-train baseline kind=logreg|svm …` fits seed 000's baselines (`cli/baseline.rs`);
 //! `kiln-train word2vec …` trains word vectors on the training texts (`cli/word2vec.rs`).
+//! `export=keras:PATH`, `export=tfjs:PATH` or `export=tokenizer:PATH` write the trained
+//! model's exports (`cli/export.rs`).
 
 mod baseline;
+mod export;
 mod word2vec;
 mod zoo;
 
@@ -58,6 +61,7 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
         let (v, rest): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.starts_with("vectors="));
         (v, rest.into_iter().cloned().collect())
     };
+    let (exports, args) = export::split(&args)?;
     let (data_dir, file, pairs) = split_args(&args)?;
     let mut config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
     let vectors = match vectors.last().map(|a| &a["vectors=".len()..]) {
@@ -72,7 +76,9 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
         }
     };
     let data = dataset(&config, &data_dir, file)?;
-    train(config, &data, vectors.as_ref())
+    let (result, run) = train_run(config, &data, vectors.as_ref())?;
+    export::write(&run, &exports)?;
+    Ok(result)
 }
 
 /// The run's data: an IMDB subset, the Korean sample or `file=PATH`.
@@ -104,6 +110,15 @@ fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
 
 /// One run, printed like Keras' `fit(verbose=1)`; returns the final JSON result.
 fn train(config: RunConfig, data: &Dataset, vectors: Option<&crate::embed::Vectors>) -> Result<serde_json::Value, String> {
+    train_run(config, data, vectors).map(|(result, _)| result)
+}
+
+/// [`train`], keeping the finished run (for exports).
+fn train_run(
+    config: RunConfig,
+    data: &Dataset,
+    vectors: Option<&crate::embed::Vectors>,
+) -> Result<(serde_json::Value, Run), String> {
     let mut run = Run::with_vectors(config.clone(), data, &Device::flex(), vectors).map_err(|e| e.to_string())?;
     let mut step_ms = Vec::new();
     let mut epoch_start = Instant::now();
@@ -159,7 +174,7 @@ fn train(config: RunConfig, data: &Dataset, vectors: Option<&crate::embed::Vecto
                     "ms_per_step_median": median(&mut step_ms), "history": history,
                 });
                 println!("{result}");
-                return Ok(result);
+                return Ok((result, run));
             }
         }
     }

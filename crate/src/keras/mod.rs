@@ -24,6 +24,7 @@ mod value;
 use crate::dto::RunConfig;
 use crate::error::{KilnError, Result};
 
+pub use emit::layer_code;
 pub use layer_read::LAYER_CLASSES;
 
 /// A parsed notebook cell: the run it describes, and what was read but not used.

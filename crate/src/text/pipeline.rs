@@ -85,6 +85,15 @@ impl TextPipeline {
         &self.config
     }
 
+    /// The fitted Keras `Tokenizer` (words or `char_level`); `None` for subword vocabularies.
+    /// With `reserved`, ids are its indices + 3 (`keras.datasets.imdb`'s `index_from=3`).
+    pub fn keras_tokenizer(&self) -> Option<&Tokenizer> {
+        match &self.ids {
+            Ids::Keras(t) => Some(t),
+            Ids::Subword(_) => None,
+        }
+    }
+
     /// Normalise, split as Keras would (words after `lower` and `filters`, or characters after
     /// `lower`), and drop stopwords.
     fn split(&self, text: &str) -> Vec<String> {

@@ -68,6 +68,10 @@ pub struct Tokenizer {
     words: Vec<String>,
     /// Counts in first-seen order, as Keras' `word_counts` OrderedDict.
     word_counts: Vec<(String, u64)>,
+    /// Keras' `word_docs`: how many texts hold each word of `word_counts` (same order).
+    word_docs: Vec<u64>,
+    /// Keras' `document_count`: texts fitted.
+    document_count: u64,
     index: HashMap<String, u32>,
 }
 
@@ -95,15 +99,28 @@ impl Tokenizer {
     pub fn fit_on_tokens<T: AsRef<str>>(&mut self, texts: impl IntoIterator<Item = impl IntoIterator<Item = T>>) {
         let mut position: HashMap<String, usize> =
             self.word_counts.iter().enumerate().map(|(i, (w, _))| (w.clone(), i)).collect();
-        for word in texts.into_iter().flatten() {
-            let word = word.as_ref();
-            match position.get(word) {
-                Some(&i) => self.word_counts[i].1 += 1,
-                None => {
-                    position.insert(word.to_string(), self.word_counts.len());
-                    self.word_counts.push((word.to_string(), 1));
-                }
+        let mut seen_in_text = Vec::new();
+        for text in texts {
+            self.document_count += 1;
+            for word in text {
+                let word = word.as_ref();
+                let i = match position.get(word) {
+                    Some(&i) => {
+                        self.word_counts[i].1 += 1;
+                        i
+                    }
+                    None => {
+                        position.insert(word.to_string(), self.word_counts.len());
+                        self.word_counts.push((word.to_string(), 1));
+                        self.word_docs.push(0);
+                        self.word_counts.len() - 1
+                    }
+                };
+                seen_in_text.push(i);
             }
+            seen_in_text.sort_unstable();
+            seen_in_text.dedup();
+            seen_in_text.drain(..).for_each(|i| self.word_docs[i] += 1);
         }
         // Keras puts the OOV token first even when the texts hold it too; `dict(zip(…))` then
         // keeps the later index for it, which this `collect` does as well.
@@ -131,6 +148,15 @@ impl Tokenizer {
     /// Words in the index (`len(word_index)`).
     pub fn word_count(&self) -> usize {
         self.words.len()
+    }
+
+    /// Keras' `word_counts`, `word_docs` and `document_count` (`to_json()`'s fields).
+    pub fn word_counts(&self) -> impl Iterator<Item = (&str, u64, u64)> {
+        self.word_counts.iter().zip(&self.word_docs).map(|((w, c), d)| (w.as_str(), *c, *d))
+    }
+
+    pub fn document_count(&self) -> u64 {
+        self.document_count
     }
 
     /// Distinct words seen by `fit_on_texts` (`len(word_counts)`).

@@ -1,0 +1,86 @@
+// The Export buttons under a finished run's results: the Keras 3 zip (weights.npz + model.py),
+// the TF.js zip (model.json + weights for tf.loadLayersModel) and Keras' tokenizer.to_json().
+// The worker builds the bytes (weights read asynchronously); the page only downloads them.
+
+import type { WasmCalls } from "../calls.js";
+import type { ExportFormat } from "../protocol.js";
+import { el, elId } from "./dom.js";
+
+/** What each button writes: its id, label, file name (from the model's name) and type. */
+export const EXPORTS: readonly { format: ExportFormat; id: string; label: string; file: (model: string) => string; type: string }[] = [
+  { format: "keras", id: "export-keras", label: "Export Keras", file: (m) => `kiln-${m}-keras.zip`, type: "application/zip" },
+  { format: "tfjs", id: "export-tfjs", label: "Export TF.js", file: (m) => `kiln-${m}-tfjs.zip`, type: "application/zip" },
+  { format: "tokenizer", id: "export-tokenizer", label: "Export tokenizer", file: (m) => `kiln-${m}-tokenizer.json`, type: "application/json" },
+];
+
+/** A file name part from a model name: letters, digits, `-` and `_` only. */
+export function safeName(model: string): string {
+  return model.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "") || "model";
+}
+
+function download(bytes: Uint8Array, name: string, type: string): number {
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
+  const url = URL.createObjectURL(blob);
+  const link = el("a");
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return blob.size;
+}
+
+export class ExportButtons {
+  private run: number | null = null;
+  private model = "model";
+  private readonly status = elId("p", "export-status", "", "note");
+  private readonly buttons: HTMLButtonElement[];
+
+  constructor(private readonly box: HTMLElement, private readonly calls: WasmCalls) {
+    this.buttons = EXPORTS.map((x) => {
+      const b = elId("button", x.id, x.label);
+      b.type = "button";
+      b.addEventListener("click", () => void this.save(x));
+      return b;
+    });
+    this.clear();
+  }
+
+  /** A network run is done: its exports can be downloaded. */
+  show(run: number, model: string): void {
+    this.run = run;
+    this.model = safeName(model);
+    this.status.textContent = "Keras 3: weights.npz + model.py (rebuilds and checks the model). TF.js: model.json for tf.loadLayersModel.";
+    this.buttons.forEach((b) => (b.disabled = false));
+    this.box.replaceChildren(el("div", undefined, "export-row"), this.status);
+    this.box.firstElementChild?.append(...this.buttons);
+  }
+
+  clear(): void {
+    this.run = null;
+    this.box.replaceChildren();
+  }
+
+  private async save(x: (typeof EXPORTS)[number]): Promise<void> {
+    if (this.run === null) return;
+    const name = x.file(this.model);
+    this.buttons.forEach((b) => (b.disabled = true));
+    this.status.textContent = `Writing ${name}…`;
+    delete this.status.dataset.saved;
+    delete this.status.dataset.error;
+    try {
+      const bytes = await this.calls.call({ fn: "exportRun", run: this.run, format: x.format });
+      const size = download(bytes, name, x.type);
+      this.status.textContent = `Saved ${name} (${(size / 1024).toFixed(0)} KiB).`;
+      this.status.dataset.saved = name;
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).replace(/^export: /, "");
+      this.status.textContent = `${x.label} failed: ${why}`;
+      this.status.dataset.error = x.format;
+    } finally {
+      this.buttons.forEach((b) => (b.disabled = false));
+    }
+  }
+}
