@@ -57,12 +57,15 @@ export const embedTests = [
           run: getComputedStyle(document.querySelector('section.run')).display,
           form: getComputedStyle(document.querySelector('#config')).display,
           header: getComputedStyle(document.querySelector('header.top')).display,
+          search: location.search,
         }));
         assert(done.test_accuracy >= 0 && done.test_accuracy <= 1 && done.test_accuracy === inside.result.test_accuracy,
           `kiln:done test_accuracy ${done.test_accuracy} should be the page's ${inside.result?.test_accuracy}`);
         assert(done.history.loss.length === 1 && done.backend === 'cpu' && done.stopped_early === false && done.f1 >= 0, `done: ${JSON.stringify(done)}`);
         assert(inside.model === 'none' && inside.form === 'none' && inside.header === 'none' && inside.run !== 'none', `hide=setup,model,…: ${JSON.stringify(inside)}`);
         await sleep(1000); // the evaluation panel fills in after kiln:done, and its kiln:size follows
+        assert(/embed=1/.test(inside.search) && /hide=setup/.test(inside.search) && !/autostart/.test(inside.search),
+          `the frame's address keeps embed= and hide= (a reload keeps them), without autostart: ${inside.search}`);
         const sizes = (await hostEvents(t.page)).frame.filter((m) => m.type === 'kiln:size');
         const frameHeight = await t.page.locator('#kiln-frame').evaluate((e) => e.style.height);
         const bodyHeight = await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   acceptOrigin, DEFAULT_HIDDEN, doneMessage, eventName, frameUrl, fromRunEvent, mergeSettings, parseEmbedOptions,
-  parseFromHost, parseToHost, postProgress, settingsQuery, targetOrigin, TO_HOST_TYPES, type DoneMetrics,
+  parseFromHost, parseToHost, postProgress, settingsQuery, targetOrigin, TO_HOST_TYPES, withEmbedKeys, type DoneMetrics,
 } from "../../www/src/embed_protocol.js";
 import type { RunEvent } from "../../www/src/protocol.js";
 import { parseSettings } from "../../www/src/url_state.js";
@@ -104,6 +104,15 @@ test("kiln:set merges into the page's query; the embed's own keys and autostart 
   assert.deepEqual(r.errors.length, 2);
   assert.match(r.errors.join(" "), /host.*autostart/);
   assert.deepEqual(mergeSettings("", {}), { query: "", errors: [] });
+});
+
+test("the page's address after an edit keeps the embed's keys (a reload keeps hide= and host=), not autostart", () => {
+  const cases: [string, string, string][] = [
+    ["?data=imdb-1k&epochs=2", "?embed=1&hide=code&host=*&preset=m1_lstm&autostart=1", "?data=imdb-1k&epochs=2&embed=1&hide=code&host=*"],
+    ["?data=imdb-1k", "?hide=", "?data=imdb-1k&hide="],
+    ["?data=imdb-1k", "?model=m1_lstm", "?data=imdb-1k"],
+  ];
+  for (const [query, current, want] of cases) assert.equal(withEmbedKeys(query, current), want, current);
 });
 
 const CONFIG = {

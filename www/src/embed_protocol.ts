@@ -74,6 +74,18 @@ export function settingsQuery(search: string): string {
   return q === "" ? "" : `?${q}`;
 }
 
+/** A settings query (`?data=…`, the page's address after an edit) with the embed's keys of
+ *  `current` kept, so that a reload in the iframe keeps its hidden panels and host. */
+export function withEmbedKeys(query: string, current: string): string {
+  const from = new URLSearchParams(current);
+  const params = new URLSearchParams(query);
+  for (const key of EMBED_KEYS) {
+    const v = from.get(key);
+    if (v !== null) params.set(key, v);
+  }
+  return `?${params.toString()}`;
+}
+
 /** `postMessage`'s target origin: the host's, or "/" (the page's own origin). */
 export function targetOrigin(host: string | null): string {
   return host ?? "/";
