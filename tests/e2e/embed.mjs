@@ -72,19 +72,22 @@ export const embedTests = [
         assert(sizes.length > 0 && frameHeight === `${sizes.at(-1).height}px` && sizes.at(-1).height === bodyHeight,
           `the host sizes the iframe on kiln:size (${frameHeight}, body ${bodyHeight}, sizes ${sizes.map((s) => s.height)})`);
         assert(sizes.length < 40, `kiln:size should settle, not follow its own resizing: ${sizes.length} messages`);
-        // the element: set() then train(), relayed as DOM events
-        await t.page.fill('#element-epochs', '1');
+        // the element: set() then train(), stop() mid-run, relayed as DOM events
+        await t.page.fill('#element-epochs', '30');
         await t.page.click('#element-set');
         await t.page.click('#element-train');
-        const ev2 = await untilHost(t, (e) => has(e.element, 'kiln:done'), 'kiln-done from the element', 10 * MIN);
+        await untilHost(t, (e) => e.element.filter((m) => m.type === 'kiln:progress').length >= 2, 'kiln-progress from the element', 5 * MIN);
+        await t.page.click('#element-stop');
+        const ev2 = await untilHost(t, (e) => has(e.element, 'kiln:done'), 'kiln-done from the element', 5 * MIN);
         const el = ev2.element.filter((m) => m.type !== 'kiln:size');
         const elDone = el.find((m) => m.type === 'kiln:done');
         assert(el[0].type === 'kiln:ready' && el[0].autostart === false, `the element's page does not autostart: ${JSON.stringify(el[0])}`);
-        assert(has(el, 'kiln:progress') && elDone.test_accuracy >= 0 && elDone.test_accuracy <= 1 && elDone.epochs === 1, `element done: ${JSON.stringify(elDone)}`);
+        assert(elDone.epochs === 30 && elDone.stopped_early === true && elDone.history.loss.length < 30, `set({epochs: 30}) then stop(): ${JSON.stringify({ ...elDone, history: elDone.history.loss.length })}`);
+        assert(elDone.test_accuracy >= 0 && elDone.test_accuracy <= 1, `element done: ${JSON.stringify(elDone)}`);
         await sleep(300);
         const shot = await screenshot(t, 'e2e-embed-example.png');
         assertClean(t);
-        part1 = `iframe: ${types.length} messages (${progress.length} progress), test_accuracy ${done.test_accuracy.toFixed(3)}, height ${frameHeight}; element: test_accuracy ${elDone.test_accuracy.toFixed(3)}; ${shot.file}`;
+        part1 = `iframe: ${types.length} messages (${progress.length} progress), test_accuracy ${done.test_accuracy.toFixed(3)}, height ${frameHeight}; element: stopped after ${elDone.history.loss.length} of 30 epochs, test_accuracy ${elDone.test_accuracy.toFixed(3)}; ${shot.file}`;
       } finally {
         await t.context.close();
       }
