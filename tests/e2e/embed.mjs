@@ -109,6 +109,7 @@ export const embedTests = [
         assert(ev.frame.length === 0, `no messages should reach a host the iframe does not name: ${JSON.stringify(ev.frame.slice(0, 2))}`);
         const ignored = t2.log.find((l) => /embed: ignored kiln:train from origin http:\/\/localhost/.test(l));
         assert(ignored, `the iframe should log the ignored command; log: ${t2.log.slice(-5).join(' | ')}`);
+        assert(t2.log.some((l) => l.includes(`embed: the page around this one is ${foreignBase.replace(/\/$/, '')}`)), 'the iframe should say which host= it needs');
         // a command from the element's host origin is taken: a bad value comes back as kiln-error
         await t2.page.fill('#element-epochs', '-1');
         await t2.page.click('#element-set');

@@ -1,7 +1,8 @@
 // The page as an embed (in an iframe, or with embed=1): hides the parts `hide=`
 // names, switches to the compact layout, posts the run's progress and final
 // metrics to the host page and takes train / stop / set from it (only from the
-// host's origin). The messages are in embed_protocol.ts; main.ts calls onWorker.
+// host's origin). The messages are in embed_protocol.ts; main.ts calls ready,
+// onEvent and error.
 
 import {
   acceptOrigin, doneMessage, fromRunEvent, mergeSettings, parseEmbedOptions, parseFromHost, postProgress, targetOrigin, VERSION,
@@ -108,8 +109,18 @@ export class Embed {
 
   private post(msg: ToHost): void {
     if (!this.options.embed || window.parent === window) return;
-    window.parent.postMessage(msg, targetOrigin(this.options.host));
+    const target = targetOrigin(this.options.host);
+    // Chromium and Safari name the parent's origin: say once what to do instead of failing every post
+    const parent = location.ancestorOrigins?.[0];
+    const wanted = this.options.host ?? location.origin;
+    if (parent && wanted !== "*" && parent !== wanted) {
+      if (!this.warned) console.warn(`[kiln] embed: the page around this one is ${parent}, not ${wanted}: add host=${parent} to this page's address to send it messages`);
+      this.warned = true;
+      return;
+    }
+    window.parent.postMessage(msg, target);
   }
+  private warned = false;
 
   private postSize(): void {
     // the body's own height: the document's scrollHeight never drops below the iframe's
