@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { launch, pageUrl } from '../../tools/browser.mjs';
 import { baselineTests } from './baselines.mjs';
 import { dataFileTests } from './data_file.mjs';
+import { embedTests } from './embed.mjs';
 import { evaluationTests } from './evaluation.mjs';
 import { exportTests } from './export.mjs';
 import { savedRunTests } from './saved_runs.mjs';
@@ -308,6 +309,7 @@ const tests = [
   ...word2vecTests,
   ...savedRunTests,
   ...exportTests,
+  ...embedTests,
 ];
 
 // ------------------------------------------------------------------- runner --

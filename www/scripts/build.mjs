@@ -1,4 +1,6 @@
 // Bundles the page (src/main.ts) and the worker (src/worker.ts) into dist/,
+// the <kiln-trainer> element for other pages (src/embed_element.ts → dist/kiln-embed.js)
+// and the embed example's script (src/embed_example.ts → dist/embed-example.js),
 // and copies uPlot's stylesheet next to them. www/pkg/kiln.js (wasm-bindgen's
 // output) is not bundled: the worker imports it at run time.
 import { build } from "esbuild";
@@ -11,7 +13,12 @@ const dist = `${www}dist`;
 await mkdir(dist, { recursive: true });
 await build({
   absWorkingDir: www,
-  entryPoints: { main: "src/main.ts", worker: "src/worker.ts" },
+  entryPoints: {
+    main: "src/main.ts",
+    worker: "src/worker.ts",
+    "kiln-embed": "src/embed_element.ts",
+    "embed-example": "src/embed_example.ts",
+  },
   outdir: dist,
   bundle: true,
   format: "esm",
@@ -22,4 +29,4 @@ await build({
   logLevel: "info",
 });
 await copyFile(`${www}node_modules/uplot/dist/uPlot.min.css`, `${dist}/uPlot.min.css`);
-console.log("built www/dist/{main,worker}.js and uPlot.min.css");
+console.log("built www/dist/{main,worker,kiln-embed,embed-example}.js and uPlot.min.css");

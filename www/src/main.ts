@@ -12,6 +12,8 @@ import { Controls } from "./ui/controls.js";
 import { DataPanel } from "./ui/data_panel.js";
 import { byId } from "./ui/dom.js";
 import { EvaluationPanel, type Done } from "./ui/evaluation_panel.js";
+import { Embed } from "./embed.js";
+import { settingsQuery } from "./embed_protocol.js";
 import { ModelPanel } from "./ui/model_panel.js";
 import { SavedRunsPanel } from "./ui/saved_runs_panel.js";
 import type { SavedSummary } from "./saved_runs.js";
@@ -109,6 +111,19 @@ let stoppedEarly = false;
 let result: NetworkResult | null = null;
 const log: string[] = [];
 window.kiln = { state: session.state, history: session.history, events: 0, config: null, result: null };
+/** In an iframe (or with embed=1): hidden panels, and messages to and from the host page (embed.ts). */
+const embed = new Embed({
+  train: () => controls.train.click(),
+  stop: () => controls.stop.click(),
+  set: (query) => {
+    const { settings, errors } = parseSettings(query, presets);
+    if (errors.length === 0) model.ready(presets, settings);
+    return errors;
+  },
+  busy: () => ["preparing", "training", "paused"].includes(session.state.status),
+  run: () => session.run,
+  stopped: () => stoppedEarly,
+});
 
 function render(): void {
   window.kiln = {
@@ -135,6 +150,7 @@ function fail(message: string): void {
   session.state.message = message;
   if (message.startsWith(DIVERGED)) controls.showDiverged(message);
   else controls.showErrors("Error", [message]);
+  embed.error(message);
   console.error(`[kiln] ERROR ${message}`);
 }
 
@@ -142,6 +158,7 @@ function start(): void {
   const read = model.read();
   if (!read.ok) {
     controls.showErrors("These settings are not valid:", read.errors);
+    embed.error(`These settings are not valid: ${read.errors.join("; ")}`);
     return;
   }
   begin(read.config);
@@ -250,11 +267,14 @@ function onMessage(msg: FromWorker): void {
       return;
     case "ready": {
       presets = msg.presets;
-      const { settings, errors } = parseSettings(location.search, presets);
+      const parsed = parseSettings(settingsQuery(location.search), presets);
+      const { settings } = parsed;
+      const errors = [...parsed.errors, ...embed.errors];
       model.ready(presets, settings);
       session.state.message = "Choose the settings and press Train";
       if (errors.length > 0) controls.showErrors("Some settings in the address were not used:", errors);
       else if (settings.autostart) queueMicrotask(start);
+      embed.ready(presets.map((p) => p.name), settings.autostart && errors.length === 0, errors);
       break;
     }
     case "status":
@@ -282,6 +302,7 @@ function onMessage(msg: FromWorker): void {
       break;
   }
   render();
+  if (msg.type === "event") embed.onEvent(msg.event, window.kiln);
 }
 
 worker.addEventListener("message", (e: MessageEvent<FromWorker>) => onMessage(e.data));

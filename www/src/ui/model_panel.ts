@@ -7,6 +7,7 @@ import type { LayerConfig, Loss, Preset, RunConfig, Summary } from "../protocol.
 import {
   basePreset, CUSTOM, KEPT_ACROSS_PRESETS, OPTIMIZERS, sameLayers, settingsFromConfig, toRunConfig, type Settings,
 } from "../settings.js";
+import { withEmbedKeys } from "../embed_protocol.js";
 import { serializeSettings, type Key } from "../url_state.js";
 import { CodeBox } from "./code_box.js";
 import { byId } from "./dom.js";
@@ -133,7 +134,7 @@ export class ModelPanel {
       return;
     }
     const preset = settingsFromConfig(basePreset(r.settings.model, this.presets).config);
-    history.replaceState(null, "", serializeSettings({ ...r.settings, autostart: false }, preset));
+    history.replaceState(null, "", withEmbedKeys(serializeSettings({ ...r.settings, autostart: false }, preset), location.search));
     this.onConfig(r.config);
     renderSummaryPending(this.summaryBox);
     this.summaries.request(() => this.calls.call({ fn: "summarize", config: r.config }));
