@@ -15,6 +15,7 @@ import { dataFileTests } from './data_file.mjs';
 import { evaluationTests } from './evaluation.mjs';
 import { savedRunTests } from './saved_runs.mjs';
 import { word2vecTests } from './word2vec.mjs';
+import { i18nTests } from './i18n.mjs';
 import {
   MIN,
   OUT,
@@ -305,6 +306,7 @@ const tests = [
   ...evaluationTests,
   ...baselineTests,
   ...word2vecTests,
+  ...i18nTests,
   ...savedRunTests,
 ];
 
