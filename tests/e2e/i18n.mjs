@@ -23,6 +23,8 @@ function texts(page) {
       fit: text('#fit-note'),
       progress: text('#progress'),
       results: [...document.querySelectorAll('#results dt')].map((d) => d.textContent),
+      evalEmpty: text('#eval-empty'),
+      evalRun: text('#eval-run'),
       pressed: document.querySelector('#lang-switch button[aria-pressed="true"]')?.dataset.lang ?? null,
       stored: localStorage.getItem('kiln.lang'),
     };
@@ -59,6 +61,7 @@ export const i18nTests = [
         assert(ko.setup === '설정' && ko.train === '훈련' && ko.dataset === '데이터셋', `Korean headings and buttons: ${JSON.stringify(ko)}`);
         assert(/설정을 고르고/.test(ko.message) && ko.badge === '준비', `Korean status line: ${ko.badge} ${ko.message}`);
         assert(/브라우저/.test(ko.title), `Korean title: ${ko.title}`);
+        assert(ko.evalEmpty === '실행이 끝나거나 중지되면 평가가 나타납니다.', `Korean evaluation placeholder: ${ko.evalEmpty}`);
         for (const word of ['num_words', 'maxlen', 'optimizer', 'learning_rate', 'batch_size', 'epochs', 'validation_split', 'loss']) {
           assert(ko.labels.some((l) => l.startsWith(word)), `the Keras label ${word} should stay English: ${ko.labels.join(' | ')}`);
         }
@@ -102,6 +105,7 @@ export const i18nTests = [
         const done = await texts(t.page);
         assert(done.badge === '완료' && done.message === '훈련을 마치고 테스트 세트로 평가했습니다', `Korean done line: ${done.badge} ${done.message}`);
         assert(/^훈련 샘플 [\d,]+개, 검증 샘플 [\d,]+개 \(epoch당 \d+ 스텝\)/.test(done.fit ?? ''), `Korean fit note: ${done.fit}`);
+        assert(/^실행 #1: ko-sample의 m4_pooled, 10 epoch, 테스트 텍스트 44개$/.test(done.evalRun ?? ''), `Korean evaluation title: ${done.evalRun}`);
         assert(done.results.includes('테스트 accuracy') && done.results.includes('테스트 loss'), `results: ${done.results}`);
         assert(/Epoch 10\/10/.test(done.progress) && /val_accuracy: /.test(done.progress), `Keras' progress line stays Keras': ${done.progress}`);
         assert(s.history.loss.length === 10 && typeof s.state.test?.accuracy === 'number', `history: ${JSON.stringify(s.history)}`);

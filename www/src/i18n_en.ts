@@ -117,6 +117,7 @@ export const en = {
   "results.earlyStoppedRestored": "EarlyStopping ended training after epoch {epoch}; the weights of epoch {restored} were restored.",
   "results.restored": "EarlyStopping restored the weights of epoch {restored}.",
   "results.stopped": "Stopped early: these are the test metrics of the model at that point.",
+  "evaluation.empty": "The evaluation appears when a run is done or stopped.",
   "evaluation.pending": "The evaluation of run #{run} appears when it is done or stopped.",
   "evaluation.title": "Run #{run}: {model} on {data}, {epochs} epoch(s), {samples} test texts",
   "saved.imported": "Added the run file as {key}: open it below.",

@@ -119,6 +119,7 @@ export const ko: Messages = {
   "results.earlyStoppedRestored": "EarlyStopping이 epoch {epoch} 후에 훈련을 멈추고 epoch {restored}의 가중치를 복원했습니다.",
   "results.restored": "EarlyStopping이 epoch {restored}의 가중치를 복원했습니다.",
   "results.stopped": "일찍 중지됨: 그 시점 모델의 테스트 지표입니다.",
+  "evaluation.empty": "실행이 끝나거나 중지되면 평가가 나타납니다.",
   "evaluation.pending": "실행 #{run}의 평가는 훈련이 끝나거나 중지되면 나타납니다.",
   "evaluation.title": "실행 #{run}: {data}의 {model}, {epochs} epoch, 테스트 텍스트 {samples}개",
   "saved.imported": "실행 파일을 {key}(으)로 추가했습니다: 아래에서 여세요.",

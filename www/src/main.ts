@@ -109,6 +109,8 @@ let backendReason = "";
 let statusText: Text | null = null;
 /** The run's "prepared" event, for the fit note after a language switch. */
 let prepared: Extract<RunEvent, { type: "prepared" }> | null = null;
+/** The evaluation panel's placeholder while it shows no run (null: it shows one). */
+let evalEmpty: Text | null = { key: "evaluation.empty" };
 let stoppedEarly = false;
 let result: NetworkResult | null = null;
 const log: string[] = [];
@@ -184,7 +186,8 @@ function begin(config: RunConfig): void {
   fitBox.textContent = "";
   clearResults(resultsBox);
   session.start(config, nextRunId());
-  evaluation.clear(t("evaluation.pending", { run: String(session.run) }));
+  evalEmpty = { key: "evaluation.pending", params: { run: String(session.run) } };
+  evaluation.clear(tt(evalEmpty));
   comparison.render();
   byId("run-title").scrollIntoView({ block: "start", behavior: "smooth" });
 }
@@ -232,6 +235,7 @@ function onEvent(event: RunEvent, ms: number): void {
 function showRun(run: number): void {
   const f = finished.get(run);
   if (!f) return;
+  evalEmpty = null;
   if ("report" in f) return evaluation.show(run, { evaluation: f.report.evaluation }, baselineTitle(f.result, f.report), ngramLists(f.report));
   const r = f.result;
   const title = t("evaluation.title", {
@@ -327,10 +331,12 @@ function onLanguage(): void {
   const f = result ? finished.get(result.run) : undefined;
   if (result && f && "done" in f) renderResults(resultsBox, result, f.done, stoppedEarly);
   else if (!result) clearResults(resultsBox);
+  if (evalEmpty) evaluation.clear(tt(evalEmpty));
   render();
 }
 
 initLanguage(onLanguage);
+if (evalEmpty) evaluation.clear(tt(evalEmpty));
 say("status.loading");
 void saved.refresh();
 clearResults(resultsBox);
