@@ -24,6 +24,7 @@ function texts(page) {
       progress: text('#progress'),
       results: [...document.querySelectorAll('#results dt')].map((d) => d.textContent),
       evalEmpty: text('#eval-empty'),
+      addLayer: text('#add-layer'),
       evalRun: text('#eval-run'),
       pressed: document.querySelector('#lang-switch button[aria-pressed="true"]')?.dataset.lang ?? null,
       stored: localStorage.getItem('kiln.lang'),
@@ -61,6 +62,7 @@ export const i18nTests = [
         assert(ko.setup === '설정' && ko.train === '훈련' && ko.dataset === '데이터셋', `Korean headings and buttons: ${JSON.stringify(ko)}`);
         assert(/설정을 고르고/.test(ko.message) && ko.badge === '준비', `Korean status line: ${ko.badge} ${ko.message}`);
         assert(/브라우저/.test(ko.title), `Korean title: ${ko.title}`);
+        assert(ko.addLayer === '레이어 추가', `the layer editor's button: ${ko.addLayer}`);
         assert(ko.evalEmpty === '실행이 끝나거나 중지되면 평가가 나타납니다.', `Korean evaluation placeholder: ${ko.evalEmpty}`);
         for (const word of ['num_words', 'maxlen', 'optimizer', 'learning_rate', 'batch_size', 'epochs', 'validation_split', 'loss']) {
           assert(ko.labels.some((l) => l.startsWith(word)), `the Keras label ${word} should stay English: ${ko.labels.join(' | ')}`);
@@ -75,6 +77,7 @@ export const i18nTests = [
         await t.page.click('#lang-switch button[data-lang="en"]');
         const en = await texts(t.page);
         assert(en.lang === 'en' && en.setup === 'Setup' && en.train === 'Train' && en.badge === 'Ready', `EN: ${JSON.stringify(en)}`);
+        assert(en.addLayer === 'Add layer', `EN layer editor button: ${en.addLayer}`);
         assert(en.message === 'Choose the settings and press Train' && en.stored === 'en', `EN status and stored choice: ${en.message} ${en.stored}`);
         assert(/train a text classifier/.test(en.title), `EN title: ${en.title}`);
         await t.page.click('#lang-switch button[data-lang="ko"]');

@@ -67,6 +67,17 @@ export const en = {
   "callbacks.inMemory": "(kept in memory)",
   "callbacks.reducePatienceTitle": "Epochs without improvement of val_loss before the learning rate is cut; empty: none",
 
+  // ---- made by ui modules (marked data-i18n, so a switch translates them too)
+  "layers.add": "Add layer",
+  "presets.notebook": "Notebook",
+  "presets.notebookTitle": "the test accuracy the notebook printed (its own data and split)",
+  "presets.keras": "Keras, benchmark",
+  "presets.kerasTitle": "Keras 3 on Kiln's IMDB benchmark split",
+  "presets.yours": "Yours",
+  "presets.yoursTitle": "your last test accuracy with this model on this page",
+  "presets.own": "Your own layers: train to see how they do.",
+  "presets.custom": "Custom (edited layers or code)",
+
   // ---- buttons and the status line
   "button.train": "Train",
   "button.pause": "Pause",

@@ -69,6 +69,17 @@ export const ko: Messages = {
   "callbacks.inMemory": "(메모리에 보관)",
   "callbacks.reducePatienceTitle": "val_loss가 개선되지 않을 때 learning rate를 줄이기까지의 epoch 수; 비우면 없음",
 
+  // ---- made by ui modules (marked data-i18n, so a switch translates them too)
+  "layers.add": "레이어 추가",
+  "presets.notebook": "노트북",
+  "presets.notebookTitle": "노트북이 출력한 테스트 accuracy (노트북 자체의 데이터와 분할)",
+  "presets.keras": "Keras, 벤치마크",
+  "presets.kerasTitle": "Kiln의 IMDB 벤치마크 분할에서 Keras 3",
+  "presets.yours": "내 결과",
+  "presets.yoursTitle": "이 페이지에서 이 모델로 얻은 마지막 테스트 accuracy",
+  "presets.own": "직접 만든 레이어: 훈련해서 성능을 확인하세요.",
+  "presets.custom": "Custom (레이어 편집 또는 코드)",
+
   // ---- buttons and the status line
   "button.train": "훈련",
   "button.pause": "일시정지",

@@ -9,6 +9,7 @@
 
 import {
   LOCALES, LOCALE_NAMES, STORAGE_KEY, detectLocale, getLocale, isKey, onLocaleChange, setLocale, t, type Locale,
+  type MessageKey,
 } from "../i18n.js";
 
 /** The part of an element the static translation touches (a fake one in tests). */
@@ -78,6 +79,18 @@ export function translateDocument(): void {
   if (unknown.length > 0) console.warn(`[kiln] index.html names unknown i18n keys: ${unknown.join(", ")}`);
   document.documentElement.lang = getLocale();
   document.title = t("page.title");
+}
+
+/**
+ * An element made by a ui module with the text of `key` now, marked
+ * `data-i18n` so a later switch translates it like index.html's text.
+ */
+export function marked<K extends keyof HTMLElementTagNameMap>(tag: K, key: MessageKey, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.textContent = t(key);
+  node.setAttribute("data-i18n", key);
+  if (className) node.className = className;
+  return node;
 }
 
 /** The switch's buttons, marked pressed for the current language. */
