@@ -142,13 +142,15 @@ ensure_npm() {
   printf '%s' "$want" >"$stamp"
 }
 
-# Chromium + chromedriver + Vulkan (SwiftShader/lavapipe for WebGPU), for tests and train.
+# Chromium + chromedriver + Vulkan (SwiftShader/lavapipe for WebGPU) + a Hangul font, for tests and train.
 ensure_chromium() {
   local missing=()
   [ -x "$KILN_CHROMIUM" ] || missing+=(chromium)
   [ -x "$KILN_CHROMEDRIVER" ] || missing+=(chromium-driver)
   if command -v dpkg-query >/dev/null; then
     dpkg-query -W -f='${Status}' mesa-vulkan-drivers 2>/dev/null | grep -q 'ok installed' || missing+=(mesa-vulkan-drivers)
+    # A Hangul font, so screenshots of the Korean page (?lang=ko) show text, not boxes.
+    dpkg-query -W -f='${Status}' fonts-nanum 2>/dev/null | grep -q 'ok installed' || missing+=(fonts-nanum)
   fi
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get; set KILN_CHROMIUM / KILN_CHROMEDRIVER"

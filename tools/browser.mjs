@@ -43,9 +43,9 @@ export async function launch() {
   });
 }
 
-/** A page in a fresh browser context (no storage shared with other pages). */
-export async function newPage(browser, { viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport });
+/** A page in a fresh browser context (no storage shared with other pages); `locale` ('ko-KR') sets navigator.language. */
+export async function newPage(browser, { viewport = { width: 1280, height: 900 }, locale } = {}) {
+  const context = await browser.newContext({ viewport, ...(locale ? { locale } : {}) });
   const page = await context.newPage();
   return { context, page };
 }

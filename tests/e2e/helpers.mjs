@@ -14,9 +14,9 @@ export const diag = { current: null };
 
 // ------------------------------------------------------------------ helpers --
 
-/** Opens `?query` in a fresh context, recording console errors and page errors. */
-export async function open(browser, base, query, { initScript } = {}) {
-  const { context, page } = await newPage(browser);
+/** Opens `?query` in a fresh context (in the browser language `locale`, e.g. 'ko-KR'), recording console errors and page errors. */
+export async function open(browser, base, query, { initScript, locale } = {}) {
+  const { context, page } = await newPage(browser, { locale });
   const log = [];
   const consoleErrors = [];
   const pageErrors = [];

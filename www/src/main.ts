@@ -3,6 +3,7 @@
 
 import { baselineTitle } from "./baselines.js";
 import { WasmCalls } from "./calls.js";
+import { t, tt, type MessageKey, type Params, type Text } from "./i18n.js";
 import type { BackendChoice, BaselineReport, FromWorker, History, KilnState, Preset, RunConfig, RunEvent, ToWorker } from "./protocol.js";
 import { Session, withDone, type BaselineResult, type NetworkResult } from "./session.js";
 import { BaselinesForm, ngramLists } from "./ui/baselines.js";
@@ -14,6 +15,7 @@ import { byId } from "./ui/dom.js";
 import { EvaluationPanel, type Done } from "./ui/evaluation_panel.js";
 import { Embed } from "./embed.js";
 import { settingsQuery } from "./embed_protocol.js";
+import { initLanguage } from "./ui/lang_switch.js";
 import { ModelPanel } from "./ui/model_panel.js";
 import { SavedRunsPanel } from "./ui/saved_runs_panel.js";
 import type { SavedSummary } from "./saved_runs.js";
@@ -107,6 +109,12 @@ const baselines = new BaselinesForm(byId("baselines"), {
   onBusy: () => render(),
 });
 let backendReason = "";
+/** The status line by i18n key, re-translated on every render (null: an error's own text). */
+let statusText: Text | null = null;
+/** The run's "prepared" event, for the fit note after a language switch. */
+let prepared: Extract<RunEvent, { type: "prepared" }> | null = null;
+/** The evaluation panel's placeholder while it shows no run (null: it shows one). */
+let evalEmpty: Text | null = { key: "evaluation.empty" };
 let stoppedEarly = false;
 let result: NetworkResult | null = null;
 const log: string[] = [];
@@ -125,7 +133,14 @@ const embed = new Embed({
   stopped: () => stoppedEarly,
 });
 
+/** Set the status line by i18n key. */
+function say(key: MessageKey, params?: Params): void {
+  statusText = params ? { key, params } : { key };
+  session.state.message = tt(statusText);
+}
+
 function render(): void {
+  if (statusText) session.state.message = tt(statusText);
   window.kiln = {
     state: session.state,
     history: session.history,
@@ -147,9 +162,10 @@ const DIVERGED = "training diverged";
 
 function fail(message: string): void {
   session.state.status = "error";
+  statusText = null;
   session.state.message = message;
   if (message.startsWith(DIVERGED)) controls.showDiverged(message);
-  else controls.showErrors("Error", [message]);
+  else controls.showErrors(t("error.title"), [message]);
   embed.error(message);
   console.error(`[kiln] ERROR ${message}`);
 }
@@ -157,7 +173,7 @@ function fail(message: string): void {
 function start(): void {
   const read = model.read();
   if (!read.ok) {
-    controls.showErrors("These settings are not valid:", read.errors);
+    controls.showErrors(t("error.settings"), read.errors);
     embed.error(`These settings are not valid: ${read.errors.join("; ")}`);
     return;
   }
@@ -181,6 +197,7 @@ function begin(config: RunConfig): void {
   backendReason = "";
   stoppedEarly = false;
   result = null;
+  prepared = null;
   log.length = 0;
   logBox.textContent = "";
   controls.setProgress("");
@@ -189,7 +206,8 @@ function begin(config: RunConfig): void {
   clearResults(resultsBox);
   exporter.clear();
   session.start(config, nextRunId());
-  evaluation.clear(`The evaluation of run #${session.run} appears when it is done or stopped.`);
+  evalEmpty = { key: "evaluation.pending", params: { run: String(session.run) } };
+  evaluation.clear(tt(evalEmpty));
   comparison.render();
   byId("run-title").scrollIntoView({ block: "start", behavior: "smooth" });
 }
@@ -198,6 +216,7 @@ function onEvent(event: RunEvent, ms: number): void {
   switch (event.type) {
     case "prepared":
       session.onPrepared(event);
+      prepared = event;
       fitBox.textContent = fitNote(event);
       log.push(...(event.notes ?? []));
       logBox.textContent = log.join("\n");
@@ -237,9 +256,12 @@ function onEvent(event: RunEvent, ms: number): void {
 function showRun(run: number): void {
   const f = finished.get(run);
   if (!f) return;
+  evalEmpty = null;
   if ("report" in f) return evaluation.show(run, { evaluation: f.report.evaluation }, baselineTitle(f.result, f.report), ngramLists(f.report));
   const r = f.result;
-  const title = `Run #${run}: ${r.model} on ${r.data}, ${r.history.loss.length} epoch(s), ${f.done.evaluation.samples} test texts`;
+  const title = t("evaluation.title", {
+    run: String(run), model: r.model, data: r.data, epochs: r.history.loss.length, samples: f.done.evaluation.samples,
+  });
   evaluation.show(run, f.done, title);
 }
 
@@ -271,15 +293,16 @@ function onMessage(msg: FromWorker): void {
       const { settings } = parsed;
       const errors = [...parsed.errors, ...embed.errors];
       model.ready(presets, settings);
-      session.state.message = "Choose the settings and press Train";
-      if (errors.length > 0) controls.showErrors("Some settings in the address were not used:", errors);
+      say("status.choose");
+      if (errors.length > 0) controls.showErrors(t("error.url"), errors);
       else if (settings.autostart) queueMicrotask(start);
       embed.ready(presets.map((p) => p.name), settings.autostart && errors.length === 0, errors);
       break;
     }
     case "status":
       session.state.status = msg.status;
-      session.state.message = msg.message;
+      statusText = msg.text ?? null;
+      session.state.message = msg.text ? tt(msg.text) : msg.message;
       break;
     case "backend":
       session.state.backend = msg.backend;
@@ -291,7 +314,7 @@ function onMessage(msg: FromWorker): void {
       break;
     case "saved":
       if (!msg.imported) saved.setLive(msg.finished ? null : msg.key);
-      if (msg.imported) saved.say(`Added the run file as ${msg.key}: open it below.`);
+      if (msg.imported) saved.say(t("saved.imported", { key: msg.key }));
       void saved.refresh();
       break;
     case "save_error":
@@ -307,7 +330,7 @@ function onMessage(msg: FromWorker): void {
 
 worker.addEventListener("message", (e: MessageEvent<FromWorker>) => onMessage(e.data));
 worker.addEventListener("error", (e) => {
-  fail(`The training worker failed to load: ${e.message || "see the browser console"}`);
+  fail(t("error.workerLoad", { reason: e.message || t("error.seeConsole") }));
   render();
 });
 controls.train.addEventListener("click", () => {
@@ -317,17 +340,29 @@ controls.train.addEventListener("click", () => {
 controls.pause.addEventListener("click", () => {
   const paused = session.state.status === "paused";
   send({ type: paused ? "resume" : "pause" });
-  session.state.message = paused ? "Resuming…" : "Pausing after this step…";
+  say(paused ? "status.resuming" : "status.pausing");
   render();
 });
 controls.stop.addEventListener("click", () => {
   stoppedEarly = true;
   send({ type: "stop" });
-  session.state.message = "Stopping after this step…";
+  say("status.stopping");
   render();
 });
 
-session.state.message = "Loading Kiln…";
+/** After a language switch: the text main.ts wrote (the static text is done by lang_switch). */
+function onLanguage(): void {
+  if (prepared) fitBox.textContent = fitNote(prepared);
+  const f = result ? finished.get(result.run) : undefined;
+  if (result && f && "done" in f) renderResults(resultsBox, result, f.done, stoppedEarly);
+  else if (!result) clearResults(resultsBox);
+  if (evalEmpty) evaluation.clear(tt(evalEmpty));
+  render();
+}
+
+initLanguage(onLanguage);
+if (evalEmpty) evaluation.clear(tt(evalEmpty));
+say("status.loading");
 void saved.refresh();
 clearResults(resultsBox);
 render();

@@ -4,6 +4,7 @@
 // and crate/tests/dto_roundtrip.rs check them.
 
 export type * from "./layers.js";
+import type { Text } from "./i18n.js";
 import type { LayerConfig } from "./layers.js";
 
 /** Keras optimizers, with Keras' defaults on the Rust side. */
@@ -454,7 +455,7 @@ export type Status = "idle" | "preparing" | "training" | "paused" | "done" | "er
 
 export type FromWorker =
   | { type: "ready"; presets: Preset[] }
-  | { type: "status"; status: Status; message: string }
+  | { type: "status"; status: Status; message: string; text?: Text } // text: the message by i18n key, shown in the page's language
   | { type: "backend"; backend: Backend; reason: string }
   | { type: "event"; event: RunEvent; ms: number } // ms: wall time of that call
   | { type: "reply"; id: number; reply: Reply }

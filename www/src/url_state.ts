@@ -152,6 +152,9 @@ export interface ParseResult {
   errors: string[];
 }
 
+/** Keys the page reads itself, not run settings: `lang` (ui/lang_switch.ts). */
+const PAGE_KEYS: ReadonlySet<string> = new Set(["lang"]);
+
 /** `?model=m4_pooled&epochs=2` over the chosen preset's defaults; `layers=` makes the model custom. */
 export function parseSettings(search: string, presets: readonly Preset[]): ParseResult {
   const params = new URLSearchParams(search);
@@ -168,6 +171,7 @@ export function parseSettings(search: string, presets: readonly Preset[]): Parse
   const settings = settingsFromConfig(basePreset(model, presets).config);
   const record = settings as unknown as Record<Key, Value>;
   for (const [given, rawGiven] of params) {
+    if (PAGE_KEYS.has(given)) continue;
     const alias = KEY_ALIASES[given];
     const key = alias?.key ?? given;
     const raw = alias ? (alias.values[rawGiven.trim()] ?? rawGiven) : rawGiven;

@@ -3,6 +3,7 @@
 // messages, read between steps.
 
 import { chooseBackend, type Gpu } from "./backend.js";
+import { translate, type MessageKey, type Params, type Text } from "./i18n.js";
 import { loadDataset } from "./imdb_data.js";
 import { eventsFromHistory, getRun, putRun, storageError } from "./saved_runs.js";
 import {
@@ -25,7 +26,10 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 const post = (msg: FromWorker): void => scope.postMessage(msg);
-const status = (s: Status, message: string): void => post({ type: "status", status: s, message });
+/** A status line by i18n key: English in `message` (logs), the key for the page to show in its language. */
+const status = (s: Status, key: MessageKey, params: Params = {}): void =>
+  post({ type: "status", status: s, message: translate("en", key, params), text: { key, params } });
+const statusText = (s: Status, text: Text): void => status(s, text.key, text.params);
 const fail = (e: unknown): void => post({ type: "error", message: errorText(e) });
 
 /** Control of the current run, flipped by messages. */
@@ -72,7 +76,7 @@ let fileData: KilnData | null = null;
 
 /** `onProgress`: IMDB's download messages (a run's status; a data view has its own). */
 async function dataFor(
-  kiln: KilnModule, config: RunConfig, onProgress: (m: string) => void = (m) => status("preparing", m),
+  kiln: KilnModule, config: RunConfig, onProgress: (m: Text) => void = (m) => statusText("preparing", m),
 ): Promise<KilnData> {
   switch (config.data) {
     case "ko-sample":
@@ -175,13 +179,13 @@ function finished(id: number): Finished {
 }
 
 async function train(id: number, config: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
-  status("preparing", "Loading Kiln…");
+  status("preparing", "status.loading");
   const kiln = await loadKiln();
   const decision = await chooseBackend(scope.navigator.gpu, choice);
   post({ type: "backend", backend: decision.backend, reason: decision.reason });
   const dataset = withValidation(await dataFor(kiln, config));
-  if (c.stopped) return status("idle", "Stopped before training started");
-  status("preparing", `Tokenising the reviews and building the ${config.model} model on ${decision.backend}…`);
+  if (c.stopped) return status("idle", "status.stoppedBefore");
+  status("preparing", "status.building", { model: config.model, backend: decision.backend });
   const run: KilnRun = await kiln.Run.create(config, dataset, decision.backend);
   const saving: Saving = {
     key: `run-${Date.now()}-${id}`, name: `#${id} ${config.model} on ${config.data}`, backend: decision.backend, events: [],
@@ -191,14 +195,14 @@ async function train(id: number, config: RunConfig, choice: BackendChoice, c: Co
 
 /** Carry on a saved run (interrupted by a reload or a crash, or opened from a file). */
 async function resumeSaved(id: number, key: string, choice: BackendChoice, c: Control): Promise<void> {
-  status("preparing", "Loading Kiln…");
+  status("preparing", "status.loading");
   const kiln = await loadKiln();
   const { summary, file } = await getRun(key);
   const config = summary.config;
   const decision = await chooseBackend(scope.navigator.gpu, choice);
   post({ type: "backend", backend: decision.backend, reason: decision.reason });
   const dataset = withValidation(await dataFor(kiln, config));
-  status("preparing", `Rebuilding ${summary.name} on ${decision.backend}…`);
+  status("preparing", "status.rebuilding", { name: summary.name, backend: decision.backend });
   const run: KilnRun = await kiln.Run.resume(file, dataset, decision.backend);
   const saving: Saving = { key, name: summary.name, backend: decision.backend, events: [...summary.events] };
   await drive(id, run, config, c, saving, summary.events);
@@ -225,7 +229,9 @@ async function autosave(run: KilnRun, config: RunConfig, saving: Saving, at: { e
 
 /** The training loop of a new or resumed run: events to the page, autosave at epoch ends, on pause and when done. */
 async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, saving: Saving, replay: RunEvent[]): Promise<void> {
-  const training = `${config.model} on ${config.data}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"} of batch ${config.batch_size}`;
+  const training = (): void => status("training", config.epochs === 1 ? "status.trainingOne" : "status.training", {
+    model: config.model, data: config.data, epochs: String(config.epochs), batch_size: String(config.batch_size),
+  });
   let lastEvent: RunEvent["type"] | null = null;
   let kept = false;
   let done: { event: RunEvent; ms: number } | null = null;
@@ -248,11 +254,11 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
   try {
     while (!c.stopped) {
       if (c.paused) {
-        status("paused", "Paused");
+        status("paused", "status.paused");
         if (lastEvent === "step") await save(false);
         await waitWhilePaused(c);
         if (c.stopped) break;
-        status("training", training);
+        training();
       }
       const t0 = performance.now();
       const event = await run.next();
@@ -271,14 +277,14 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         }
         saving.events.length = 0;
         saving.events.push(...replay.filter((e) => e.type === "step" || e.type === "epoch"));
-        status("training", training);
+        training();
       }
       if (event.type === "epoch") await save(false);
       await yieldToMessages();
     }
-    if (lastEvent === null) return status("idle", "Stopped before training started");
+    if (lastEvent === null) return status("idle", "status.stoppedBefore");
     if (done === null) {
-      status("preparing", "Stopped: evaluating the test set…");
+      status("preparing", "status.evaluatingStopped");
       const t0 = performance.now();
       done = { event: await run.finish(), ms: performance.now() - t0 };
     }
@@ -287,7 +293,7 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
     keep(id, run);
     kept = true;
     post({ type: "event", event: done.event, ms: done.ms });
-    status("done", c.stopped ? "Stopped early; the test set is evaluated" : "Trained and evaluated on the test set");
+    status("done", c.stopped ? "status.stoppedEarly" : "status.trained");
   } finally {
     if (!kept) run.free();
   }

@@ -1,15 +1,16 @@
 // Buttons, the status line, the error box and the progress line.
 
+import { t, type MessageKey } from "../i18n.js";
 import type { KilnState } from "../protocol.js";
 import { byId } from "./dom.js";
 
-const LABELS: Record<KilnState["status"], string> = {
-  idle: "Ready",
-  preparing: "Preparing",
-  training: "Training",
-  paused: "Paused",
-  done: "Done",
-  error: "Error",
+const LABELS: Record<KilnState["status"], MessageKey> = {
+  idle: "badge.idle",
+  preparing: "badge.preparing",
+  training: "badge.training",
+  paused: "badge.paused",
+  done: "badge.done",
+  error: "badge.error",
 };
 
 export class Controls {
@@ -29,12 +30,12 @@ export class Controls {
     this.train.disabled = !ready || running;
     this.pause.disabled = !running || state.status === "preparing";
     this.stop.disabled = !running;
-    this.pause.textContent = state.status === "paused" ? "Resume" : "Pause";
+    this.pause.textContent = t(state.status === "paused" ? "button.resume" : "button.pause");
     this.status.dataset["state"] = state.status;
-    this.badge.textContent = LABELS[state.status];
+    this.badge.textContent = t(LABELS[state.status]);
     this.message.textContent = state.message;
     this.backend.textContent = state.backend
-      ? `Backend: ${state.backend === "webgpu" ? "WebGPU" : "CPU"}. ${backendReason}`
+      ? t("status.backend", { backend: state.backend === "webgpu" ? "WebGPU" : "CPU", reason: backendReason })
       : "";
   }
 
@@ -55,13 +56,13 @@ export class Controls {
   /** The loss became NaN or infinite: say so loudly; the charts keep the run so far. */
   showDiverged(message: string): void {
     const head = document.createElement("strong");
-    head.textContent = "Training diverged";
+    head.textContent = t("error.diverged");
     const text = document.createElement("p");
     text.textContent = message;
     const hint = document.createElement("p");
     hint.className = "hint";
     // Rust's message carries the hint for this model (learning rate, clipnorm, relu in an LSTM).
-    hint.textContent = "The charts keep the run up to the last finite loss. Change the settings above and press Train again.";
+    hint.textContent = t("error.divergedHint");
     this.errors.replaceChildren(head, text, hint);
     this.errors.classList.add("diverged");
     this.errors.hidden = false;

@@ -8,6 +8,7 @@ import {
   changeKind, defaultLayer, fieldValue, LAYER_KINDS, setField, specOf, type Edit, type FieldSpec,
 } from "../layer_specs.js";
 import { el } from "./dom.js";
+import { marked } from "./lang_switch.js";
 
 export type LayersChanged = (layers: LayerConfig[], errors: string[]) => void;
 
@@ -60,7 +61,7 @@ export class LayerEditor {
   private readonly errors = el("p", undefined, "field-errors");
 
   constructor(target: HTMLElement, private readonly changed: LayersChanged) {
-    const add = el("button", "Add layer");
+    const add = marked("button", "layers.add");
     add.type = "button";
     add.id = "add-layer";
     add.addEventListener("click", () => {

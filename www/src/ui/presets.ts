@@ -6,6 +6,8 @@ import { formatPercent, notebookOf } from "../preset_groups.js";
 import type { Preset } from "../protocol.js";
 import { CUSTOM } from "../settings.js";
 import { el } from "./dom.js";
+import { marked } from "./lang_switch.js";
+import { t, type MessageKey } from "../i18n.js";
 
 /** Fill `select` with one optgroup per notebook, then "Custom". */
 export function fillPresetSelect(select: HTMLSelectElement, presets: readonly Preset[]): void {
@@ -22,7 +24,7 @@ export function fillPresetSelect(select: HTMLSelectElement, presets: readonly Pr
     option.value = p.name;
     group.append(option);
   }
-  const custom = el("option", "Custom (edited layers or code)");
+  const custom = marked("option", "presets.custom");
   custom.value = CUSTOM;
   select.replaceChildren(...groups.values(), custom);
 }
@@ -30,16 +32,17 @@ export function fillPresetSelect(select: HTMLSelectElement, presets: readonly Pr
 /** The three accuracies side by side; `yours` is the last test accuracy of this model here. */
 export function renderAccuracy(target: HTMLElement, preset: Preset | null, yours: number | undefined): void {
   const dl = el("dl", undefined, "accuracy");
-  const item = (label: string, value: number | undefined, id: string, why: string): void => {
+  const item = (label: MessageKey, value: number | undefined, id: string, why: MessageKey): void => {
     const dd = el("dd", value === undefined ? "–" : formatPercent(value));
     dd.id = id;
-    dd.title = why;
-    dl.append(el("dt", label), dd);
+    dd.title = t(why);
+    dd.setAttribute("data-i18n-title", why);
+    dl.append(marked("dt", label), dd);
   };
-  item("Notebook", preset?.notebook_accuracy, "acc-notebook", "the test accuracy the notebook printed (its own data and split)");
-  item("Keras, benchmark", preset?.keras_accuracy, "acc-keras", "Keras 3 on Kiln's IMDB benchmark split");
-  item("Yours", yours, "acc-yours", "your last test accuracy with this model on this page");
-  const source = el("p", preset ? preset.source : "Your own layers: train to see how they do.", "note");
+  item("presets.notebook", preset?.notebook_accuracy, "acc-notebook", "presets.notebookTitle");
+  item("presets.keras", preset?.keras_accuracy, "acc-keras", "presets.kerasTitle");
+  item("presets.yours", yours, "acc-yours", "presets.yoursTitle");
+  const source = preset ? el("p", preset.source, "note") : marked("p", "presets.own", "note");
   source.id = "model-source";
   target.replaceChildren(dl, source);
 }

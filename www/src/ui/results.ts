@@ -1,5 +1,6 @@
 // The final test metrics and the per-epoch history.
 
+import { t } from "../i18n.js";
 import { formatMetric } from "../progress.js";
 import type { History, RunEvent } from "../protocol.js";
 import type { NetworkResult } from "../session.js";
@@ -25,22 +26,24 @@ export function renderResults(target: HTMLElement, r: NetworkResult, done: Extra
     if (id) dd.id = id;
     dl.append(el("dt", k), dd);
   };
-  item("Test accuracy", `${(r.test_accuracy * 100).toFixed(2)}%`, "test-accuracy");
-  item("Test loss", formatMetric(r.test_loss), "test-loss");
-  item("Time per step (median)", r.ms_per_step_median === null ? "–" : `${r.ms_per_step_median.toFixed(1)} ms`);
-  item("Backend", r.backend === "webgpu" ? "WebGPU" : r.backend === "cpu" ? "CPU" : "–");
+  item(t("results.testAccuracy"), `${(r.test_accuracy * 100).toFixed(2)}%`, "test-accuracy");
+  item(t("results.testLoss"), formatMetric(r.test_loss), "test-loss");
+  item(t("results.msPerStep"), r.ms_per_step_median === null ? "–" : `${r.ms_per_step_median.toFixed(1)} ms`);
+  item(t("results.backend"), r.backend === "webgpu" ? "WebGPU" : r.backend === "cpu" ? "CPU" : "–");
   const parts: HTMLElement[] = [dl];
   if (done.stopped_early !== undefined) {
-    const restored = done.restored_epoch === undefined ? "" : `; the weights of epoch ${done.restored_epoch} were restored`;
-    parts.push(el("p", `EarlyStopping ended training after epoch ${done.stopped_early}${restored}.`, "note"));
+    const text = done.restored_epoch === undefined
+      ? t("results.earlyStopped", { epoch: done.stopped_early })
+      : t("results.earlyStoppedRestored", { epoch: done.stopped_early, restored: done.restored_epoch });
+    parts.push(el("p", text, "note"));
   } else if (done.restored_epoch !== undefined) {
-    parts.push(el("p", `EarlyStopping restored the weights of epoch ${done.restored_epoch}.`, "note"));
+    parts.push(el("p", t("results.restored", { restored: done.restored_epoch }), "note"));
   }
-  if (stoppedEarly) parts.push(el("p", "Stopped early: these are the test metrics of the model at that point.", "note"));
+  if (stoppedEarly) parts.push(el("p", t("results.stopped"), "note"));
   if (r.history.loss.length > 0) parts.push(historyTable(r.history));
   target.replaceChildren(...parts);
 }
 
 export function clearResults(target: HTMLElement): void {
-  target.replaceChildren(el("p", "Test metrics appear when training is done or stopped.", "note"));
+  target.replaceChildren(el("p", t("results.empty"), "note"));
 }

@@ -1,6 +1,7 @@
 // Keras' model.summary() as a table: live while the layers are edited, and
 // the run's own from the "prepared" event.
 
+import { t } from "../i18n.js";
 import type { RunEvent, Summary } from "../protocol.js";
 import { el, fmtInt, row } from "./dom.js";
 
@@ -61,10 +62,8 @@ export function renderSummaryPending(target: HTMLElement): void {
 
 /** What the run fits on, from the "prepared" event. */
 export function fitNote(ev: Prepared): string {
-  const classes = ev.num_classes === 2 ? "2 classes" : `${fmtInt(ev.num_classes)} classes`;
-  return (
-    `Train on ${fmtInt(ev.train_samples)} samples, validate on ${fmtInt(ev.val_samples)} samples ` +
-    `(${fmtInt(ev.steps_per_epoch)} steps per epoch); test on ${fmtInt(ev.test_samples)}; ` +
-    `vocabulary ${fmtInt(ev.vocab_size)} words; ${classes}; ${fmtInt(ev.summary.total_params)} params.`
-  );
+  return t("fit.note", {
+    train: ev.train_samples, val: ev.val_samples, steps: ev.steps_per_epoch, test: ev.test_samples,
+    vocab: ev.vocab_size, classes: ev.num_classes, params: ev.summary.total_params,
+  });
 }
