@@ -3,6 +3,7 @@
 //! what happened, so the caller can draw, pause or stop between calls.
 
 mod after;
+mod embedding;
 mod saved;
 
 pub use saved::SavedRun;
