@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { launch, pageUrl } from '../../tools/browser.mjs';
 import { baselineTests } from './baselines.mjs';
 import { dataFileTests } from './data_file.mjs';
+import { downloadTests } from './downloads.mjs';
 import { evaluationTests } from './evaluation.mjs';
 import { savedRunTests } from './saved_runs.mjs';
 import { word2vecTests } from './word2vec.mjs';
@@ -306,6 +307,7 @@ const tests = [
   ...baselineTests,
   ...word2vecTests,
   ...savedRunTests,
+  ...downloadTests,
 ];
 
 // ------------------------------------------------------------------- runner --

@@ -18,6 +18,8 @@ import type { SavedSummary } from "./saved_runs.js";
 import { clearResults, renderResults } from "./ui/results.js";
 import { fitNote } from "./ui/summary.js";
 import { Word2VecPanel } from "./ui/word2vec_panel.js";
+import { DownloadsRow } from "./ui/downloads.js";
+import { RunEmbeddings } from "./ui/run_embeddings.js";
 import { parseSettings } from "./url_state.js";
 
 /** `window.kiln`, for tests and embedding pages; refreshed after every message. */
@@ -43,6 +45,8 @@ const logBox = byId("log");
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const send = (msg: ToWorker): void => worker.postMessage(msg);
 const calls = new WasmCalls(send);
+const downloads = new DownloadsRow(byId("downloads"), charts, () => session.history);
+const embeddings = new RunEmbeddings(byId("embeddings"), calls);
 /** The error box holds a data error (cleared when the file loads), not a run's. */
 let dataError = false;
 const data = new DataPanel({
@@ -123,6 +127,7 @@ function render(): void {
   data.setEnabled(editable);
   baselines.setEnabled(editable && !word2vec.training);
   word2vec.setPage(presets.length > 0, running || baselines.fitting);
+  downloads.render();
 }
 
 /** Rust's message for a NaN or infinite loss starts with this. */
@@ -168,6 +173,7 @@ function begin(config: RunConfig): void {
   charts.reset();
   fitBox.textContent = "";
   clearResults(resultsBox);
+  embeddings.clear();
   session.start(config, nextRunId());
   evaluation.clear(`The evaluation of run #${session.run} appears when it is done or stopped.`);
   comparison.render();
@@ -204,6 +210,7 @@ function onEvent(event: RunEvent, ms: number): void {
       comparison.upsert(result);
       showRun(result.run);
       renderResults(resultsBox, result, event, stoppedEarly);
+      void embeddings.show(result.run);
       model.recordResult(result.model, result.test_accuracy);
       console.log(`[kiln] test_loss: ${event.test_loss.toFixed(4)} - test_accuracy: ${event.test_accuracy.toFixed(4)}`);
       console.log("[kiln] RESULT " + JSON.stringify(result));
@@ -233,6 +240,7 @@ function onRestored(run: number, done: Done): void {
     result = f.result;
     session.state.test = { loss: done.test_loss, accuracy: done.test_accuracy };
     renderResults(resultsBox, result, done, stoppedEarly);
+    void embeddings.show(run);
   }
   console.log(`[kiln] restored checkpoint of run #${run}: test_accuracy ${done.test_accuracy.toFixed(4)}`);
   render();

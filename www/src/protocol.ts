@@ -401,7 +401,28 @@ export type Call =
   /** The `top` most frequent words on their first two principal components. */
   | { fn: "wordMap"; top: number }
   /** The vectors in word2vec text format (gensim `load_word2vec_format(binary=False)`). */
-  | { fn: "word2vecText" };
+  | { fn: "word2vecText" }
+  /** A word2vec or GloVe text file (.txt or .txt.gz) becomes the page's vectors, as if word2vec had trained them. */
+  | { fn: "loadVectors"; file: File }
+  /** A finished run's first Embedding as word vectors (read once, then kept): info, nearest words, map, downloads. */
+  | { fn: "runVectors"; run: number }
+  | { fn: "runSimilar"; run: number; word: string; topn: number }
+  | { fn: "runWordMap"; run: number; top: number }
+  | { fn: "runWord2vecText"; run: number }
+  | { fn: "runProjector"; run: number };
+
+/** A set of word vectors: a loaded file (`word2vec`: with the `count dim` header; `glove`: without) or a run's Embedding. */
+export interface VectorsInfo {
+  words: number;
+  vector_size: number;
+  format: "word2vec" | "glove" | "embedding";
+}
+
+/** The TensorFlow Embedding Projector's files: vectors.tsv (a row per word) and metadata.tsv (the words). */
+export interface ProjectorFiles {
+  vectors: string;
+  metadata: string;
+}
 
 /** What each call resolves to. */
 export interface CallValue {
@@ -419,6 +440,12 @@ export interface CallValue {
   analogy: Similar[];
   wordMap: MapPoint[];
   word2vecText: string;
+  loadVectors: VectorsInfo;
+  runVectors: VectorsInfo;
+  runSimilar: Similar[];
+  runWordMap: MapPoint[];
+  runWord2vecText: string;
+  runProjector: ProjectorFiles;
 }
 
 export type Reply =
