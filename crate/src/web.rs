@@ -199,7 +199,7 @@ thread_local! {
 fn page_vectors() -> Result<Rc<Vectors>, JsError> {
     VECTORS
         .with_borrow(Clone::clone)
-        .ok_or_else(|| JsError::new("No word vectors yet: train word2vec under Word vectors first"))
+        .ok_or_else(|| JsError::new("No word vectors yet: train word2vec or load a word2vec/GloVe .txt under Word vectors first"))
 }
 
 async fn device(backend: &str) -> Result<Device, JsError> {
