@@ -10,11 +10,11 @@ import { MIN, OUT, assert, screenshot, sleep, until, watchTraining, withPage } f
 
 const QUERY = 'data=imdb-1k&model=pooled&epochs=2&batch_size=64&num_words=2000&backend=cpu&autostart=1';
 
-/** Click `selector`, wait for the download it starts; its name and bytes (also written to $OUT). */
-async function download(page, selector) {
+/** Click `selector`, wait for the download it starts; its name and bytes (also written to $OUT, as `saveAs` if given). */
+async function download(page, selector, saveAs) {
   const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(selector)]);
   const bytes = readFileSync(await d.path());
-  writeFileSync(resolve(OUT, d.suggestedFilename()), bytes);
+  writeFileSync(resolve(OUT, saveAs ?? d.suggestedFilename()), bytes);
   return { name: d.suggestedFilename(), bytes, text: bytes.toString('utf8') };
 }
 
@@ -73,12 +73,9 @@ export const downloadTests = [
       // PNG, SVG, CSV
       const png = await download(t.page, '#dl-png');
       assert(png.name === 'kiln-curves.png' && png.bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `a PNG: ${png.name} ${png.bytes.subarray(0, 8).toString('hex')}`);
-      const pngSize = await t.page.evaluate(async (b64) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${b64}`;
-        await img.decode();
-        return [img.naturalWidth, img.naturalHeight];
-      }, png.bytes.toString('base64'));
+      // IHDR's width and height (the page's CSP keeps data: images out, so read the header here)
+      assert(png.bytes.toString('latin1', 12, 16) === 'IHDR' && png.bytes.toString('latin1', png.bytes.length - 8, png.bytes.length - 4) === 'IEND', 'IHDR first, IEND last');
+      const pngSize = [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)];
       assert(pngSize[0] > 400 && pngSize[1] > 200, `the PNG decodes to both charts: ${pngSize}`);
       const svg = await download(t.page, '#dl-svg');
       const parsed = await t.page.evaluate((text) => {
@@ -154,8 +151,10 @@ export const downloadTests = [
       const log = await t.page.locator('#log').innerText();
       const note = log.split('\n').find((l) => /start from word2vec/.test(l)) ?? '';
       assert(note.startsWith(`Embedding: ${GLOVE_WORDS.length} of 2000 rows start from word2vec (frozen)`), `the run's note: ${note}`);
-      await t.page.waitForFunction(() => document.querySelector('#embeddings').dataset.state === 'ready' && /#2/.test(document.querySelector('#emb-info').textContent), null, { timeout: 60_000 });
-      const after = readWord2vec((await download(t.page, '#emb-word2vec')).text);
+      await t.page.waitForFunction(() => document.querySelector('#embeddings').dataset.state !== 'empty', null, { timeout: 60_000 });
+      const info2 = await t.page.locator('#emb-info').innerText();
+      assert(/^Run #2's first Embedding/.test(info2), `the second run's Embedding: ${info2}`);
+      const after = readWord2vec((await download(t.page, '#emb-word2vec', 'glove-run-embedding.txt')).text);
       assert(after.dim === GLOVE_DIM, `the run's Embedding is ${GLOVE_DIM}-wide: ${after.dim}`);
       GLOVE_WORDS.forEach((w, i) => {
         const row = after.rows.get(w);

@@ -210,7 +210,6 @@ function onEvent(event: RunEvent, ms: number): void {
       comparison.upsert(result);
       showRun(result.run);
       renderResults(resultsBox, result, event, stoppedEarly);
-      void embeddings.show(result.run);
       model.recordResult(result.model, result.test_accuracy);
       console.log(`[kiln] test_loss: ${event.test_loss.toFixed(4)} - test_accuracy: ${event.test_accuracy.toFixed(4)}`);
       console.log("[kiln] RESULT " + JSON.stringify(result));
@@ -264,6 +263,8 @@ function onMessage(msg: FromWorker): void {
     case "status":
       session.state.status = msg.status;
       session.state.message = msg.message;
+      // the worker keeps a run for later calls just before it says "done"
+      if (msg.status === "done" && result) void embeddings.show(result.run);
       break;
     case "backend":
       session.state.backend = msg.backend;
