@@ -199,7 +199,7 @@ thread_local! {
 fn page_vectors() -> Result<Rc<Vectors>, JsError> {
     VECTORS
         .with_borrow(Clone::clone)
-        .ok_or_else(|| JsError::new("No word vectors yet: train word2vec under Word vectors first"))
+        .ok_or_else(|| JsError::new("No word vectors yet: train word2vec or load a word2vec/GloVe .txt under Word vectors first"))
 }
 
 async fn device(backend: &str) -> Result<Device, JsError> {
@@ -447,4 +447,75 @@ pub fn word_map(top: usize) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = word2vecText)]
 pub fn word2vec_text() -> Result<String, JsError> {
     Ok(page_vectors()?.to_text())
+}
+
+/// What a set of word vectors holds (`VectorsInfo`): words, dimensions and the text format read.
+#[derive(Serialize)]
+struct VectorsInfo {
+    words: usize,
+    vector_size: usize,
+    /// `word2vec` or `glove` for a loaded file, `embedding` for a run's Embedding.
+    format: &'static str,
+}
+
+/// Word vectors read from a user's word2vec or GloVe text file (`.txt`, or `.gz`) become the
+/// page's vectors, as if word2vec had trained them (`VectorsInfo`).
+#[wasm_bindgen(js_name = loadVectors)]
+pub fn load_vectors(file: &FileBuffer) -> Result<JsValue, JsError> {
+    let (vectors, format) = Vectors::from_bytes(&file.bytes).map_err(|e| JsError::new(&format!("{}: {e}", file.name)))?;
+    let info = VectorsInfo {
+        words: vectors.len(),
+        vector_size: vectors.dim(),
+        format: match format {
+            embed::TextFormat::Word2vec => "word2vec",
+            embed::TextFormat::Glove => "glove",
+        },
+    };
+    VECTORS.set(Some(Rc::new(vectors)));
+    to_js(&info)
+}
+
+#[wasm_bindgen]
+impl Run {
+    /// The trained first Embedding as word vectors (`WordVectors`), read asynchronously.
+    #[wasm_bindgen(js_name = embeddingVectors)]
+    pub async fn embedding_vectors(&self) -> Result<WordVectors, JsError> {
+        let inner = self.inner.embedding_vectors().await.map_err(js_error)?;
+        Ok(WordVectors { inner })
+    }
+}
+
+/// A run's Embedding as word vectors: nearest words, the map, the downloads.
+#[wasm_bindgen]
+pub struct WordVectors {
+    inner: Vectors,
+}
+
+#[wasm_bindgen]
+impl WordVectors {
+    /// `VectorsInfo`.
+    #[wasm_bindgen(getter)]
+    pub fn info(&self) -> Result<JsValue, JsError> {
+        to_js(&VectorsInfo { words: self.inner.len(), vector_size: self.inner.dim(), format: "embedding" })
+    }
+
+    /// gensim's `similar_by_word(word, topn)` (`Similar[]`).
+    pub fn similar(&self, word: &str, topn: usize) -> Result<JsValue, JsError> {
+        to_js(&self.inner.similar_by_word(word, topn).map_err(js_error)?)
+    }
+
+    /// The first `top` words (the most frequent) on two principal components (`MapPoint[]`).
+    pub fn map(&self, top: usize) -> Result<JsValue, JsError> {
+        to_js(&self.inner.map(top))
+    }
+
+    /// word2vec text (gensim's `load_word2vec_format(binary=False)`).
+    pub fn text(&self) -> String {
+        self.inner.to_text()
+    }
+
+    /// The Embedding Projector's `{vectors, metadata}` TSV files (`ProjectorFiles`).
+    pub fn projector(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.to_projector())
+    }
 }

@@ -13,6 +13,7 @@ import { launch, pageUrl } from '../../tools/browser.mjs';
 import { baselineTests } from './baselines.mjs';
 import { dataFileTests } from './data_file.mjs';
 import { embedTests } from './embed.mjs';
+import { downloadTests } from './downloads.mjs';
 import { evaluationTests } from './evaluation.mjs';
 import { exportTests } from './export.mjs';
 import { savedRunTests } from './saved_runs.mjs';
@@ -312,6 +313,7 @@ const tests = [
   ...savedRunTests,
   ...exportTests,
   ...embedTests,
+  ...downloadTests,
 ];
 
 // ------------------------------------------------------------------- runner --

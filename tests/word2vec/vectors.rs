@@ -64,8 +64,8 @@ fn text_format_leaves_out_whitespace_tokens() {
 #[test]
 fn text_format_errors_name_the_problem() {
     let cases = [
-        ("", "expected the header `count dim`"),
-        ("two 3\n", "the header must be `count dim`"),
+        ("", "the file is empty; expected a word2vec header `count dim`"),
+        ("two 3 x\n", "line 1: expected a word2vec header `count dim`"),
         ("1 0\n", "dim at least 1"),
         ("1 2\nx 0.5\n", "`x` has 1 values; the header says 2"),
         ("1 2\nx 0.5 0.1 0.2\n", "`x` has 3 values"),

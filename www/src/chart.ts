@@ -104,6 +104,16 @@ export class AppendingLineChart {
     return this.xs.length;
   }
 
+  /** A copy of the data, for downloads: x values and one column per line. */
+  series(): { xs: number[]; ys: Value[][] } {
+    return { xs: [...this.xs], ys: this.ys.map((y) => [...y]) };
+  }
+
+  /** uPlot's canvas: the axes and lines (the title and legend are HTML around it). */
+  get canvas(): HTMLCanvasElement {
+    return this.plot.ctx.canvas;
+  }
+
   destroy(): void {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.resize.disconnect();

@@ -7,7 +7,9 @@ import type {
   BaselineConfig,
   BaselineReport,
   MapPoint,
+  ProjectorFiles,
   Similar,
+  VectorsInfo,
   Word2VecConfig,
   Word2VecEvent,
   DataView,
@@ -54,12 +56,25 @@ export interface KilnRun {
   predict(text: string): Promise<Prediction>;
   misclassified(threshold: number, limit: number): Misclassified[];
   restoreCheckpoint(): Promise<RunEvent>;
-  /** The whole run as one file (safetensors + JSON): weights, optimizer state (CPU only), history. */
+  /** The whole run as one file (safetensors + JSON): weights, optimizer state, history. */
   save(): Promise<Uint8Array>;
   /** Exports (any time after "prepared"): the Keras 3 zip, the TF.js zip, tokenizer.to_json(). */
   exportKeras(): Promise<Uint8Array>;
   exportTfjs(): Promise<Uint8Array>;
   tokenizerJson(): Promise<string>;
+  /** The first Embedding's trained rows as word vectors; rejects for a model without an Embedding. */
+  embeddingVectors(): Promise<KilnWordVectors>;
+  free(): void;
+}
+
+/** A run's Embedding as word vectors (gensim's KeyedVectors). */
+export interface KilnWordVectors {
+  readonly info: VectorsInfo;
+  /** Throws if the word is not in the vocabulary. */
+  similar(word: string, topn: number): Similar[];
+  map(top: number): MapPoint[];
+  text(): string;
+  projector(): ProjectorFiles;
   free(): void;
 }
 
@@ -116,6 +131,8 @@ export interface KilnModule {
   analogy(positive: string[], negative: string[], topn: number): Similar[];
   wordMap(top: number): MapPoint[];
   word2vecText(): string;
+  /** A word2vec or GloVe text file read into the page's vectors; throws "NAME: word vectors, line N: why". */
+  loadVectors(file: KilnFileBuffer): VectorsInfo;
 }
 
 /** From www/dist/worker.js: www/pkg/kiln.js. */

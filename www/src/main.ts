@@ -23,6 +23,8 @@ import { clearResults, renderResults } from "./ui/results.js";
 import { ExportButtons } from "./ui/export_buttons.js";
 import { fitNote } from "./ui/summary.js";
 import { Word2VecPanel } from "./ui/word2vec_panel.js";
+import { DownloadsRow } from "./ui/downloads.js";
+import { RunEmbeddings } from "./ui/run_embeddings.js";
 import { parseSettings } from "./url_state.js";
 
 /** `window.kiln`, for tests and embedding pages; refreshed after every message. */
@@ -48,6 +50,8 @@ const logBox = byId("log");
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const send = (msg: ToWorker): void => worker.postMessage(msg);
 const calls = new WasmCalls(send);
+const downloads = new DownloadsRow(byId("downloads"), charts, () => session.history);
+const embeddings = new RunEmbeddings(byId("embeddings"), calls);
 /** The error box holds a data error (cleared when the file loads), not a run's. */
 let dataError = false;
 const data = new DataPanel({
@@ -155,6 +159,7 @@ function render(): void {
   data.setEnabled(editable);
   baselines.setEnabled(editable && !word2vec.training);
   word2vec.setPage(presets.length > 0, running || baselines.fitting);
+  downloads.render();
 }
 
 /** Rust's message for a NaN or infinite loss starts with this. */
@@ -205,6 +210,7 @@ function begin(config: RunConfig): void {
   fitBox.textContent = "";
   clearResults(resultsBox);
   exporter.clear();
+  embeddings.clear();
   session.start(config, nextRunId());
   evalEmpty = { key: "evaluation.pending", params: { run: String(session.run) } };
   evaluation.clear(tt(evalEmpty));
@@ -276,6 +282,7 @@ function onRestored(run: number, done: Done): void {
     result = f.result;
     session.state.test = { loss: done.test_loss, accuracy: done.test_accuracy };
     renderResults(resultsBox, result, done, stoppedEarly);
+    void embeddings.show(run);
   }
   console.log(`[kiln] restored checkpoint of run #${run}: test_accuracy ${done.test_accuracy.toFixed(4)}`);
   render();
@@ -303,6 +310,8 @@ function onMessage(msg: FromWorker): void {
       session.state.status = msg.status;
       statusText = msg.text ?? null;
       session.state.message = msg.text ? tt(msg.text) : msg.message;
+      // the worker keeps a run for later calls just before it says "done"
+      if (msg.status === "done" && result) void embeddings.show(result.run);
       break;
     case "backend":
       session.state.backend = msg.backend;

@@ -404,10 +404,31 @@ export type Call =
   /** The vectors in word2vec text format (gensim `load_word2vec_format(binary=False)`). */
   | { fn: "word2vecText" }
   /** A finished network run's export: the Keras zip, the TF.js zip or tokenizer.json (bytes). */
-  | { fn: "exportRun"; run: number; format: ExportFormat };
+  | { fn: "exportRun"; run: number; format: ExportFormat }
+  /** A word2vec or GloVe text file (.txt or .txt.gz) becomes the page's vectors, as if word2vec had trained them. */
+  | { fn: "loadVectors"; file: File }
+  /** A finished run's first Embedding as word vectors (read once, then kept): info, nearest words, map, downloads. */
+  | { fn: "runVectors"; run: number }
+  | { fn: "runSimilar"; run: number; word: string; topn: number }
+  | { fn: "runWordMap"; run: number; top: number }
+  | { fn: "runWord2vecText"; run: number }
+  | { fn: "runProjector"; run: number };
 
 /** Keras 3 (`weights.npz` + `model.py`), TF.js Layers (`model.json`), Keras' `tokenizer.to_json()`. */
 export type ExportFormat = "keras" | "tfjs" | "tokenizer";
+
+/** A set of word vectors: a loaded file (`word2vec`: with the `count dim` header; `glove`: without) or a run's Embedding. */
+export interface VectorsInfo {
+  words: number;
+  vector_size: number;
+  format: "word2vec" | "glove" | "embedding";
+}
+
+/** The TensorFlow Embedding Projector's files: vectors.tsv (a row per word) and metadata.tsv (the words). */
+export interface ProjectorFiles {
+  vectors: string;
+  metadata: string;
+}
 
 /** What each call resolves to. */
 export interface CallValue {
@@ -426,6 +447,12 @@ export interface CallValue {
   wordMap: MapPoint[];
   word2vecText: string;
   exportRun: Uint8Array;
+  loadVectors: VectorsInfo;
+  runVectors: VectorsInfo;
+  runSimilar: Similar[];
+  runWordMap: MapPoint[];
+  runWord2vecText: string;
+  runProjector: ProjectorFiles;
 }
 
 export type Reply =

@@ -5,13 +5,14 @@
 import { chooseBackend, type Gpu } from "./backend.js";
 import { translate, type MessageKey, type Params, type Text } from "./i18n.js";
 import { loadDataset } from "./imdb_data.js";
+import { RunVectors } from "./run_vectors.js";
 import { eventsFromHistory, getRun, putRun, storageError } from "./saved_runs.js";
 import {
   errorText, loadKiln, type KilnBaseline, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun,
 } from "./kiln_wasm.js";
 import type {
-  BackendChoice, Call, FromWorker, History, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker, Word2VecConfig,
-  Word2VecEvent,
+  BackendChoice, Call, FromWorker, History, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker, VectorsInfo,
+  Word2VecConfig, Word2VecEvent,
 } from "./protocol.js";
 import type { ExportFormat } from "./protocol.js";
 
@@ -361,6 +362,7 @@ async function answer(call: Call): Promise<Reply> {
       case "restoreCheckpoint": {
         const run = finished(call.run);
         if (!("restoreCheckpoint" in run)) throw new Error("A baseline has no checkpoint to restore");
+        runVectors.forget(call.run);
         const event = await run.restoreCheckpoint();
         if (event.type !== "done") throw new Error("restoring the checkpoint did not finish the run");
         return { ok: true, fn: call.fn, value: event };
@@ -382,9 +384,35 @@ async function answer(call: Call): Promise<Reply> {
         return { ok: true, fn: call.fn, value: kiln.word2vecText() };
       case "exportRun":
         return { ok: true, fn: call.fn, value: await exportRun(finished(call.run), call.format) };
+      case "loadVectors":
+        return { ok: true, fn: call.fn, value: await loadVectors(kiln, call.file) };
+      case "runVectors":
+        return { ok: true, fn: call.fn, value: (await runVectors.get(call.run, finished(call.run))).info };
+      case "runSimilar":
+        return { ok: true, fn: call.fn, value: (await runVectors.get(call.run, finished(call.run))).similar(call.word, call.topn) };
+      case "runWordMap":
+        return { ok: true, fn: call.fn, value: (await runVectors.get(call.run, finished(call.run))).map(call.top) };
+      case "runWord2vecText":
+        return { ok: true, fn: call.fn, value: (await runVectors.get(call.run, finished(call.run))).text() };
+      case "runProjector":
+        return { ok: true, fn: call.fn, value: (await runVectors.get(call.run, finished(call.run))).projector() };
     }
   } catch (e) {
     return { ok: false, error: errorText(e) };
+  }
+}
+
+/** Finished runs' Embeddings as word vectors. */
+const runVectors = new RunVectors();
+
+/** A word2vec or GloVe text file, read in chunks, becomes the page's vectors. */
+async function loadVectors(kiln: KilnModule, file: File): Promise<VectorsInfo> {
+  if (word2vec) throw new Error("Word2vec is training: load vectors when it has finished or is stopped");
+  const buffer = await readInto(kiln, file, () => {});
+  try {
+    return kiln.loadVectors(buffer);
+  } finally {
+    buffer.free();
   }
 }
 

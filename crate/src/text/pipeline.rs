@@ -157,15 +157,22 @@ impl TextPipeline {
     /// The token each id stands for (seed 004's `get_decoded_sentence`, `<BOS>` kept); ids
     /// without one (padding, Keras' unused ids) read `?`.
     pub fn decode(&self, ids: &[u32]) -> Vec<String> {
-        let word = |id: u32| -> Option<String> {
-            match &self.ids {
-                Ids::Keras(_) if self.config.reserved && id <= INDEX_FROM => Some(RESERVED[id as usize].to_string()),
-                Ids::Keras(t) if self.config.reserved => t.index_word(id - INDEX_FROM).map(str::to_string),
-                Ids::Keras(t) => t.index_word(id).map(str::to_string),
-                Ids::Subword(s) => s.token(id),
-            }
-        };
-        ids.iter().map(|&id| word(id).unwrap_or_else(|| "?".into())).collect()
+        ids.iter().map(|&id| self.token(id).unwrap_or_else(|| "?".into())).collect()
+    }
+
+    /// The token id `id` stands for (Keras `index_word[id]`), `None` for ids without one.
+    pub fn token(&self, id: u32) -> Option<String> {
+        match &self.ids {
+            Ids::Keras(_) if self.config.reserved && id <= INDEX_FROM => Some(RESERVED[id as usize].to_string()),
+            Ids::Keras(t) if self.config.reserved => t.index_word(id - INDEX_FROM).map(str::to_string),
+            Ids::Keras(t) => t.index_word(id).map(str::to_string),
+            Ids::Subword(s) => s.token(id),
+        }
+    }
+
+    /// How often each training token occurred, most frequent first.
+    pub fn counts(&self) -> &[(String, u64)] {
+        &self.counts
     }
 
     /// The Embedding's `input_dim` the data needs: `num_words`, or fewer when the

@@ -2,6 +2,7 @@
 // per-epoch train and validation points at the x of each epoch's last step.
 
 import { AppendingLineChart, type LineSpec } from "../chart.js";
+import type { SvgPanel } from "../plot_svg.js";
 import type { EpochPoint, StepPoint } from "../session.js";
 import { el } from "./dom.js";
 
@@ -11,6 +12,16 @@ const lines = (what: string, color: string, val: string): LineSpec[] => [
   { label: what, stroke: "#1b1b1b", width: 2, points: true },
   { label: `val_${what}`, stroke: val, width: 2, dash: [6, 4], points: true },
 ];
+
+/** A chart as the downloads need it: its title, lines and canvas. */
+export interface ChartPicture {
+  title: string;
+  lines: LineSpec[];
+  canvas: HTMLCanvasElement;
+}
+
+const LOSS_LINES = lines("loss", "#d9480f", "#1971c2");
+const ACCURACY_LINES = lines("accuracy", "#2f9e44", "#1971c2");
 
 export class Charts {
   private readonly loss: AppendingLineChart;
@@ -22,11 +33,11 @@ export class Charts {
     lossBox.id = "chart-loss";
     accBox.id = "chart-accuracy";
     target.replaceChildren(lossBox, accBox);
-    this.loss = new AppendingLineChart(lossBox, { title: "Loss", xLabel: "step", lines: lines("loss", "#d9480f", "#1971c2") });
+    this.loss = new AppendingLineChart(lossBox, { title: "Loss", xLabel: "step", lines: LOSS_LINES });
     this.accuracy = new AppendingLineChart(accBox, {
       title: "Accuracy",
       xLabel: "step",
-      lines: lines("accuracy", "#2f9e44", "#1971c2"),
+      lines: ACCURACY_LINES,
     });
   }
 
@@ -43,5 +54,26 @@ export class Charts {
   reset(): void {
     this.loss.reset();
     this.accuracy.reset();
+  }
+
+  /** Whether any point has been drawn. */
+  get empty(): boolean {
+    return this.loss.length === 0;
+  }
+
+  /** Both charts' series as SVG panels (x: steps, as drawn). */
+  panels(): SvgPanel[] {
+    const panel = (title: string, chart: AppendingLineChart, specs: LineSpec[]): SvgPanel => {
+      const { xs, ys } = chart.series();
+      return { title, xLabel: "step", xs, series: specs.map((l, i) => ({ ...l, ys: ys[i] ?? [] })) };
+    };
+    return [panel("Loss", this.loss, LOSS_LINES), panel("Accuracy", this.accuracy, ACCURACY_LINES)];
+  }
+
+  pictures(): ChartPicture[] {
+    return [
+      { title: "Loss", lines: LOSS_LINES, canvas: this.loss.canvas },
+      { title: "Accuracy", lines: ACCURACY_LINES, canvas: this.accuracy.canvas },
+    ];
   }
 }

@@ -36,6 +36,9 @@ export class Word2VecPanel {
   private readonly status = elId("div", "w2v-status", "", "w2v-status");
   private readonly error = elId("div", "w2v-error", "", "errors");
   private readonly lossBox = elId("div", "w2v-loss", undefined, "chart");
+  /** Pretrained vectors: a word2vec (`count dim` header) or GloVe (no header) text file. */
+  private readonly load = elId("input", "w2v-load");
+  private loading = false;
   private readonly loss: AppendingLineChart;
   private readonly tools: Word2VecTools;
   private progress: Word2VecProgress | null = null;
@@ -84,6 +87,16 @@ export class Word2VecPanel {
       this.status.textContent = "Stopping after this chunk; the vectors trained so far are kept…";
       this.render();
     });
+    this.load.type = "file";
+    this.load.accept = ".txt,.gz,.vec,text/plain";
+    this.load.addEventListener("change", () => {
+      const file = this.load.files?.[0];
+      if (file) void this.loadFile(file);
+    });
+    const loadLabel = el("label", "Load vectors (word2vec/GloVe .txt) ", "file-label");
+    loadLabel.title = "Pretrained vectors, e.g. glove.6B.100d.txt or a file saved with gensim's save_word2vec_format(binary=False)";
+    loadLabel.append(this.load);
+    buttons.append(loadLabel);
     const progressRow = el("div", undefined, "w2v-progress");
     progressRow.append(this.bar, this.status);
     this.loss = new AppendingLineChart(this.lossBox, {
@@ -136,6 +149,33 @@ export class Word2VecPanel {
         return true;
       default:
         return false;
+    }
+  }
+
+  /** Pretrained vectors become the page's, as if word2vec had trained them; a bad file is said, the old vectors kept. */
+  private async loadFile(file: File): Promise<void> {
+    this.loading = true;
+    this.error.hidden = true;
+    this.status.textContent = `Reading ${file.name} (${(file.size / 2 ** 20).toFixed(1)} MB)…`;
+    this.render();
+    try {
+      const info = await this.host.calls.call({ fn: "loadVectors", file });
+      this.state = "done";
+      this.hasVectors = true;
+      this.bar.value = 0;
+      const format = info.format === "glove" ? "GloVe text, no header" : "word2vec text";
+      this.status.textContent = `Loaded ${file.name}: ${info.words.toLocaleString("en-US")} words × ${info.vector_size} dimensions (${format}).`;
+      this.root.dataset["loaded"] = file.name;
+      console.log(`[kiln] word2vec ${this.status.textContent}`);
+      this.tools.show(info.vector_size);
+      this.tools.root.hidden = false;
+    } catch (e) {
+      this.fail(e instanceof Error ? e.message : String(e));
+    } finally {
+      this.loading = false;
+      this.load.value = "";
+      this.render();
+      this.host.changed();
     }
   }
 
@@ -193,6 +233,7 @@ export class Word2VecPanel {
     this.train.disabled = !this.ready || this.training || this.runBusy;
     this.stop.disabled = this.state !== "training";
     for (const input of this.inputs.values()) input.disabled = this.training;
+    this.load.disabled = !this.ready || this.training || this.loading || this.runBusy;
     this.tools.setEnabled(this.hasVectors && !this.training && !this.runBusy);
   }
 }

@@ -33,7 +33,7 @@ function input(id: string, placeholder: string, label: string): HTMLInputElement
 }
 
 /** A table of words and cosines, most similar first, with a bar per cosine. */
-function renderSimilar(target: HTMLElement, caption: string, list: readonly Similar[]): void {
+export function renderSimilar(target: HTMLElement, caption: string, list: readonly Similar[]): void {
   const table = el("table", undefined, "similar");
   table.createCaption().textContent = caption;
   const body = el("tbody");
@@ -51,7 +51,7 @@ function renderSimilar(target: HTMLElement, caption: string, list: readonly Simi
   target.replaceChildren(list.length > 0 ? table : el("p", "No other words in the vocabulary.", "note"));
 }
 
-function renderError(target: HTMLElement, message: string): void {
+export function renderError(target: HTMLElement, message: string): void {
   target.replaceChildren(el("p", message, "field-errors"));
 }
 

@@ -4,6 +4,7 @@
 
 mod after;
 mod export;
+mod embedding;
 mod saved;
 
 pub use saved::SavedRun;
@@ -327,7 +328,7 @@ fn start_from_vectors(
     let vectors = vectors.ok_or_else(|| {
         KilnError::config(
             "embeddings_initializer",
-            "`word2vec` needs word vectors: train them under Word vectors first, or start the Embedding from `uniform`",
+            "`word2vec` needs word vectors: train them or load a word2vec/GloVe .txt under Word vectors first, or start the Embedding from `uniform`",
         )
     })?;
     let rows = e.input_dim.unwrap_or(config.num_words);
