@@ -17,6 +17,8 @@ const GRU_LAYERS = JSON.stringify([
 ]);
 const GRU = `data=ko-sample&model=custom&layers=${encodeURIComponent(GRU_LAYERS)}&tokens=char&normalize=korean&maxlen=30&num_words=500&batch_size=32&epochs=1&backend=cpu&autostart=1`;
 
+const WEBGPU = 'data=imdb-1k&model=pooled&maxlen=64&num_words=1000&batch_size=128&epochs=1&backend=webgpu&autostart=1';
+
 const done = (t, what) => until(t, (s) => s.state.status === 'done', what, 8 * MIN);
 
 /** Click an Export button and save its download under OUT; returns the file's bytes. */
@@ -88,6 +90,28 @@ export const exportTests = [
         return `${summary}; GRU: "${message.slice(0, 90)}…"`;
       } finally {
         await g.context.close();
+      }
+    },
+  },
+  {
+    name: 'export_webgpu',
+    title: 'on WebGPU (SwiftShader): the run autosaves as finished and its TF.js export predicts as Kiln (weights read back asynchronously)',
+    timeout: 20 * MIN,
+    run: async (browser, base) => {
+      const t = await open(browser, base, WEBGPU);
+      try {
+        await until(t, (s) => s.state.status === 'done', 'the WebGPU run', 15 * MIN);
+        const backend = await t.page.evaluate(() => window.kiln.state.backend);
+        assert(backend === 'webgpu', `backend should be webgpu, got ${backend}`);
+        const tfjs = await exported(t, 'export-tfjs');
+        const check = await checkExport(unzip(tfjs.bytes));
+        assert(check.samples > 0 && check.maxAbsDiff < 1e-4, `TF.js should predict as Kiln on WebGPU: ${JSON.stringify(check)}`);
+        await t.page.waitForFunction(() => [...document.querySelectorAll('#saved-runs-table tr[data-key]')]
+          .some((tr) => /finished/i.test(tr.textContent ?? '')), null, { timeout: MIN });
+        assertClean(t);
+        return `TF.js max |Δprob| ${check.maxAbsDiff.toExponential(2)} on ${check.samples} reviews; saved as finished`;
+      } finally {
+        await t.context.close();
       }
     },
   },
