@@ -121,7 +121,7 @@ export interface KilnModule {
     /** A saved run rebuilt on the same data; rejects with a reason for another dataset or a bad file. */
     resume(file: Uint8Array, data: KilnData, backend: Backend): Promise<KilnRun>;
   };
-  /** Throws "this is not a readable Kiln run file: …". */
+  /** Throws "this is not a readable Kiln run file (…): …". */
   readSavedRun(file: Uint8Array): SavedRunInfo;
   /** Fits in one call (seconds on 20k reviews); throws a readable message. */
   Baseline: { fit(baseline: BaselineConfig, config: RunConfig, data: KilnData): KilnBaseline };

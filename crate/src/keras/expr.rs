@@ -49,9 +49,15 @@ pub fn describe(t: &Tok) -> String {
     }
 }
 
+/// Brackets and operators nest at most this deep (Python's own parser stops at 200): deeper
+/// code would overflow the stack of the recursive descent.
+pub const MAX_NESTING: usize = 100;
+
 pub struct Parser<'a> {
     pub toks: &'a [Token],
     pub i: usize,
+    /// `factor` calls in progress: every nesting path goes through it.
+    pub depth: usize,
 }
 
 impl Parser<'_> {
@@ -154,6 +160,17 @@ impl Parser<'_> {
     }
 
     fn factor(&mut self) -> PResult<Node> {
+        if self.depth >= MAX_NESTING {
+            let pos = self.pos();
+            return Err((pos, format!("brackets or operators nested more than {MAX_NESTING} deep: simplify this line")));
+        }
+        self.depth += 1;
+        let node = self.factor_inner();
+        self.depth -= 1;
+        node
+    }
+
+    fn factor_inner(&mut self) -> PResult<Node> {
         let from = self.i;
         match self.peek_op() {
             Some("-") => {

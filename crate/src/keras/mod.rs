@@ -35,12 +35,28 @@ pub struct Parsed {
     pub notes: Vec<String>,
 }
 
+/// Tokens in one statement at most; a notebook's longest lines have a few hundred.
+const MAX_TOKENS: usize = 10_000;
+
 /// Read Keras code; settings the code does not give are taken from `base`.
 /// Errors are `KilnError::Code` pointing at the line and column.
 pub fn parse(text: &str, base: &RunConfig) -> Result<Parsed> {
     let mut interp = interp::Interp::new(draft::Draft::new(base));
     for line in lexer::logical_lines(text) {
         for stmt in line.split(|t| t.tok == lexer::Tok::Op(";")).filter(|s| !s.is_empty()) {
+            if stmt.len() > MAX_TOKENS {
+                // Data pasted into the box: the parser's messages would cost time squared in its length.
+                let pos = stmt[0].pos;
+                let message = format!(
+                    "this statement has {} tokens; Kiln reads up to {MAX_TOKENS} per statement: paste the model's code, not data",
+                    stmt.len()
+                );
+                if builds_model(stmt) {
+                    return Err(value::code_error(pos, message));
+                }
+                interp.draft.note(pos, format!("skipped: {message}"));
+                continue;
+            }
             match stmt::parse_stmt(stmt) {
                 Ok(s) => interp.run(&s)?,
                 Err((pos, message)) if builds_model(stmt) => return Err(value::code_error(pos, message)),

@@ -19,7 +19,7 @@ const SKIP_KEYWORDS: [&str; 23] = [
 ];
 
 pub fn parse_stmt(toks: &[Token]) -> PResult<Stmt> {
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser { toks, i: 0, depth: 0 };
     match toks.first().map(|t| &t.tok) {
         Some(Tok::Name(k)) if SKIP_KEYWORDS.contains(&k.as_str()) && !p.next_is_op(1, "=") => {
             // `print(model.summary())` and friends: nothing to read. Bad tokens still count.

@@ -9,6 +9,10 @@ use super::{
 use crate::dto::{Activation, LayerConfig, MergeMode, RecurrentConfig, Summary, SummaryRow};
 use crate::error::{KilnError, Result};
 
+/// Parameters a model may have: 400 MB of float32 weights, as much again for the gradients and
+/// twice that for Adam's moments, within wasm32's 4 GiB.
+pub const MAX_PARAMS: usize = 100_000_000;
+
 /// What flows between layers (batch dimension implied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dims {
@@ -58,6 +62,9 @@ struct Step {
 
 /// Build `layers` for inputs of `maxlen` ids below `vocab_size`, checking shapes as Keras does.
 pub fn build(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, seed: u64, device: &Device) -> Result<Built> {
+    // Shapes and sizes first, so a model too large to allocate is refused before any weight is.
+    let (_, summary, _, _) = walk(layers, vocab_size, maxlen, &mut None)?;
+    check_size(layers, &summary)?;
     let mut init = Init::new(seed);
     let (built, summary, head, skip_tail) = walk(layers, vocab_size, maxlen, &mut Some((&mut init, device)))?;
     let layers = built.into_iter().flatten().collect();
@@ -69,6 +76,25 @@ pub fn build(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, seed: u64
 pub fn summarize(layers: &[LayerConfig], vocab_size: usize, maxlen: usize) -> Result<(Summary, Head)> {
     let (_, summary, head, _) = walk(layers, vocab_size, maxlen, &mut None)?;
     Ok((summary, head))
+}
+
+/// The first layer that takes the model past `MAX_PARAMS` (the summary still counts any size).
+fn check_size(layers: &[LayerConfig], summary: &Summary) -> Result<()> {
+    let mut total = 0usize;
+    for (index, (row, config)) in summary.rows.iter().zip(layers).enumerate() {
+        total = total.saturating_add(row.params);
+        if total > MAX_PARAMS {
+            return Err(KilnError::Layer {
+                index: index + 1,
+                kind: config.class_name().into(),
+                message: format!(
+                    "brings the model to {total} parameters; Kiln trains at most {MAX_PARAMS} in the browser (weights, \
+                     gradients and optimizer state must fit in its memory): make this layer smaller"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Where modules are made: `None` only checks shapes and counts parameters.
@@ -85,7 +111,7 @@ fn walk(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, maker: &mut Ma
     let mut shape = Dims::Ids { seq: maxlen };
     let mut built = Vec::with_capacity(layers.len());
     let mut rows: Vec<SummaryRow> = Vec::with_capacity(layers.len());
-    let (mut trainable, mut frozen) = (0, 0);
+    let (mut trainable, mut frozen) = (0usize, 0usize);
     for (index, config) in layers.iter().enumerate() {
         let step = layer(config, shape, vocab_size, maker).map_err(|message| KilnError::Layer {
             index: index + 1,
@@ -101,8 +127,8 @@ fn walk(layers: &[LayerConfig], vocab_size: usize, maxlen: usize, maker: &mut Ma
             output_shape: step.out.keras(),
             params: step.trainable + step.frozen,
         });
-        trainable += step.trainable;
-        frozen += step.frozen;
+        trainable = trainable.saturating_add(step.trainable);
+        frozen = frozen.saturating_add(step.frozen);
         built.push(step.layer);
         shape = step.out;
     }
@@ -126,7 +152,7 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, maker: &mut Maker
                     vocab_size - 1
                 ));
             }
-            let params = input_dim * c.output_dim;
+            let params = input_dim.saturating_mul(c.output_dim);
             let layer = make(maker, |init, device| Layer::Embedding(Embedding::new(input_dim, c.output_dim, c.trainable, init, device)));
             let out = Seq { seq, dim: c.output_dim };
             if c.trainable { learned(layer, out, params) } else { Step { layer, out, trainable: 0, frozen: params } }
@@ -138,7 +164,7 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, maker: &mut Maker
                 _ => Flat { dim: c.units },
             };
             let layer = make(maker, |init, device| Layer::Dense(Dense::new(dim, c.units, c.activation, init, device)));
-            learned(layer, out, dim * c.units + c.units)
+            learned(layer, out, dim.saturating_mul(c.units).saturating_add(c.units))
         }
         (L::Activation(c), Seq { .. } | Flat { .. }) => stateless(Op::Activation(c.activation), shape),
         (L::Dropout(c), Seq { .. } | Flat { .. }) => {
@@ -161,10 +187,10 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, maker: &mut Maker
                 return Err(format!("wraps {}: Bidirectional takes SimpleRNN, LSTM or GRU", b.layer.class_name()));
             };
             check_recurrent(c)?;
-            let units = if b.merge_mode == MergeMode::Concat { 2 * c.units } else { c.units };
+            let units = if b.merge_mode == MergeMode::Concat { c.units.saturating_mul(2) } else { c.units };
             let out = if c.return_sequences { Seq { seq, dim: units } } else { Flat { dim: units } };
             let layer = make(maker, |init, device| Layer::Bidirectional(Bidirectional::new(cell, c, b.merge_mode, dim, init, device)));
-            learned(layer, out, 2 * cell.params(dim, c.units))
+            learned(layer, out, cell.params(dim, c.units).saturating_mul(2))
         }
         (L::Conv1d(c), Seq { seq, dim }) => {
             positive(c.filters, "filters")?;
@@ -182,7 +208,7 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, maker: &mut Maker
                     shape.show()
                 )
             })?;
-            let params = c.kernel_size * dim * c.filters + c.filters;
+            let params = c.kernel_size.saturating_mul(dim).saturating_mul(c.filters).saturating_add(c.filters);
             let layer = make(maker, |init, device| Layer::Conv1d(Conv1d::new(c, dim, init, device)));
             learned(layer, Seq { seq: steps, dim: c.filters }, params)
         }
@@ -205,9 +231,9 @@ fn layer(config: &LayerConfig, shape: Dims, vocab_size: usize, maker: &mut Maker
                 return Err("`momentum` must be in [0, 1)".into());
             }
             let layer = make(maker, |_, device| Layer::BatchNorm(BatchNorm::new(c, dim, device)));
-            Step { layer, out: shape, trainable: 2 * dim, frozen: 2 * dim }
+            Step { layer, out: shape, trainable: dim.saturating_mul(2), frozen: dim.saturating_mul(2) }
         }
-        (L::Flatten(_), Seq { seq, dim }) => stateless(Op::Flatten, Flat { dim: seq * dim }),
+        (L::Flatten(_), Seq { seq, dim }) => stateless(Op::Flatten, Flat { dim: seq.saturating_mul(dim) }),
         (L::Flatten(_), Flat { .. }) => stateless(Op::Flatten, shape),
         (config, shape) => return Err(expected_input(config, shape)),
     })

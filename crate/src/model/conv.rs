@@ -13,7 +13,7 @@ use crate::dto::{Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 /// Output length of a convolution over `steps`, or `None` when Keras would fail
 /// with a negative dimension.
 pub fn conv_output_len(steps: usize, c: &Conv1dConfig) -> Option<usize> {
-    let span = c.dilation_rate * (c.kernel_size - 1) + 1;
+    let span = c.dilation_rate.saturating_mul(c.kernel_size - 1).saturating_add(1);
     match c.padding {
         ConvPadding::Valid => (steps >= span).then(|| (steps - span) / c.strides + 1),
         ConvPadding::Same | ConvPadding::Causal => (steps >= 1).then(|| steps.div_ceil(c.strides)),
@@ -54,7 +54,7 @@ impl Conv1d {
     pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         let c = &self.config;
         let [_, steps, _] = x.dims();
-        let span = c.dilation_rate * (c.kernel_size - 1) + 1;
+        let span = c.dilation_rate.saturating_mul(c.kernel_size - 1).saturating_add(1);
         let padding = match c.padding {
             ConvPadding::Valid => (0, 0),
             ConvPadding::Same => same_padding(steps, span, c.strides),

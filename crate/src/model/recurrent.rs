@@ -29,7 +29,7 @@ impl Cell {
     /// Keras' parameter count for `units` on `input` features.
     pub fn params(self, input: usize, units: usize) -> usize {
         let biases = if self == Cell::Gru { 2 } else { 1 }; // reset_after: input and recurrent bias
-        self.gates() * units * (input + units + biases)
+        self.gates().saturating_mul(units).saturating_mul(input.saturating_add(units).saturating_add(biases))
     }
 }
 

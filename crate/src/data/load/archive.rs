@@ -12,14 +12,25 @@ use crate::error::{KilnError, Result};
 /// `f(path, read)` for each regular file; `read()` returns its bytes when wanted.
 type Visit<'f> = dyn FnMut(&str, &mut dyn FnMut() -> Result<Vec<u8>>) -> Result<()> + 'f;
 
+/// The files of an archive together inflate to at most `decode::MAX_BYTES`: a zip's sizes are
+/// summed from its directory before anything is inflated (a zip bomb is refused at once), and
+/// each file is read only up to what is left; a tar's entries count as their headers declare.
 fn walk(name: &str, compression: Compression, bytes: &[u8], f: &mut Visit) -> Result<()> {
+    let mut left = decode::MAX_BYTES;
     if compression == Compression::Zip {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| corrupt(name, compression, e))?;
+        if zip.decompressed_size().is_some_and(|n| n > u128::from(decode::MAX_BYTES)) {
+            return Err(decode::too_large(name));
+        }
         for i in 0..zip.len() {
             let mut file = zip.by_index(i).map_err(|e| corrupt(name, compression, e))?;
             if file.is_file() {
                 let path = file.name().to_string();
-                f(&path, &mut || decode::read_all(name, compression, &mut file))?;
+                f(&path, &mut || {
+                    let bytes = decode::read_at_most(name, compression, &mut file, left)?;
+                    left -= bytes.len() as u64;
+                    Ok(bytes)
+                })?;
             }
         }
         return Ok(());
@@ -27,6 +38,8 @@ fn walk(name: &str, compression: Compression, bytes: &[u8], f: &mut Visit) -> Re
     let mut tar = tar::Archive::new(decode::reader(compression, bytes));
     for entry in tar.entries().map_err(|e| corrupt(name, compression, e))? {
         let mut entry = entry.map_err(|e| corrupt(name, compression, e))?;
+        // Skipping an entry inflates it too: every entry counts, with its 512-byte header.
+        left = left.checked_sub(entry.size().saturating_add(512)).ok_or_else(|| decode::too_large(name))?;
         if entry.header().entry_type().is_file() {
             let path = entry.path().map_err(|e| corrupt(name, compression, e))?.to_string_lossy().into_owned();
             f(&path, &mut || decode::read_all(name, compression, &mut entry))?;

@@ -8,7 +8,8 @@ use encoding_rs::{EUC_KR, Encoding, UTF_16BE, UTF_16LE};
 use super::sniff::Compression;
 use crate::error::{KilnError, Result};
 
-/// Decompressed data larger than this is refused (wasm32 has 4 GiB in all).
+/// Decompressed data larger than this is refused (wasm32 has 4 GiB in all): one compressed
+/// file, or all the files of an archive together.
 pub(super) const MAX_BYTES: u64 = 1 << 30;
 
 /// Decoded text and what it was.
@@ -37,12 +38,25 @@ pub(super) fn corrupt(name: &str, compression: Compression, e: impl std::fmt::Di
     KilnError::Data(format!("{name}: the {} file is corrupt or cut short: {e}", compression.suffix()))
 }
 
+/// The error for data that would inflate past `MAX_BYTES`.
+pub(super) fn too_large(name: &str) -> KilnError {
+    KilnError::Data(format!(
+        "{name} holds more than 1 GiB once decompressed: too large for the page. Load a smaller part of it \
+         (fewer rows or files)"
+    ))
+}
+
 /// Read a whole stream, refusing more than `MAX_BYTES`.
 pub(super) fn read_all(name: &str, compression: Compression, reader: impl Read) -> Result<Vec<u8>> {
+    read_at_most(name, compression, reader, MAX_BYTES)
+}
+
+/// Read a whole stream, refusing more than `cap` bytes (what is left of an archive's budget).
+pub(super) fn read_at_most(name: &str, compression: Compression, reader: impl Read, cap: u64) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    reader.take(MAX_BYTES + 1).read_to_end(&mut out).map_err(|e| corrupt(name, compression, e))?;
-    if out.len() as u64 > MAX_BYTES {
-        return Err(KilnError::Data(format!("{name} holds more than 1 GiB once decompressed: too large for the page")));
+    reader.take(cap + 1).read_to_end(&mut out).map_err(|e| corrupt(name, compression, e))?;
+    if out.len() as u64 > cap {
+        return Err(too_large(name));
     }
     Ok(out)
 }

@@ -56,24 +56,34 @@ pub(super) struct Classified {
     pub notes: Vec<String>,
 }
 
+/// An empty label, or one pandas, numpy or Python write for a missing value: dropped, not a class.
+fn missing(value: &str) -> bool {
+    value.is_empty() || ["nan", "null", "none", "n/a", "#n/a"].iter().any(|m| value.eq_ignore_ascii_case(m))
+}
+
 fn number(value: &str) -> Option<f64> {
     value.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Classes from `rows` of file `name`; `source` names where labels came from (`` column `label` ``).
 pub(super) fn classify(name: &str, rows: Rows, source: &str) -> Result<Classified> {
+    if rows.len() == 0 {
+        return Err(KilnError::Data(format!("{name}: no rows to read: the file needs rows with a text and a label")));
+    }
     let mut counts = vec![0usize; rows.values.len()];
     for &l in &rows.labels {
         counts[l as usize] += 1;
     }
     let numeric: usize = rows.values.iter().zip(&counts).filter(|(v, _)| number(v).is_some()).map(|(_, c)| c).sum();
-    let numbers_only = numeric > 0 && numeric as f64 >= NUMERIC_SHARE * rows.len() as f64;
-    let valid: Vec<bool> =
-        rows.values.iter().map(|v| !v.is_empty() && (!numbers_only || number(v).is_some())).collect();
+    let present: usize = rows.values.iter().zip(&counts).filter(|(v, _)| !missing(v)).map(|(_, c)| c).sum();
+    let numbers_only = numeric > 0 && numeric as f64 >= NUMERIC_SHARE * present as f64;
+    let valid: Vec<bool> = rows.values.iter().map(|v| !missing(v) && (!numbers_only || number(v).is_some())).collect();
     let mut names: Vec<(usize, &String)> = rows.values.iter().enumerate().filter(|(i, _)| valid[*i]).collect();
     let kept: usize = names.iter().map(|(i, _)| counts[*i]).sum();
     if names.is_empty() {
-        return Err(KilnError::Data(format!("{name}: no labels in {source}: every label is empty")));
+        return Err(KilnError::Data(format!(
+            "{name}: no labels in {source}: every label is empty or missing (NaN, null): pick the label column"
+        )));
     }
     if names.len() > MAX_CLASSES || (names.len() > 5 && names.len() * 2 > kept) {
         return Err(KilnError::Data(format!(
@@ -106,7 +116,7 @@ pub(super) fn classify(name: &str, rows: Rows, source: &str) -> Result<Classifie
     }
     let mut notes = Vec::new();
     if !bad_lines.is_empty() {
-        let what = if numbers_only { "empty or not a number" } else { "empty" };
+        let what = if numbers_only { "empty, missing (NaN) or not a number" } else { "empty or missing (NaN)" };
         let (n, at) = (bad_lines.len(), lines(&bad_lines));
         notes.push(format!("dropped {n} rows whose label in {source} is {what}: {at}"));
     }

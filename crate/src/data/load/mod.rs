@@ -197,7 +197,10 @@ fn dataset(name: &str, rows: Rows, source: &str, mut notes: Vec<String>) -> Resu
         dropped.duplicates += more.duplicates;
     }
     if train.is_empty() {
-        return Err(KilnError::Data(format!("{name}: no rows left once empty and repeated texts are dropped")));
+        return Err(KilnError::Data(format!(
+            "{name}: no rows left once empty and repeated texts are dropped: check that the text column is the one \
+             holding the texts"
+        )));
     }
     let report = LoadReport {
         rows: train.len() + test.as_ref().map_or(0, |t| t.len()),

@@ -84,9 +84,20 @@ pub(super) fn is_tar(first_block: &[u8]) -> bool {
     first_block.get(257..262) == Some(b"ustar".as_slice())
 }
 
-/// NUL bytes near the start mean a binary file (text in UTF-8 or EUC-KR has none).
+/// NUL bytes near the start mean a binary file (text in UTF-8 or EUC-KR has none), or UTF-16
+/// without its byte-order mark when they fall on every other byte.
 pub(super) fn check_text(name: &str, bytes: &[u8]) -> Result<()> {
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        let nul_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+        let (even, odd) = (nul_at(0), nul_at(1));
+        let (most, fewest) = (even.max(odd), even.min(odd));
+        if most * 4 >= head.len() / 2 && fewest * 50 <= most {
+            let order = if odd > even { "UTF-16LE" } else { "UTF-16BE" };
+            return Err(KilnError::Data(format!(
+                "{name} looks like {order} text without a byte-order mark: save the file as UTF-8"
+            )));
+        }
         return Err(KilnError::Data(format!(
             "{name} looks like a binary file, not text: save it as CSV, TSV, JSON lines or fastText"
         )));

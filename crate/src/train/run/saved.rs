@@ -73,7 +73,17 @@ fn floats(file: &safetensors::SafeTensors, name: &str) -> Result<Vec<f32>> {
 }
 
 fn corrupt(why: impl std::fmt::Display) -> KilnError {
-    KilnError::Data(format!("this is not a readable Kiln run file: {why}"))
+    KilnError::Data(format!(
+        "this is not a readable Kiln run file ({why}): pick a .kiln file that Kiln's Saved runs › Download wrote, whole"
+    ))
+}
+
+/// A file whose parts disagree: readable, but altered or damaged since Kiln wrote it.
+fn inconsistent(why: impl std::fmt::Display) -> KilnError {
+    KilnError::Data(format!(
+        "this run file's weights and settings disagree ({why}): it was altered or damaged after Kiln saved it. \
+         Download the run again or start a new one"
+    ))
 }
 
 impl Run {
@@ -146,7 +156,14 @@ impl Run {
         let json = metadata.metadata().as_ref().and_then(|m| m.get("kiln")).ok_or_else(|| corrupt("no Kiln metadata"))?;
         let saved: SavedRun = serde_json::from_str(json).map_err(corrupt)?;
         if saved.format != FORMAT || saved.version > VERSION {
-            return Err(corrupt(format!("format {} version {} (this Kiln reads {FORMAT} up to {VERSION})", saved.format, saved.version)));
+            return Err(KilnError::Data(format!(
+                "this run file is {} version {}; this Kiln reads {FORMAT} up to version {VERSION}: it was made by a newer \
+                 Kiln, open it there (reload the page for the latest Kiln)",
+                saved.format, saved.version
+            )));
+        }
+        if !(saved.learning_rate.is_finite() && saved.learning_rate >= 0.0) {
+            return Err(corrupt(format!("its learning rate is {}", saved.learning_rate)));
         }
         Ok(saved)
     }
@@ -182,16 +199,16 @@ impl Run {
                 })
                 .collect()
         };
-        run.trainer.model_mut().load_weights(&weights("model", &saved.weights)?)?;
+        run.trainer.model_mut().load_weights(&weights("model", &saved.weights)?).map_err(inconsistent)?;
         let fresh = || run.trainer.model().clone();
         if let Some((epoch, layout)) = &saved.best {
             let mut model = fresh();
-            model.load_weights(&weights("best", layout)?)?;
+            model.load_weights(&weights("best", layout)?).map_err(inconsistent)?;
             run.best_weights = Some((*epoch, model));
         }
         if let Some((epoch, layout)) = &saved.checkpoint {
             let mut model = fresh();
-            model.load_weights(&weights("checkpoint", layout)?)?;
+            model.load_weights(&weights("checkpoint", layout)?).map_err(inconsistent)?;
             run.checkpoint = Some((*epoch, model));
         }
         let mut notes = vec![];
