@@ -2,8 +2,12 @@
 // A zero-dependency static server for the repo root (the page is /index.html).
 // Usage: node www/serve.mjs [--port 8080] [--root DIR]
 // Binds 127.0.0.1; serves .wasm as application/wasm; refuses paths outside the root.
+// Sends each HTML file's <meta http-equiv="Content-Security-Policy"> as a header too, and
+// index.html's policy with every other file: a worker's policy comes from its script's
+// response, which a meta cannot give. No frame-ancestors, no X-Frame-Options: any site may
+// iframe the page (docs/embed.md).
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +55,17 @@ function resolvePath(urlPath) {
   return file === root || file.startsWith(root + sep) ? file : null;
 }
 
+const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i;
+
+/** The Content-Security-Policy an HTML file's meta declares, or null. */
+async function metaPolicy(file) {
+  try {
+    return CSP_META.exec(await readFile(file, "utf8"))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function send(res, code, text) {
   res.writeHead(code, { "content-type": "text/plain; charset=utf-8" });
   res.end(`${text}\n`);
@@ -72,10 +87,13 @@ const server = createServer(async (req, res) => {
     return send(res, 404, `not found: ${path}`);
   }
   if (!info.isFile()) return send(res, 404, `not found: ${path}`);
+  const type = extname(file).toLowerCase();
+  const policy = await metaPolicy(type === ".html" ? file : join(root, "index.html"));
   res.writeHead(200, {
-    "content-type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
+    "content-type": TYPES[type] ?? "application/octet-stream",
     "content-length": info.size,
     "cache-control": "no-cache",
+    ...(policy ? { "content-security-policy": policy } : {}),
   });
   if (req.method === "HEAD") return res.end();
   createReadStream(file)

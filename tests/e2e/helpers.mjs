@@ -14,9 +14,13 @@ export const diag = { current: null };
 
 // ------------------------------------------------------------------ helpers --
 
-/** Opens `?query` in a fresh context (in the browser language `locale`, e.g. 'ko-KR'), recording console errors and page errors. */
-export async function open(browser, base, query, { initScript, locale } = {}) {
+/**
+ * Opens `?query` in a fresh context (in the browser language `locale`, e.g. 'ko-KR'), recording
+ * console errors and page errors; `beforeGoto({context, page})` adds listeners before the page loads.
+ */
+export async function open(browser, base, query, { initScript, locale, beforeGoto } = {}) {
   const { context, page } = await newPage(browser, { locale });
+  if (beforeGoto) await beforeGoto({ context, page });
   const log = [];
   const consoleErrors = [];
   const pageErrors = [];

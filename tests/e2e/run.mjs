@@ -6,7 +6,8 @@
 // `./build.sh build --dev`). `./build.sh test` runs it against the dev wasm.
 // Screenshots go to $OUT (default out/). Prints one line per test and
 // "N passed, N failed"; exits 1 if any failed. The tests of users' files, of
-// evaluation and of the baselines live in data_file.mjs, evaluation.mjs and baselines.mjs.
+// evaluation and of the baselines live in data_file.mjs, evaluation.mjs and baselines.mjs;
+// the CSP and markup-as-text tests in security.mjs.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launch, pageUrl } from '../../tools/browser.mjs';
@@ -17,6 +18,7 @@ import { downloadTests } from './downloads.mjs';
 import { evaluationTests } from './evaluation.mjs';
 import { exportTests } from './export.mjs';
 import { savedRunTests } from './saved_runs.mjs';
+import { securityTests } from './security.mjs';
 import { word2vecTests } from './word2vec.mjs';
 import { i18nTests } from './i18n.mjs';
 import {
@@ -314,6 +316,7 @@ const tests = [
   ...exportTests,
   ...embedTests,
   ...downloadTests,
+  ...securityTests,
 ];
 
 // ------------------------------------------------------------------- runner --
