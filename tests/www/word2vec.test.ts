@@ -1,6 +1,7 @@
 // The word vectors panel's pure parts: www/src/word2vec.ts and www/src/word_map_layout.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { translate } from "../../www/src/i18n.js";
 import type { LayerConfig, MapPoint } from "../../www/src/protocol.js";
 import {
   analogyQuery, analogyText, averageModel, formatRate, readWord2VecConfig, shownWord, textHeader, typedWord, useVectors,
@@ -86,7 +87,7 @@ test("analogy: a − b + c is most_similar(positive=[a, c], negative=[b])", () =
   assert.deepEqual(analogyQuery("좋다", "", ""), { ok: true, positive: ["좋다"], negative: [] });
   assert.deepEqual(analogyQuery("paris, germany", "france", ""), { ok: true, positive: ["paris", "germany"], negative: ["france"] });
   const empty = analogyQuery(" ", "man", "woman");
-  assert.ok(!empty.ok && /Type a word in a/.test(empty.error));
+  assert.ok(!empty.ok && /Type a word in a/.test(translate("en", empty.error)));
 });
 
 test("Use in the model: the first Embedding takes the vectors, output_dim = vector_size, Keras trainable", () => {
@@ -108,7 +109,7 @@ test("Use in the model: the first Embedding takes the vectors, output_dim = vect
   assert.ok(again.ok && !("trainable" in again.layers[1]!), "trainable=True is left out, as Rust writes it");
   assert.deepEqual(layers, before, "the input is not changed");
   const none = useVectors([{ kind: "dense", units: 1, activation: "sigmoid" }], 16, true);
-  assert.ok(!none.ok && /no Embedding/.test(none.error));
+  assert.ok(!none.ok && /no Embedding/.test(translate("en", none.error)));
 });
 
 test("seed 000's Word2Vec average → Dense: sigmoid for two classes, softmax for more", () => {

@@ -2,6 +2,7 @@
 // as the two BaselineConfigs to fit, a fitted report as a comparison row, and
 // the lines the page prints about them.
 
+import { t } from "./i18n.js";
 import type { BaselineConfig, BaselineKind, BaselineReport, RunConfig, Weighted } from "./protocol.js";
 import type { BaselineResult } from "./session.js";
 
@@ -66,14 +67,17 @@ export function baselineResult(run: number, report: BaselineReport, config: RunC
 
 /** The evaluation panel's title for a baseline. */
 export function baselineTitle(r: BaselineResult, report: BaselineReport): string {
-  const fit = report.converged ? `${report.iterations} iterations` : `${report.iterations} iterations, not converged`;
-  return `Baseline #${r.run}: ${r.model} on ${r.data}, ${report.features.toLocaleString("en-US")} features (${fit}), ${report.evaluation.samples} test texts`;
+  const params = {
+    run: String(r.run), model: r.model, data: r.data, features: report.features, iterations: String(report.iterations),
+    samples: String(report.evaluation.samples),
+  };
+  return t(report.converged ? "bl.title" : "bl.titleNotConverged", params);
 }
 
 /** "Fitted TF-IDF 1–2-grams + LogisticRegression in 1.2 s; … LinearSVC in 0.4 s." */
 export function fittedLine(fits: readonly { name: string; seconds: number }[]): string {
   const time = (s: number): string => s.toFixed(s < 1 ? 2 : 1);
-  return `Fitted ${fits.map((f) => `${f.name} in ${time(f.seconds)} s`).join("; ")}.`;
+  return t("bl.fitted", { list: fits.map((f) => t("bl.fitItem", { name: f.name, seconds: time(f.seconds) })).join("; ") });
 }
 
 export interface NgramColumn {
@@ -86,7 +90,7 @@ export function ngramColumns(report: BaselineReport): NgramColumn[] {
   const [negative, positive] = report.evaluation.classes;
   if (report.evaluation.classes.length !== 2 || (report.top_positive.length === 0 && report.top_negative.length === 0)) return [];
   return [
-    { title: `towards ${positive}`, rows: report.top_positive },
-    { title: `towards ${negative}`, rows: report.top_negative },
+    { title: t("bl.towards", { name: positive ?? "1" }), rows: report.top_positive },
+    { title: t("bl.towards", { name: negative ?? "0" }), rows: report.top_negative },
   ];
 }

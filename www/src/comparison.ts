@@ -6,6 +6,7 @@ import type { NetworkResult, Result } from "./session.js";
 
 export interface Column {
   key: string;
+  /** The header: an i18n key, or a name that stays as it is (epochs, F1, AUC). */
   label: string;
   /** What the column sorts by; null sorts last. */
   value(r: Result): number | string | null;
@@ -24,16 +25,16 @@ export const networkRuns = (results: readonly Result[]): NetworkResult[] => resu
 export const runLabel = (r: Result): string => `#${r.run} ${r.model}`;
 
 export const COLUMNS: readonly Column[] = [
-  { key: "run", label: "run", value: (r) => r.run, text: (r) => `#${r.run}` },
-  { key: "model", label: "model", value: (r) => r.model, text: (r) => r.model },
-  { key: "data", label: "data", value: (r) => r.data, text: (r) => r.data },
+  { key: "run", label: "cmp.run", value: (r) => r.run, text: (r) => `#${r.run}` },
+  { key: "model", label: "cmp.model", value: (r) => r.model, text: (r) => r.model },
+  { key: "data", label: "cmp.data", value: (r) => r.data, text: (r) => r.data },
   { key: "epochs", label: "epochs", value: trainedEpochs, text: (r) => String(trainedEpochs(r) ?? "–") },
-  { key: "test_accuracy", label: "test accuracy", value: (r) => r.test_accuracy, text: (r) => num(r.test_accuracy, 4) },
+  { key: "test_accuracy", label: "cmp.testAccuracy", value: (r) => r.test_accuracy, text: (r) => num(r.test_accuracy, 4) },
   { key: "f1", label: "F1", value: (r) => r.f1, text: (r) => num(r.f1, 4) },
   { key: "auc", label: "AUC", value: (r) => r.auc, text: (r) => num(r.auc, 4) },
-  { key: "params", label: "params", value: (r) => r.params, text: (r) => (r.params === null ? "–" : r.params.toLocaleString("en-US")) },
-  { key: "seconds", label: "train time (s)", value: (r) => r.seconds, text: (r) => num(r.seconds, 1) },
-  { key: "backend", label: "backend", value: (r) => r.backend, text: (r) => (r.backend === "webgpu" ? "WebGPU" : r.backend === "cpu" ? "CPU" : "–") },
+  { key: "params", label: "cmp.params", value: (r) => r.params, text: (r) => (r.params === null ? "–" : r.params.toLocaleString("en-US")) },
+  { key: "seconds", label: "cmp.seconds", value: (r) => r.seconds, text: (r) => num(r.seconds, 1) },
+  { key: "backend", label: "cmp.backend", value: (r) => r.backend, text: (r) => (r.backend === "webgpu" ? "WebGPU" : r.backend === "cpu" ? "CPU" : "–") },
 ];
 
 export interface SortOrder {

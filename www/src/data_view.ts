@@ -2,6 +2,7 @@
 // asked for again, seed 004's length lines, whether to propose a multi-class
 // output layer, and which data has a test part of its own.
 
+import { t } from "./i18n.js";
 import type { DatasetName, Format, LayerConfig, LengthStats, Loss, RunConfig } from "./protocol.js";
 
 /** The settings a data view depends on; equal keys give the same view. */
@@ -13,18 +14,14 @@ const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toF
 
 /** Seed 004's look at lengths: "mean 12.3 · median 10 · max 80 · σ 8.9 · mean+2σ 30.1". */
 export function lengthSummary(s: LengthStats): string {
-  return [
-    `mean ${fixed(s.mean, 1)}`,
-    `median ${fixed(s.median, 1)}`,
-    `max ${s.max}`,
-    `σ ${fixed(s.std, 1)}`,
-    `mean+2σ ${fixed(s.mean_plus_2sd, 1)}`,
-  ].join(" · ");
+  return t("dv.lengths", {
+    mean: fixed(s.mean, 1), median: fixed(s.median, 1), max: String(s.max), std: fixed(s.std, 1), mean2sd: fixed(s.mean_plus_2sd, 1),
+  });
 }
 
 /** "93.2 % of texts fit in maxlen 30" (texts with at most maxlen tokens). */
 export function fitLine(s: LengthStats): string {
-  return `${fixed(s.fit_percent, 1)} % of texts fit in maxlen ${s.maxlen}`;
+  return t("dv.fit", { percent: fixed(s.fit_percent, 1), maxlen: String(s.maxlen) });
 }
 
 /** The maxlen seed 004 would take, when it differs from the one set. */

@@ -263,9 +263,12 @@ function showRun(run: number): void {
   const f = finished.get(run);
   if (!f) return;
   evalEmpty = null;
-  if ("report" in f) return evaluation.show(run, { evaluation: f.report.evaluation }, baselineTitle(f.result, f.report), ngramLists(f.report));
+  if ("report" in f) {
+    const { result: r, report } = f;
+    return evaluation.show(run, { evaluation: report.evaluation }, () => baselineTitle(r, report), () => ngramLists(report));
+  }
   const r = f.result;
-  const title = t("evaluation.title", {
+  const title = (): string => t("evaluation.title", {
     run: String(run), model: r.model, data: r.data, epochs: r.history.loss.length, samples: f.done.evaluation.samples,
   });
   evaluation.show(run, f.done, title);
@@ -323,7 +326,7 @@ function onMessage(msg: FromWorker): void {
       break;
     case "saved":
       if (!msg.imported) saved.setLive(msg.finished ? null : msg.key);
-      if (msg.imported) saved.say(t("saved.imported", { key: msg.key }));
+      if (msg.imported) saved.sayKey("saved.imported", { key: msg.key });
       void saved.refresh();
       break;
     case "save_error":
@@ -359,8 +362,16 @@ controls.stop.addEventListener("click", () => {
   render();
 });
 
-/** After a language switch: the text main.ts wrote (the static text is done by lang_switch). */
+/**
+ * After a language switch: the text main.ts wrote, and the panels that draw text
+ * from data (tables, charts, canvases); the text marked data-i18n is done by lang_switch.
+ */
 function onLanguage(): void {
+  data.relabel();
+  evaluation.relabel();
+  baselines.relabel();
+  comparison.render();
+  saved.relabel();
   if (prepared) fitBox.textContent = fitNote(prepared);
   const f = result ? finished.get(result.run) : undefined;
   if (result && f && "done" in f) renderResults(resultsBox, result, f.done, stoppedEarly);

@@ -2,6 +2,7 @@
 // done) and the page (which lists, renames, deletes, downloads and uploads them). A record's
 // summary and its file live in two stores, so listing never reads the weights.
 
+import { t } from "./i18n.js";
 import type { History, RunConfig, RunEvent } from "./protocol.js";
 
 const DB = "kiln";
@@ -114,11 +115,11 @@ export async function renameRun(key: string, name: string): Promise<void> {
   await done(tx);
 }
 
-/** `used of quota` in words, or "" where the browser does not say. */
+/** `used of quota` in words (the current language), or "" where the browser does not say. */
 export async function storageUse(): Promise<string> {
   const estimate = await navigator.storage?.estimate?.().catch(() => null);
   if (!estimate?.usage && !estimate?.quota) return "";
-  return `${megabytes(estimate.usage ?? 0)} of ${megabytes(estimate.quota ?? 0)} used`;
+  return t("saved.use", { used: megabytes(estimate.usage ?? 0), quota: megabytes(estimate.quota ?? 0) });
 }
 
 export function megabytes(n: number): string {

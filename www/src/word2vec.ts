@@ -3,6 +3,7 @@
 // query, and the layers "Use in the model" and seed 000's average model build.
 
 import { multiClassProposal } from "./data_view.js";
+import { tt, type MessageKey, type Text } from "./i18n.js";
 import type { LayerConfig, LayerOf, Loss, Word2VecConfig, Word2VecEvent } from "./protocol.js";
 
 /** The settings the panel shows, as gensim's Word2Vec names them. */
@@ -16,16 +17,17 @@ export interface Word2VecField {
   min: number;
   /** Exclusive upper bound. */
   below?: number;
-  title: string;
+  /** The tooltip's i18n key (with `{default}`). */
+  title: MessageKey;
 }
 
 export const WORD2VEC_FIELDS: readonly Word2VecField[] = [
-  { name: "vector_size", default: 100, int: true, min: 1, title: "Dimensions of each word vector (the Embedding's output_dim)" },
-  { name: "window", default: 5, int: true, min: 1, title: "Context words on each side of the centre word" },
-  { name: "negative", default: 5, int: true, min: 1, title: "Negative samples per context word" },
-  { name: "sample", default: 1e-3, int: false, min: 0, below: 1, title: "Down-sampling of frequent words (0: none)" },
-  { name: "min_count", default: 5, int: true, min: 1, title: "Words seen fewer times are left out" },
-  { name: "epochs", default: 5, int: true, min: 1, title: "Passes over the training texts" },
+  { name: "vector_size", default: 100, int: true, min: 1, title: "w2v.title.vector_size" },
+  { name: "window", default: 5, int: true, min: 1, title: "w2v.title.window" },
+  { name: "negative", default: 5, int: true, min: 1, title: "w2v.title.negative" },
+  { name: "sample", default: 1e-3, int: false, min: 0, below: 1, title: "w2v.title.sample" },
+  { name: "min_count", default: 5, int: true, min: 1, title: "w2v.title.min_count" },
+  { name: "epochs", default: 5, int: true, min: 1, title: "w2v.title.epochs" },
 ];
 
 export type Word2VecRead = { ok: true; config: Word2VecConfig } | { ok: false; errors: string[] };
@@ -56,12 +58,16 @@ export function formatRate(wordsPerSecond: number): string {
   return `${wordsPerSecond.toFixed(0)} words/s`;
 }
 
-const int = (n: number): string => n.toLocaleString("en-US");
+/** A view with its line in the current language. */
+const withLine = (v: Omit<ProgressView, "line">): ProgressView => ({ ...v, line: tt(v.text) });
 
 /** What the panel shows after an event. */
 export interface ProgressView {
   /** words_done / total_words, in [0, 1]. */
   fraction: number;
+  /** The status line, by key (the panel translates it again after a switch)… */
+  text: Text;
+  /** …and in the current language. */
   line: string;
   /** Words per second over the training calls so far (null before the first). */
   rate: number | null;
@@ -84,26 +90,28 @@ export class Word2VecProgress {
     switch (event.type) {
       case "prepared":
         this.total = event.total_words;
-        return {
+        return withLine({
           fraction: 0,
-          line: `${int(event.vocab_size)} words in the vocabulary, ${int(event.corpus_words)} in the texts; ` +
-            `training ${int(event.total_words)} on ${event.backend}…`,
+          text: { key: "w2v.prepared", params: { vocab: event.vocab_size, corpus: event.corpus_words, total: event.total_words, backend: event.backend } },
           rate: null,
           point: null,
-        };
+        });
       case "progress": {
         this.ms += ms;
         this.total = event.total_words;
         this.done = event.words_done;
         const rate = this.rate();
         const fraction = this.fraction();
-        return {
+        const params = {
+          epoch: String(event.epoch), epochs: String(this.epochs), done: event.words_done, total: event.total_words,
+          percent: (fraction * 100).toFixed(1), rate: formatRate(rate ?? 0), loss: formatLoss(event.loss),
+        };
+        return withLine({
           fraction,
-          line: `epoch ${event.epoch}/${this.epochs} · ${int(event.words_done)} / ${int(event.total_words)} words ` +
-            `(${(fraction * 100).toFixed(1)} %) · ${formatRate(rate ?? 0)} · loss ${formatLoss(event.loss)}`,
+          text: { key: "w2v.progress", params },
           rate,
           point: Number.isFinite(event.loss) ? { x: fraction * this.epochs, y: event.loss } : null,
-        };
+        });
       }
       case "done": {
         this.ms += ms;
@@ -111,13 +119,11 @@ export class Word2VecProgress {
         const fraction = this.fraction();
         const stopped = this.total > 0 && event.words_done < this.total;
         const rate = this.rate();
-        return {
-          fraction,
-          line: `${stopped ? "Stopped" : "Done"}: ${int(event.vocab_size)} words × ${event.vector_size} dimensions, ` +
-            `${int(event.words_done)} words trained (${(fraction * 100).toFixed(1)} %) at ${formatRate(rate ?? 0)}`,
-          rate,
-          point: null,
+        const params = {
+          vocab: event.vocab_size, size: String(event.vector_size), done: event.words_done,
+          percent: (fraction * 100).toFixed(1), rate: formatRate(rate ?? 0),
         };
+        return withLine({ fraction, text: { key: stopped ? "w2v.stopped" : "w2v.done", params }, rate, point: null });
       }
     }
   }
@@ -151,13 +157,14 @@ export function words(text: string): string[] {
   return text.split(/[\s,]+/).filter((w) => w !== "");
 }
 
-export type AnalogyQuery = { ok: true; positive: string[]; negative: string[] } | { ok: false; error: string };
+/** `error`: an i18n key (the page says it in its language). */
+export type AnalogyQuery = { ok: true; positive: string[]; negative: string[] } | { ok: false; error: MessageKey };
 
 /** a − b + c as gensim's most_similar(positive=[a, c], negative=[b]); b and c may be left empty. */
 export function analogyQuery(a: string, b: string, c: string): AnalogyQuery {
   const positive = [...words(a), ...words(c)];
   const negative = words(b);
-  if (words(a).length === 0) return { ok: false, error: "Type a word in a (e.g. king)" };
+  if (words(a).length === 0) return { ok: false, error: "w2v.typeA" };
   return { ok: true, positive, negative };
 }
 
@@ -167,13 +174,13 @@ export function analogyText(q: { positive: string[]; negative: string[] }): stri
   return [first, ...q.negative.map((w) => `− ${w}`), ...rest.map((w) => `+ ${w}`)].join(" ");
 }
 
-export type LayersEdit = { ok: true; layers: LayerConfig[]; index: number } | { ok: false; error: string };
+export type LayersEdit = { ok: true; layers: LayerConfig[]; index: number } | { ok: false; error: MessageKey };
 
 /** The model's first Embedding starting from the page's vectors: output_dim = vector_size, Keras `trainable`. */
 export function useVectors(layers: readonly LayerConfig[], vectorSize: number, trainable: boolean): LayersEdit {
   const index = layers.findIndex((l) => l.kind === "embedding");
   const layer = layers[index];
-  if (layer?.kind !== "embedding") return { ok: false, error: "The model has no Embedding layer to start from the word vectors" };
+  if (layer?.kind !== "embedding") return { ok: false, error: "w2v.noEmbedding" };
   const out = structuredClone([...layers]);
   const embedding: LayerOf<"embedding"> = { ...layer, output_dim: vectorSize, embeddings_initializer: "word2vec" };
   if (trainable) delete embedding.trainable; // Rust omits trainable=True

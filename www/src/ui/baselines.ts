@@ -2,15 +2,18 @@
 // (features, n-grams, max features, C) whose button fits LogisticRegression
 // then LinearSVC on the settings' data, split and text settings, in the worker.
 // Each fitted baseline becomes a comparison row; its top n-grams show under
-// its evaluation.
+// its evaluation. Its words are marked data-i18n; the status line is kept as
+// a function and said again after a language switch (relabel).
 
 import {
   DEFAULT_FORM, baselineLabel, baselineResult, fittedLine, ngramColumns, parseBaselineForm, type BaselineForm,
 } from "../baselines.js";
 import type { WasmCalls } from "../calls.js";
+import { t, type MessageKey } from "../i18n.js";
 import type { BaselineReport } from "../protocol.js";
 import type { BaselineResult } from "../session.js";
 import { el, elId } from "./dom.js";
+import { marked } from "./lang_switch.js";
 import type { Read } from "./model_panel.js";
 
 export interface BaselineDeps {
@@ -24,21 +27,29 @@ export interface BaselineDeps {
   onBusy: () => void;
 }
 
-function choice(name: string, label: string, options: [string, string][], value: string): { box: HTMLLabelElement; input: HTMLSelectElement } {
+/** A label's text: a key (translated) or a name that stays (n-grams, C). */
+const labelText = (label: MessageKey | { plain: string }): HTMLElement =>
+  typeof label === "string" ? marked("span", label) : el("span", label.plain);
+
+function choice(
+  name: string, label: MessageKey | { plain: string }, options: [string, MessageKey | { plain: string }][], value: string,
+): { box: HTMLLabelElement; input: HTMLSelectElement } {
   const input = el("select");
   input.name = name;
-  for (const [v, text] of options) input.append(Object.assign(el("option", text), { value: v }));
+  for (const [v, text] of options) {
+    input.append(Object.assign(typeof text === "string" ? marked("option", text) : el("option", text.plain), { value: v }));
+  }
   input.value = value;
-  const box = el("label", label);
-  box.append(input);
+  const box = el("label");
+  box.append(labelText(label), input);
   return { box, input };
 }
 
-function field(name: string, label: string, value: string, placeholder: string): { box: HTMLLabelElement; input: HTMLInputElement } {
+function field(name: string, label: MessageKey | { plain: string }, value: string, placeholder: string): { box: HTMLLabelElement; input: HTMLInputElement } {
   const input = el("input");
   Object.assign(input, { name, value, placeholder, type: "text", inputMode: "decimal", size: 7 });
-  const box = el("label", label);
-  box.append(input);
+  const box = el("label");
+  box.append(labelText(label), input);
   return { box, input };
 }
 
@@ -46,24 +57,25 @@ export class BaselinesForm {
   private enabled = false;
   private busy = false;
   private readonly fieldset = el("fieldset");
-  private readonly features = choice("features", "features", [["tfidf", "TF-IDF"], ["counts", "counts (bag of words)"]], DEFAULT_FORM.features);
-  private readonly ngrams = choice("ngrams", "n-grams", [["1", "1"], ["2", "1–2"]], DEFAULT_FORM.ngrams);
-  private readonly maxFeatures = field("max_features", "max features", DEFAULT_FORM.max_features, "num_words");
-  private readonly c = field("c", "C", DEFAULT_FORM.c, "1");
-  private readonly button = elId("button", "add-baselines", "Add TF-IDF baselines");
+  private readonly features = choice("features", "bl.features", [["tfidf", { plain: "TF-IDF" }], ["counts", "bl.counts"]], DEFAULT_FORM.features);
+  private readonly ngrams = choice("ngrams", { plain: "n-grams" }, [["1", { plain: "1" }], ["2", { plain: "1–2" }]], DEFAULT_FORM.ngrams);
+  private readonly maxFeatures = field("max_features", "bl.maxFeatures", DEFAULT_FORM.max_features, "num_words");
+  private readonly c = field("c", { plain: "C" }, DEFAULT_FORM.c, "1");
+  private readonly button = marked("button", "bl.add");
   private readonly status = elId("p", "baseline-status", "", "baseline-status");
+  /** The status line, made again in the current language after a switch. */
+  private said: { text: () => string; error: boolean } | null = null;
 
   constructor(root: HTMLElement, private readonly deps: BaselineDeps) {
     this.button.type = "button";
+    this.button.id = "add-baselines";
     this.fieldset.append(this.features.box, this.ngrams.box, this.maxFeatures.box, this.c.box, this.button);
     const form = elId("form", "baselines-form", undefined, "baselines-form");
     form.append(this.fieldset);
     form.addEventListener("submit", (e) => e.preventDefault());
     this.button.addEventListener("click", () => void this.add());
     this.status.setAttribute("aria-live", "polite");
-    const note = "Seed 000's classical baselines on the same data, split and text settings as a run: "
-      + "TF-IDF (or word counts) and a linear model, LogisticRegression and LinearSVC as scikit-learn fits them.";
-    root.replaceChildren(el("h3", "Baselines"), el("p", note, "note"), form, this.status);
+    root.replaceChildren(marked("h3", "bl.heading"), marked("p", "bl.note", "note"), form, this.status);
     this.setEnabled(false);
   }
 
@@ -87,9 +99,15 @@ export class BaselinesForm {
     };
   }
 
-  private show(text: string, error = false): void {
-    this.status.textContent = text;
+  private show(text: () => string, error = false): void {
+    this.said = { text, error };
+    this.status.textContent = text();
     this.status.dataset.state = error ? "error" : "";
+  }
+
+  /** After a language switch: the status line again. */
+  relabel(): void {
+    if (this.said) this.show(this.said.text, this.said.error);
   }
 
   private setBusy(busy: boolean): void {
@@ -105,14 +123,15 @@ export class BaselinesForm {
     const read = this.deps.read();
     if (!parsed.ok || !read.ok) {
       const errors = [...(parsed.ok ? [] : parsed.errors), ...(read.ok ? [] : read.errors)];
-      return this.show(`These settings are not valid:\n${errors.join("\n")}`, true);
+      return this.show(() => `${t("error.settings")}\n${errors.join("\n")}`, true);
     }
     const config = read.config;
     const fits: { name: string; seconds: number }[] = [];
     this.setBusy(true);
     try {
       for (const baseline of parsed.configs) {
-        this.show(`Fitting ${baselineLabel(baseline)}…${fits.length ? ` (${fittedLine(fits)})` : ""}`);
+        const done = [...fits];
+        this.show(() => t("bl.fitting", { label: baselineLabel(baseline) }) + (done.length ? ` (${fittedLine(done)})` : ""));
         const run = this.deps.nextRun();
         const t0 = performance.now();
         const report = await this.deps.calls.call({ fn: "baseline", run, baseline, config });
@@ -121,23 +140,25 @@ export class BaselinesForm {
         console.log(`[kiln] baseline #${run} ${report.name}: test_accuracy ${report.evaluation.accuracy.toFixed(4)} in ${seconds.toFixed(2)} s`);
         this.deps.onFitted(baselineResult(run, report, config, seconds), report);
       }
-      this.show(fittedLine(fits));
+      this.show(() => fittedLine(fits));
     } catch (e) {
-      const done = fits.length ? `${fittedLine(fits)}\n` : "";
-      this.show(`${done}${baselineLabel(parsed.configs[fits.length]!)} failed: ${e instanceof Error ? e.message : String(e)}`, true);
+      const done = [...fits];
+      const label = baselineLabel(parsed.configs[fits.length]!);
+      const message = e instanceof Error ? e.message : String(e);
+      this.show(() => `${done.length ? `${fittedLine(done)}\n` : ""}${t("bl.failed", { label, message })}`, true);
     } finally {
       this.setBusy(false);
     }
   }
 }
 
-/** A baseline's top n-grams per class, two columns of text under its evaluation. */
+/** A baseline's top n-grams per class, two columns of text under its evaluation (in the current language). */
 export function ngramLists(report: BaselineReport): HTMLElement {
   const box = elId("div", "baseline-ngrams", undefined, "eval-part");
-  box.append(el("h3", "Top n-grams"));
+  box.append(el("h3", t("bl.topNgrams")));
   const columns = ngramColumns(report);
   if (columns.length === 0) {
-    box.append(el("p", "The n-grams with the largest weights are listed for two classes only.", "note"));
+    box.append(el("p", t("bl.ngramsBinary"), "note"));
     return box;
   }
   const grid = el("div", undefined, "ngram-columns");

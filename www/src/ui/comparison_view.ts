@@ -1,8 +1,10 @@
 // Seed 000's comparison table, one row per finished run or fitted baseline of
 // this page session (sortable by any column), and the runs' val_accuracy and
-// val_loss overlaid (baselines have no curves).
+// val_loss overlaid (baselines have no curves). Drawn in the current language;
+// the page calls render() again after a switch.
 
 import { COLUMNS, networkRuns, nextOrder, overlayColumns, runColor, runLabel, sortResults, type SortOrder } from "../comparison.js";
+import { isKey, t } from "../i18n.js";
 import type { History } from "../protocol.js";
 import type { Result } from "../session.js";
 import { el, elId } from "./dom.js";
@@ -44,7 +46,7 @@ export class ComparisonView {
 
   private renderTable(): void {
     if (this.results.length === 0) {
-      this.table.replaceChildren(el("p", "Every finished run and baseline adds a row here: train several models on the same data to compare them.", "note"));
+      this.table.replaceChildren(el("p", t("cmp.empty"), "note"));
       return;
     }
     const table = el("table", undefined, "comparison");
@@ -53,7 +55,7 @@ export class ComparisonView {
       const th = el("th");
       const sorted = this.order?.key === c.key;
       th.setAttribute("aria-sort", sorted ? (this.order?.descending ? "descending" : "ascending") : "none");
-      const button = el("button", c.label + (sorted ? (this.order?.descending ? " ▼" : " ▲") : ""), "sort");
+      const button = el("button", (isKey(c.label) ? t(c.label) : c.label) + (sorted ? (this.order?.descending ? " ▼" : " ▲") : ""), "sort");
       button.type = "button";
       button.addEventListener("click", () => {
         this.order = nextOrder(this.order, c.key, networkRuns(this.results)[0] ?? this.results[0]);
@@ -76,9 +78,9 @@ export class ComparisonView {
       }
       const action = el("td");
       if (this.openable(r.run)) {
-        const show = el("button", "evaluate", "icon");
+        const show = el("button", t("cmp.evaluate"), "icon");
         show.type = "button";
-        show.title = `Show the evaluation of ${r.kind === "baseline" ? "baseline" : "run"} #${r.run}`;
+        show.title = t(r.kind === "baseline" ? "cmp.showBaseline" : "cmp.showRun", { run: String(r.run) });
         show.addEventListener("click", () => this.open(r.run));
         action.append(show);
       }
@@ -111,7 +113,7 @@ export class ComparisonView {
       plot.setData(xs, series);
       this.plots.push(plot);
     };
-    chart("val_accuracy", "val_accuracy by run");
-    chart("val_loss", "val_loss by run");
+    chart("val_accuracy", t("cmp.valAccuracy"));
+    chart("val_loss", t("cmp.valLoss"));
   }
 }

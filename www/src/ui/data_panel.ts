@@ -7,9 +7,11 @@ import { Latest, type WasmCalls } from "../calls.js";
 import { multiClassProposal, usesTestSplit, viewKey, type MultiClass } from "../data_view.js";
 import type { DataView, FromWorker, LoadOptions, RunConfig, ToWorker } from "../protocol.js";
 import type { Key } from "../url_state.js";
-import { renderDataMessage, renderDataView, renderProposal } from "./data_summary.js";
+import { t } from "../i18n.js";
+import { renderDataMessage, renderDataView, renderProposal, type DataMessage } from "./data_summary.js";
 import { byId, el } from "./dom.js";
 import { FileZone } from "./file_zone.js";
+import { setPlain, setText } from "./lang_switch.js";
 
 /** What the data panel needs from the rest of the page. */
 export interface DataHost {
@@ -42,6 +44,8 @@ export class DataPanel {
   private key = "";
   private fileLoaded = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The message shown in place of a view, drawn again after a language switch. */
+  private message: { text: DataMessage; state: "pending" | "empty" | "error" } | null = null;
 
   constructor(private readonly host: DataHost) {
     this.propose.id = "multiclass-offer";
@@ -52,11 +56,11 @@ export class DataPanel {
       if ("view" in r.value) this.showView(r.value.view);
       else this.showViewError(r.value.error);
     });
-    renderDataMessage(this.viewBox, "The data view appears when Kiln has loaded.", "empty");
+    this.say({ key: "dv.loading" }, "empty");
     this.valInput.addEventListener("change", () => {
       const file = this.valInput.files?.[0];
       if (!file) return;
-      this.valStatus.textContent = `Reading ${file.name}…`;
+      setText(this.valStatus, "dv.reading", { name: file.name });
       this.host.send({ type: "validation_file", file });
     });
     this.valClear.addEventListener("click", () => {
@@ -79,10 +83,9 @@ export class DataPanel {
     if (config.data === "file" && !this.fileLoaded) {
       this.view = null;
       this.proposeFor(config);
-      const hint = "Choose a file in the Data settings (or drop it anywhere on the page), then press Load.";
-      return renderDataMessage(this.viewBox, hint, "empty");
+      return this.say({ key: "dv.chooseFile" }, "empty");
     }
-    renderDataMessage(this.viewBox, "Reading the data…", "pending");
+    this.say({ key: "dv.readingData" }, "pending");
     this.timer = setTimeout(() => {
       this.timer = null;
       this.views.request(() => this.host.calls.call({ fn: "dataView", config }).then(
@@ -105,18 +108,17 @@ export class DataPanel {
         return true;
       case "file_error":
         this.file.onError(msg.message);
-        this.host.showError("Your file could not be read:", [msg.message]);
+        this.host.showError(t("dv.fileUnreadable"), [msg.message]);
         return true;
       case "validation_loaded":
         this.valClear.hidden = msg.rows === 0;
-        this.valStatus.textContent = msg.rows === 0
-          ? ""
-          : `${msg.name}: ${msg.rows.toLocaleString("en")} rows validate each epoch (instead of validation_split)`;
+        if (msg.rows === 0) setPlain(this.valStatus, "");
+        else setText(this.valStatus, "dv.valLoaded", { name: msg.name, rows: msg.rows });
         return true;
       case "validation_error":
-        this.valStatus.textContent = "";
+        setPlain(this.valStatus, "");
         this.valClear.hidden = true;
-        this.host.showError("The validation file could not be read:", [msg.message]);
+        this.host.showError(t("dv.valUnreadable"), [msg.message]);
         return true;
       default:
         return false;
@@ -140,7 +142,7 @@ export class DataPanel {
   private loadFile(options: LoadOptions): void {
     const config = this.config;
     if (!config) return;
-    renderDataMessage(this.viewBox, "Loading the file…", "pending");
+    this.say({ key: "dv.loadingFile" }, "pending");
     this.host.calls.call({ fn: "loadFile", options, config }).then(
       (view) => {
         this.fileLoaded = true;
@@ -154,9 +156,26 @@ export class DataPanel {
       (e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
         this.showViewError(message);
-        this.host.showError("Your file could not be loaded:", [message]);
+        this.host.showError(t("dv.fileUnloadable"), [message]);
       },
     );
+  }
+
+  /** After a language switch: the view or the message again, in the new language. */
+  relabel(): void {
+    const pending = this.viewBox.dataset["state"] === "pending";
+    if (this.view && this.viewBox.querySelector("#data-rows")) {
+      this.showView(this.view);
+      if (pending) this.viewBox.dataset["state"] = "pending"; // still dimmed: a new view is coming
+    } else if (this.message) {
+      this.viewBox.dataset["state"] = "";
+      renderDataMessage(this.viewBox, this.message.text, this.message.state);
+    }
+  }
+
+  private say(text: DataMessage, state: "pending" | "empty" | "error"): void {
+    this.message = { text, state };
+    renderDataMessage(this.viewBox, text, state);
   }
 
   private showView(view: DataView): void {
@@ -168,7 +187,7 @@ export class DataPanel {
   private showViewError(message: string): void {
     this.view = null;
     this.key = ""; // the same settings may work later (a file loaded, IMDB served)
-    renderDataMessage(this.viewBox, `The data view could not be made: ${message}`, "error");
+    this.say({ key: "dv.viewError", params: { message } }, "error");
     this.proposeFor(this.config);
   }
 

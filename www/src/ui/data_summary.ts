@@ -1,7 +1,9 @@
 // The data view: rows, class balance, what loading dropped, examples, the
 // length histogram with seed 004's maxlen, and the vocabulary. Every text from
-// the data goes in with textContent.
+// the data goes in with textContent. Drawn in the current language; the data
+// panel draws it again after a switch.
 
+import { t, type MessageKey, type Params } from "../i18n.js";
 import { fitLine, lengthSummary, maxlenOffer, type MultiClass } from "../data_view.js";
 import type { DataView } from "../protocol.js";
 import { el, fmtInt } from "./dom.js";
@@ -48,15 +50,14 @@ function rows(view: DataView): HTMLElement {
   const r = view.report;
   const p = el("p", undefined, "stats");
   p.id = "data-rows";
-  p.textContent = `${fmtInt(view.train_rows)} train · ${fmtInt(view.test_rows)} test rows` +
-    ` · ${view.classes.length} classes`;
+  p.textContent = t("dv.rows", { train: view.train_rows, test: view.test_rows, classes: view.classes.length });
   const dropped = [
-    r.dropped_empty > 0 ? `${fmtInt(r.dropped_empty)} empty` : "",
-    r.dropped_duplicates > 0 ? `${fmtInt(r.dropped_duplicates)} duplicate` : "",
-    r.dropped_bad_label > 0 ? `${fmtInt(r.dropped_bad_label)} with a bad label` : "",
+    r.dropped_empty > 0 ? t("dv.droppedEmpty", { n: r.dropped_empty }) : "",
+    r.dropped_duplicates > 0 ? t("dv.droppedDuplicate", { n: r.dropped_duplicates }) : "",
+    r.dropped_bad_label > 0 ? t("dv.droppedBadLabel", { n: r.dropped_bad_label }) : "",
   ].filter(Boolean);
   const out = el("div");
-  out.append(p, el("p", dropped.length > 0 ? `Dropped: ${dropped.join(", ")} rows.` : "No rows dropped.", "note"));
+  out.append(p, el("p", dropped.length > 0 ? t("dv.dropped", { list: dropped.join(", ") }) : t("dv.droppedNone"), "note"));
   if (r.notes.length > 0) {
     const ul = el("ul", undefined, "notes");
     for (const n of r.notes) ul.append(el("li", n));
@@ -75,13 +76,13 @@ function lengths(view: DataView, actions: SummaryActions): HTMLElement {
   fit.id = "length-fit";
   fit.append(el("strong", fitLine(s)));
   const offer = maxlenOffer(s);
-  const out = section("Length in tokens", histogram.canvas, stats, fit);
+  const out = section(t("dv.lengthTitle"), histogram.canvas, stats, fit);
   if (offer !== null) {
     const line = el("p", undefined, "stats");
-    line.append(`Seed 004 takes int(mean + 2σ) = ${offer} `, button(`Use maxlen ${offer}`, "use-maxlen", () => actions.useMaxlen(offer)));
+    line.append(t("dv.seedTakes", { offer: String(offer) }) + " ", button(t("dv.useMaxlen", { offer: String(offer) }), "use-maxlen", () => actions.useMaxlen(offer)));
     out.append(line);
   } else {
-    out.append(el("p", "maxlen is already seed 004's int(mean + 2σ).", "note"));
+    out.append(el("p", t("dv.maxlenIsSeed"), "note"));
   }
   // draw once the canvas is in the page and has a size
   requestAnimationFrame(() => histogram.show(s));
@@ -97,15 +98,14 @@ function examples(view: DataView): HTMLElement {
     tr.append(el("td", e.label), el("td", text));
     table.append(tr);
   }
-  return section("Examples", table);
+  return section(t("dv.examples"), table);
 }
 
 function vocabulary(view: DataView): HTMLElement {
   const v = view.vocabulary;
   const line = el("p", undefined, "stats");
   line.id = "vocab-stats";
-  line.textContent = `${fmtInt(v.size)} distinct tokens · num_words ${fmtInt(v.num_words)} covers ` +
-    `${v.coverage_percent.toFixed(1)} % of the token occurrences`;
+  line.textContent = t("dv.vocab", { size: v.size, num_words: v.num_words, percent: v.coverage_percent.toFixed(1) });
   const top = el("div", undefined, "tokens");
   top.id = "vocab-top";
   for (const [token, count] of v.top.slice(0, TOP_SHOWN)) {
@@ -113,7 +113,7 @@ function vocabulary(view: DataView): HTMLElement {
     chip.append(el("b", fmtInt(count)));
     top.append(chip);
   }
-  return section("Vocabulary", line, top);
+  return section(t("dv.vocabulary"), line, top);
 }
 
 /** Render `view` into `target`; `propose` is the box for the multi-class offer. */
@@ -122,7 +122,7 @@ export function renderDataView(target: HTMLElement, view: DataView, propose: HTM
   head.append(el("h3", view.name), rows(view));
   target.replaceChildren(
     head,
-    section(`Class balance (all ${fmtInt(view.classes.reduce((n, c) => n + c.count, 0))} rows)`, balance(view)),
+    section(t("dv.balance", { rows: view.classes.reduce((n, c) => n + c.count, 0) }), balance(view)),
     lengths(view, actions),
     examples(view),
     vocabulary(view),
@@ -137,18 +137,24 @@ export function renderProposal(target: HTMLElement, offer: MultiClass | null, ap
   target.hidden = offer === null;
   if (!offer) return target.replaceChildren();
   const text = el("p");
-  text.textContent = `This data has ${offer.classes} classes, but the model ends in a binary output. ` +
-    `Keras would use Dense(${offer.classes}, activation='softmax') with loss='${offer.loss}' (integer labels).`;
+  text.textContent = t("dv.multiClass", { classes: String(offer.classes), loss: offer.loss });
   const buttons = el("div", undefined, "buttons");
-  buttons.append(button(`Use Dense(${offer.classes}, softmax)`, "use-multiclass", () => apply(offer)));
+  buttons.append(button(t("dv.useMultiClass", { classes: String(offer.classes) }), "use-multiclass", () => apply(offer)));
   target.replaceChildren(text, buttons);
 }
 
-export function renderDataMessage(target: HTMLElement, message: string, state: "pending" | "empty" | "error"): void {
+/** A message in place of the view: by key (translated now), or Rust's error as given. */
+export type DataMessage = { key: MessageKey; params?: Params } | { plain: string };
+
+export function dataMessageText(m: DataMessage): string {
+  return "plain" in m ? m.plain : t(m.key, m.params);
+}
+
+export function renderDataMessage(target: HTMLElement, message: DataMessage, state: "pending" | "empty" | "error"): void {
   // a view being refreshed stays, dimmed, until the new one arrives
   const refreshing = state === "pending" && (target.dataset["state"] === "ready" || target.dataset["state"] === "pending");
   const hadView = target.querySelector("#data-rows") !== null;
   target.dataset["state"] = state;
   if (refreshing && hadView) return;
-  target.replaceChildren(el("p", message, state === "error" ? "data-error" : "note"));
+  target.replaceChildren(el("p", dataMessageText(message), state === "error" ? "data-error" : "note"));
 }

@@ -1,20 +1,23 @@
 // The "Downloads" row under the charts: the curves as PNG (uPlot's canvases
 // side by side, with their titles and legends drawn in) and as SVG (rebuilt
 // from the series, plot_svg.ts), and the history as Keras' CSVLogger file.
+// Its words are marked data-i18n, so a language switch translates them.
 
 import { HISTORY_CSV_NAME, historyCsv } from "../history_csv.js";
 import { chartsSvg, CURVES_PNG_NAME, CURVES_SVG_NAME } from "../plot_svg.js";
 import type { History } from "../protocol.js";
 import type { ChartPicture, Charts } from "./charts.js";
-import { el, elId } from "./dom.js";
+import type { MessageKey } from "../i18n.js";
+import { elId } from "./dom.js";
+import { marked, setAttr, setText } from "./lang_switch.js";
 import { saveFile, sizeText } from "./save_file.js";
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
-function button(id: string, text: string, title: string): HTMLButtonElement {
+function button(id: string, text: string, title: MessageKey): HTMLButtonElement {
   const b = elId("button", id, text);
   b.type = "button";
-  b.title = title;
+  setAttr(b, "title", title);
   return b;
 }
 
@@ -63,14 +66,14 @@ export function composePng(pictures: readonly ChartPicture[]): HTMLCanvasElement
 }
 
 export class DownloadsRow {
-  private readonly png = button("dl-png", "PNG", "The loss and accuracy charts as one PNG image");
-  private readonly svg = button("dl-svg", "SVG", "The loss and accuracy curves as an SVG drawing (editable, any size)");
-  private readonly csv = button("dl-csv", "CSV", "The history per epoch, as Keras' CSVLogger writes it");
+  private readonly png = button("dl-png", "PNG", "dl.pngTitle");
+  private readonly svg = button("dl-svg", "SVG", "dl.svgTitle");
+  private readonly csv = button("dl-csv", "CSV", "dl.csvTitle");
   private readonly note = elId("span", "dl-status", "", "note");
 
   constructor(root: HTMLElement, private readonly charts: Charts, private readonly history: () => History) {
     root.classList.add("downloads", "buttons");
-    root.replaceChildren(el("span", "Downloads:", "downloads-label"), this.png, this.svg, this.csv, this.note);
+    root.replaceChildren(marked("span", "dl.label", "downloads-label"), this.png, this.svg, this.csv, this.note);
     this.png.addEventListener("click", () => this.savePng());
     this.svg.addEventListener("click", () => this.saved(CURVES_SVG_NAME, () => chartsSvg(this.charts.panels()), "image/svg+xml"));
     this.csv.addEventListener("click", () => this.saved(HISTORY_CSV_NAME, () => historyCsv(this.history()), "text/csv"));
@@ -86,9 +89,9 @@ export class DownloadsRow {
   private saved(name: string, make: () => string, type: string): void {
     try {
       const size = saveFile(name, make(), `${type};charset=utf-8`);
-      this.note.textContent = `Saved ${name} (${sizeText(size)}).`;
+      setText(this.note, "dl.saved", { name, size: sizeText(size) });
     } catch (e) {
-      this.note.textContent = `The download failed: ${e instanceof Error ? e.message : String(e)}`;
+      setText(this.note, "dl.failed", { message: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -96,14 +99,14 @@ export class DownloadsRow {
     try {
       composePng(this.charts.pictures()).toBlob((blob) => {
         if (!blob) {
-          this.note.textContent = "The PNG could not be made (the canvas is empty or too large).";
+          setText(this.note, "dl.pngFailed");
           return;
         }
         const size = saveFile(CURVES_PNG_NAME, blob);
-        this.note.textContent = `Saved ${CURVES_PNG_NAME} (${sizeText(size)}).`;
+        setText(this.note, "dl.saved", { name: CURVES_PNG_NAME, size: sizeText(size) });
       }, "image/png");
     } catch (e) {
-      this.note.textContent = `The download failed: ${e instanceof Error ? e.message : String(e)}`;
+      setText(this.note, "dl.failed", { message: e instanceof Error ? e.message : String(e) });
     }
   }
 }

@@ -1,6 +1,8 @@
 // The ROC curve (with the chance diagonal) and the PR curve, each with the
-// slider's threshold marked (two classes only).
+// slider's threshold marked (two classes only). Titles and legends are drawn
+// in the current language; the panel makes new charts after a switch.
 
+import { t } from "../i18n.js";
 import { curveColumns, fixed4, isBinary, operatingPoints } from "../evaluation.js";
 import type { Evaluation } from "../protocol.js";
 import { elId } from "./dom.js";
@@ -17,24 +19,29 @@ export class CurveCharts {
     const prBox = elId("div", "chart-pr", undefined, "chart");
     target.replaceChildren(rocBox, prBox);
     this.roc = new StaticPlot(rocBox, {
-      title: "ROC curve",
-      xLabel: "false positive rate",
+      title: t("eval.rocTitle"),
+      xLabel: t("eval.fpr"),
       unit: true,
       series: [
         { label: "ROC", stroke: "#1971c2" },
-        { label: "chance", stroke: "#868e96", width: 1, dash: [5, 4] },
-        { label: "threshold", stroke: MARK, marker: true },
+        { label: t("eval.chance"), stroke: "#868e96", width: 1, dash: [5, 4] },
+        { label: t("eval.threshold"), stroke: MARK, marker: true },
       ],
     });
     this.pr = new StaticPlot(prBox, {
-      title: "Precision-recall curve",
+      title: t("eval.prTitle"),
       xLabel: "recall",
       unit: true,
       series: [
         { label: "precision", stroke: "#2f9e44" },
-        { label: "threshold", stroke: MARK, marker: true },
+        { label: t("eval.threshold"), stroke: MARK, marker: true },
       ],
     });
+  }
+
+  destroy(): void {
+    this.roc.destroy();
+    this.pr.destroy();
   }
 
   update(e: Evaluation): void {
@@ -47,6 +54,6 @@ export class CurveCharts {
 }
 
 /** "AUC 0.8123 · AP 0.7990" under the charts. */
-export const curveCaption = (e: Evaluation): string =>
-  `ROC-AUC ${fixed4(e.auc)} · average precision ${fixed4(e.average_precision)}` +
-  (isBinary(e) ? `; the dot is threshold ${e.threshold.toFixed(2)}` : "; micro-averaged over the classes (one vs rest)");
+export const curveCaption = (e: Evaluation): string => isBinary(e)
+  ? t("eval.captionBinary", { auc: fixed4(e.auc), ap: fixed4(e.average_precision), threshold: e.threshold.toFixed(2) })
+  : t("eval.captionMulti", { auc: fixed4(e.auc), ap: fixed4(e.average_precision) });

@@ -1,13 +1,16 @@
 // The evaluation's tables: seed 000's metrics, the confusion matrix with row
 // rates, scikit-learn's classification report. Class names are data: textContent only.
+// Drawn in the current language (the panel draws them again after a switch);
+// the metric names and the report's columns stay as seed 000 and scikit-learn print them.
 
 import { confusionCells, fixed4, metricRows, percent } from "../evaluation.js";
 import type { Evaluation } from "../protocol.js";
+import { t } from "../i18n.js";
 import { el, elId, fmtInt } from "./dom.js";
 
 export function metricsTable(e: Evaluation): HTMLTableElement {
   const table = elId("table", "eval-metrics", undefined, "eval-metrics");
-  const caption = e.classes.length === 2 ? `positive class: ${e.classes[1] ?? "1"}` : "macro averages over the classes";
+  const caption = e.classes.length === 2 ? t("eval.positiveClass", { name: e.classes[1] ?? "1" }) : t("eval.macro");
   table.append(el("caption", caption));
   const body = el("tbody");
   for (const m of metricRows(e)) {
@@ -24,7 +27,7 @@ export function metricsTable(e: Evaluation): HTMLTableElement {
 export function confusionTable(e: Evaluation): HTMLTableElement {
   const table = elId("table", "confusion", undefined, "confusion");
   const head = el("tr");
-  head.append(el("th", "true \\ predicted", "corner"));
+  head.append(el("th", t("eval.corner"), "corner"));
   for (const c of e.classes) head.append(el("th", c, "predicted"));
   const body = el("tbody");
   confusionCells(e.confusion).forEach((cells, i) => {

@@ -2,6 +2,8 @@
 // metrics, confusion matrix, classification report, ROC and PR curves, a
 // threshold slider that recomputes them in the worker, a typed-sentence
 // prediction, the misclassified test reviews and ModelCheckpoint's restore.
+// Its own words are marked data-i18n; after a language switch, relabel() draws
+// the tables, curves and lists again from the last answers.
 
 import { Latest, type WasmCalls } from "../calls.js";
 import { clampThreshold, isBinary, misclassifiedCount } from "../evaluation.js";
@@ -11,6 +13,8 @@ import { CurveCharts, curveCaption } from "./eval_curves.js";
 import { confusionTable, metricsTable, reportBlock } from "./eval_tables.js";
 import { mistakesList } from "./mistakes.js";
 import { TrySentence } from "./try_sentence.js";
+import { marked, setPlain, setText } from "./lang_switch.js";
+import { t, type MessageKey } from "../i18n.js";
 
 export type Done = Extract<RunEvent, { type: "done" }>;
 /** What the panel shows: a run's `done`, or a baseline's evaluation (no checkpoint). */
@@ -25,16 +29,20 @@ interface Update {
   mistakes: Misclassified[];
 }
 
-function section(title: string, id: string): { box: HTMLElement; body: HTMLElement } {
+function section(title: MessageKey | "classification_report", id: string): { box: HTMLElement; body: HTMLElement } {
   const box = el("div", undefined, "eval-part");
   const body = elId("div", id);
-  box.append(el("h3", title), body);
+  box.append(title === "classification_report" ? el("h3", title) : marked("h3", title), body);
   return { box, body };
 }
 
 export class EvaluationPanel {
   private run: number | null = null;
   private evaluation: Evaluation | null = null;
+  /** The last misclassified reviews shown (null: still looking). */
+  private shownMistakes: Misclassified[] | null = null;
+  private titleText: () => string = () => "";
+  private extraPart: (() => HTMLElement) | null = null;
   private limit = PAGE;
   private readonly empty = elId("p", "eval-empty", "", "note");
   private readonly body = el("div", undefined, "eval-body");
@@ -42,18 +50,19 @@ export class EvaluationPanel {
   private readonly slider = el("input");
   private readonly sliderValue = elId("output", "threshold-value", "0.50");
   private readonly sliderBox = el("label", undefined, "threshold");
-  private readonly argmax = el("span", "More than two classes: each text gets its most probable class (no threshold).", "note");
-  private readonly restore = elId("button", "restore-checkpoint", "Restore best weights");
+  private readonly argmax = marked("span", "eval.argmax", "note");
+  private readonly restore = marked("button", "eval.restore");
   private readonly status = elId("span", "eval-status", "", "eval-status");
-  private readonly metrics = section("Metrics", "eval-metrics-box");
-  private readonly confusion = section("Confusion matrix", "confusion-box");
+  private readonly metrics = section("eval.metrics", "eval-metrics-box");
+  private readonly confusion = section("eval.confusion", "confusion-box");
   private readonly report = section("classification_report", "report-box");
-  private readonly curves: CurveCharts;
+  private readonly chartsBox = elId("div", "eval-curves", undefined, "charts");
+  private curves: CurveCharts;
   private readonly caption = el("p", "", "note");
   private readonly extra = elId("div", "eval-extra");
   private readonly trySentence: TrySentence;
   private readonly mistakes = elId("div", "mistakes");
-  private readonly more = elId("button", "mistakes-more", `Show ${PAGE} more`);
+  private readonly more = marked("button", "eval.more", undefined, { n: PAGE });
   private readonly updates: Latest<Update>;
   private readonly predictions: Latest<{ run: number; prediction: Prediction }>;
 
@@ -64,7 +73,9 @@ export class EvaluationPanel {
   ) {
     this.slider.type = "range";
     Object.assign(this.slider, { id: "threshold", min: "0.01", max: "0.99", step: "0.01", value: "0.5" });
-    this.sliderBox.append("threshold", this.slider, this.sliderValue);
+    this.sliderBox.append(marked("span", "eval.threshold"), this.slider, this.sliderValue);
+    this.restore.id = "restore-checkpoint";
+    this.more.id = "mistakes-more";
     this.restore.type = "button";
     this.restore.hidden = true;
     this.more.type = "button";
@@ -72,12 +83,11 @@ export class EvaluationPanel {
     controls.append(this.sliderBox, this.argmax, this.restore, this.status);
     const grid = el("div", undefined, "eval-grid");
     grid.append(this.metrics.box, this.confusion.box, this.report.box);
-    const charts = elId("div", "eval-curves", undefined, "charts");
     const tryBox = elId("div", "try");
-    this.body.append(this.title, controls, grid, this.extra, charts, this.caption);
-    this.body.append(el("h3", "Try a sentence"), tryBox, el("h3", "Misclassified test reviews"), this.mistakes, this.more);
+    this.body.append(this.title, controls, grid, this.extra, this.chartsBox, this.caption);
+    this.body.append(marked("h3", "eval.try"), tryBox, marked("h3", "eval.mistakes"), this.mistakes, this.more);
     this.root.replaceChildren(this.empty, this.body);
-    this.curves = new CurveCharts(charts);
+    this.curves = new CurveCharts(this.chartsBox);
     this.trySentence = new TrySentence(tryBox, (text) => this.predict(text));
     this.updates = new Latest((r) => this.onUpdate(r));
     this.predictions = new Latest((r) => {
@@ -92,7 +102,18 @@ export class EvaluationPanel {
       this.refresh();
     });
     this.restore.addEventListener("click", () => void this.restoreCheckpoint());
-    this.clear("The evaluation appears when a run is done or stopped.");
+    this.clear(t("evaluation.empty"));
+  }
+
+  /** After a language switch: the tables, curves, lists and prediction in the new language. */
+  relabel(): void {
+    this.curves.destroy();
+    this.curves = new CurveCharts(this.chartsBox);
+    if (this.run === null || !this.evaluation) return;
+    this.title.textContent = this.titleText();
+    if (this.extraPart) this.extra.replaceChildren(this.extraPart());
+    this.render(this.evaluation, this.shownMistakes);
+    this.trySentence.relabel();
   }
 
   clear(message: string): void {
@@ -104,14 +125,19 @@ export class EvaluationPanel {
     this.root.dataset.run = "";
   }
 
-  /** A finished run or baseline: its test evaluation at 0.5, then its mistakes; `extra` goes under the tables. */
-  show(run: number, done: Shown, title: string, extra: HTMLElement | null = null): void {
+  /**
+   * A finished run or baseline: its test evaluation at 0.5, then its mistakes; `extra` goes
+   * under the tables. `title` and `extra` are made again after a language switch.
+   */
+  show(run: number, done: Shown, title: () => string, extra: (() => HTMLElement) | null = null): void {
+    this.titleText = title;
+    this.extraPart = extra;
     this.run = run;
     this.limit = PAGE;
     this.slider.value = "0.5";
     this.empty.hidden = true;
     this.body.hidden = false;
-    this.title.textContent = title;
+    this.title.textContent = title();
     this.root.dataset.run = String(run);
     const binary = isBinary(done.evaluation);
     this.slider.disabled = !binary;
@@ -120,9 +146,9 @@ export class EvaluationPanel {
     const epoch = done.checkpoint_epoch;
     this.restore.hidden = epoch === undefined;
     this.restore.disabled = false;
-    this.restore.textContent = `Restore best weights (epoch ${epoch ?? "–"})`;
+    setText(this.restore, "eval.restoreEpoch", { epoch: String(epoch ?? "–") });
     this.trySentence.clear();
-    this.extra.replaceChildren(...(extra ? [extra] : []));
+    this.extra.replaceChildren(...(extra ? [extra()] : []));
     this.render(done.evaluation, null);
     this.refresh();
   }
@@ -138,7 +164,7 @@ export class EvaluationPanel {
     const threshold = this.threshold();
     this.sliderValue.textContent = threshold.toFixed(2);
     this.trySentence.setThreshold(threshold);
-    this.status.textContent = "updating…";
+    setText(this.status, "eval.updating");
     const limit = this.limit;
     this.updates.request(async () => {
       const [evaluation, mistakes] = await Promise.all([
@@ -151,16 +177,17 @@ export class EvaluationPanel {
 
   private onUpdate(r: { ok: true; value: Update } | { ok: false; error: string }): void {
     if (!r.ok) {
-      this.status.textContent = r.error;
+      setPlain(this.status, r.error);
       return;
     }
     if (r.value.run !== this.run) return;
-    this.status.textContent = "";
+    setPlain(this.status, "");
     this.render(r.value.evaluation, r.value.mistakes);
   }
 
   private render(e: Evaluation, mistakes: Misclassified[] | null): void {
     this.evaluation = e;
+    this.shownMistakes = mistakes;
     this.root.dataset.threshold = e.threshold.toFixed(2);
     this.metrics.body.replaceChildren(metricsTable(e));
     this.confusion.body.replaceChildren(confusionTable(e));
@@ -168,7 +195,7 @@ export class EvaluationPanel {
     this.curves.update(e);
     this.caption.textContent = curveCaption(e);
     if (mistakes === null) {
-      this.mistakes.replaceChildren(el("p", "Looking for misclassified reviews…", "note"));
+      this.mistakes.replaceChildren(marked("p", "eval.lookingMistakes", "note"));
       this.more.hidden = true;
       return;
     }
@@ -187,16 +214,16 @@ export class EvaluationPanel {
     const run = this.run;
     if (run === null) return;
     this.restore.disabled = true;
-    this.status.textContent = "restoring ModelCheckpoint's weights and evaluating the test set…";
+    setText(this.status, "eval.restoring");
     try {
       const done = await this.calls.call({ fn: "restoreCheckpoint", run });
       this.onRestored(run, done);
       if (run !== this.run) return;
-      this.restore.textContent = `Best weights restored (epoch ${done.checkpoint_epoch ?? done.restored_epoch ?? "–"})`;
+      setText(this.restore, "eval.restored", { epoch: String(done.checkpoint_epoch ?? done.restored_epoch ?? "–") });
       this.refresh();
     } catch (e) {
       this.restore.disabled = false;
-      this.status.textContent = e instanceof Error ? e.message : String(e);
+      setPlain(this.status, e instanceof Error ? e.message : String(e));
     }
   }
 }

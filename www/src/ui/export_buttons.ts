@@ -1,16 +1,24 @@
 // The Export buttons under a finished run's results: the Keras 3 zip (weights.npz + model.py),
 // the TF.js zip (model.json + weights for tf.loadLayersModel) and Keras' tokenizer.to_json().
 // The worker builds the bytes (weights read asynchronously); the page only downloads them.
+// Labels and the status line are marked data-i18n, so a language switch translates them.
 
 import type { WasmCalls } from "../calls.js";
 import type { ExportFormat } from "../protocol.js";
+import type { MessageKey } from "../i18n.js";
 import { el, elId } from "./dom.js";
+import { marked, setText } from "./lang_switch.js";
 
-/** What each button writes: its id, label, file name (from the model's name) and type. */
-export const EXPORTS: readonly { format: ExportFormat; id: string; label: string; file: (model: string) => string; type: string }[] = [
-  { format: "keras", id: "export-keras", label: "Export Keras", file: (m) => `kiln-${m}-keras.zip`, type: "application/zip" },
-  { format: "tfjs", id: "export-tfjs", label: "Export TF.js", file: (m) => `kiln-${m}-tfjs.zip`, type: "application/zip" },
-  { format: "tokenizer", id: "export-tokenizer", label: "Export tokenizer", file: (m) => `kiln-${m}-tokenizer.json`, type: "application/json" },
+/** What each button writes: its id, label and failure line (i18n keys), file name (from the model's name) and type. */
+export const EXPORTS: readonly {
+  format: ExportFormat; id: string; label: MessageKey; failed: MessageKey; file: (model: string) => string; type: string;
+}[] = [
+  { format: "keras", id: "export-keras", label: "export.keras", failed: "export.kerasFailed", file: (m) => `kiln-${m}-keras.zip`, type: "application/zip" },
+  { format: "tfjs", id: "export-tfjs", label: "export.tfjs", failed: "export.tfjsFailed", file: (m) => `kiln-${m}-tfjs.zip`, type: "application/zip" },
+  {
+    format: "tokenizer", id: "export-tokenizer", label: "export.tokenizer", failed: "export.tokenizerFailed",
+    file: (m) => `kiln-${m}-tokenizer.json`, type: "application/json",
+  },
 ];
 
 /** A file name part from a model name: letters, digits, `-` and `_` only. */
@@ -40,7 +48,8 @@ export class ExportButtons {
 
   constructor(private readonly box: HTMLElement, private readonly calls: WasmCalls) {
     this.buttons = EXPORTS.map((x) => {
-      const b = elId("button", x.id, x.label);
+      const b = marked("button", x.label);
+      b.id = x.id;
       b.type = "button";
       b.addEventListener("click", () => void this.save(x));
       return b;
@@ -52,7 +61,7 @@ export class ExportButtons {
   show(run: number, model: string): void {
     this.run = run;
     this.model = safeName(model);
-    this.status.textContent = "Keras 3: weights.npz + model.py (rebuilds and checks the model). TF.js: model.json for tf.loadLayersModel.";
+    setText(this.status, "export.note");
     this.buttons.forEach((b) => (b.disabled = false));
     this.box.replaceChildren(el("div", undefined, "export-row"), this.status);
     this.box.firstElementChild?.append(...this.buttons);
@@ -67,17 +76,17 @@ export class ExportButtons {
     if (this.run === null) return;
     const name = x.file(this.model);
     this.buttons.forEach((b) => (b.disabled = true));
-    this.status.textContent = `Writing ${name}…`;
+    setText(this.status, "export.writing", { name });
     delete this.status.dataset.saved;
     delete this.status.dataset.error;
     try {
       const bytes = await this.calls.call({ fn: "exportRun", run: this.run, format: x.format });
       const size = download(bytes, name, x.type);
-      this.status.textContent = `Saved ${name} (${(size / 1024).toFixed(0)} KiB).`;
+      setText(this.status, "export.saved", { name, size: (size / 1024).toFixed(0) });
       this.status.dataset.saved = name;
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).replace(/^export: /, "");
-      this.status.textContent = `${x.label} failed: ${why}`;
+      setText(this.status, x.failed, { message: why });
       this.status.dataset.error = x.format;
     } finally {
       this.buttons.forEach((b) => (b.disabled = false));

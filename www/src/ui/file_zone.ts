@@ -1,11 +1,14 @@
 // The user's file: a picker and a drop zone (a file dropped anywhere on the
 // page counts), the read progress, and what Kiln saw in the file (format,
 // encoding, a preview) with the column choices and the Load button.
-// Cells are set with textContent: reviews may hold markup.
+// Cells are set with textContent: reviews may hold markup. Kiln's own words
+// are marked data-i18n (lang_switch.ts), so a switch translates them in place.
 
 import { formatBytes } from "../data_view.js";
 import type { Inspection, LoadOptions } from "../protocol.js";
+import type { MessageKey, Params } from "../i18n.js";
 import { byId, el } from "./dom.js";
+import { marked, setPlain, setText } from "./lang_switch.js";
 
 export interface FileActions {
   /** A file was chosen or dropped. */
@@ -14,27 +17,28 @@ export interface FileActions {
   load(options: LoadOptions): void;
 }
 
-function select(name: string, label: string, options: [string, string][], value: string): HTMLLabelElement {
-  const box = el("label", label);
+/** A select of `options` (a key: Kiln's word; plain: data, such as column names). */
+function select(name: string, label: MessageKey, options: [string, { key: MessageKey } | string][], value: string): HTMLLabelElement {
+  const box = el("label");
   const s = el("select");
   s.name = name;
-  for (const [v, text] of options) s.append(Object.assign(el("option", text), { value: v }));
+  for (const [v, text] of options) s.append(Object.assign(typeof text === "string" ? el("option", text) : marked("option", text.key), { value: v }));
   s.value = value;
-  box.append(s);
+  box.append(marked("span", label), s);
   return box;
 }
 
 function facts(i: Inspection): HTMLElement {
   const dl = el("dl", undefined, "facts");
-  const item = (k: string, v: string): void => {
+  const item = (k: MessageKey, v: string): void => {
     const div = el("div");
-    div.append(el("dt", k), el("dd", v));
+    div.append(marked("dt", k), el("dd", v));
     dl.append(div);
   };
-  item("format", i.format);
-  item("compression", i.compression);
-  item("encoding", i.encoding);
-  item("size", formatBytes(i.bytes));
+  item("file.format", i.format);
+  item("file.compression", i.compression);
+  item("file.encoding", i.encoding);
+  item("file.size", formatBytes(i.bytes));
   return dl;
 }
 
@@ -49,7 +53,10 @@ function preview(i: Inspection, text: number | null, label: number | null): HTML
   };
   if (i.columns.length > 0) {
     const head = el("tr");
-    for (let c = 0; c < width; c++) head.append(mark(el("th", i.columns[c] ?? `column ${c + 1}`), c));
+    for (let c = 0; c < width; c++) {
+      const name = i.columns[c];
+      head.append(mark(name === undefined ? marked("th", "file.column", undefined, { n: c + 1 }) : el("th", name), c));
+    }
     table.append(el("thead"));
     table.tHead?.append(head);
   }
@@ -127,24 +134,25 @@ export class FileZone {
     this.progress.hidden = false;
     this.progress.max = Math.max(1, total);
     this.progress.value = loaded;
-    this.setStatus(`Reading ${name}: ${formatBytes(loaded)} of ${formatBytes(total)}…`, "busy");
+    this.setStatus("busy", "file.reading", { name, loaded: formatBytes(loaded), total: formatBytes(total) });
   }
 
   onError(message: string): void {
     this.progress.hidden = true;
-    this.setStatus(message, "error");
+    setPlain(this.status, message);
+    this.status.dataset["state"] = "error";
   }
 
   onInspected(i: Inspection): void {
     this.inspection = i;
     this.progress.hidden = true;
-    this.setStatus(`${i.file_name} read (${formatBytes(i.bytes)}). Check the columns in the Data panel and press Load.`, "ready");
+    this.setStatus("ready", "file.read", { name: i.file_name, size: formatBytes(i.bytes) });
     this.renderInspection();
     this.box.hidden = this.zone.hidden;
   }
 
   onLoaded(rows: number): void {
-    if (this.inspection) this.setStatus(`${this.inspection.file_name}: ${rows.toLocaleString("en-US")} rows loaded.`, "ready");
+    if (this.inspection) this.setStatus("ready", "file.loaded", { name: this.inspection.file_name, rows });
   }
 
   setEnabled(enabled: boolean): void {
@@ -153,8 +161,8 @@ export class FileZone {
     }
   }
 
-  private setStatus(text: string, state: "busy" | "ready" | "error"): void {
-    this.status.textContent = text;
+  private setStatus(state: "busy" | "ready", key: MessageKey, params: Params): void {
+    setText(this.status, key, params);
     this.status.dataset["state"] = state;
   }
 
@@ -162,10 +170,10 @@ export class FileZone {
     const i = this.inspection;
     if (!i) return;
     const columns: [string, string][] = i.columns.map((c, n) => [String(n), c]);
-    const text = select("text_column", "text column", columns, String(i.text_column ?? ""));
-    const label = select("label_column", "label column", columns, String(i.label_column ?? ""));
-    const header = select("has_header", "header row", [["1", "first row is a header"], ["0", "no header"]], i.has_header ? "1" : "0");
-    const load = el("button", "Load", "primary");
+    const text = select("text_column", "file.textColumn", columns, String(i.text_column ?? ""));
+    const label = select("label_column", "file.labelColumn", columns, String(i.label_column ?? ""));
+    const header = select("has_header", "file.headerRow", [["1", { key: "file.header" }], ["0", { key: "file.noHeader" }]], i.has_header ? "1" : "0");
+    const load = marked("button", "file.load", "primary");
     load.type = "button";
     load.id = "file-load";
     const choices = el("div", undefined, "choices");
@@ -196,7 +204,7 @@ export class FileZone {
     });
     const notes = el("ul", undefined, "notes");
     for (const n of i.notes) notes.append(el("li", n));
-    const title = el("h3", `Your file: ${i.file_name}`);
+    const title = marked("h3", "file.title", undefined, { name: i.file_name });
     this.box.replaceChildren(title, facts(i), ...(i.notes.length > 0 ? [notes] : []), shown, choices);
   }
 }

@@ -2,6 +2,7 @@
 // line at the maxlen set and a dashed one at seed 004's mean + 2σ. Redrawn
 // when its box changes size.
 
+import { t } from "../i18n.js";
 import type { LengthStats } from "../protocol.js";
 
 const BAR = "#bc4c00";
@@ -23,7 +24,7 @@ export class Histogram {
   show(stats: LengthStats): void {
     this.stats = stats;
     const bins = stats.histogram.map((b) => `${b.from}–${b.to - 1}: ${b.count}`).join(", ");
-    this.canvas.setAttribute("aria-label", `Texts by length in tokens (${bins}); maxlen ${stats.maxlen}`);
+    this.canvas.setAttribute("aria-label", t("dv.histogramAria", { bins, maxlen: String(stats.maxlen) }));
     this.draw();
   }
 
@@ -67,7 +68,7 @@ export class Histogram {
     ctx.textAlign = "left";
     ctx.fillText(String(x0), pad.left, h - 5);
     ctx.textAlign = "right";
-    ctx.fillText(`${x1} tokens`, w - pad.right, h - 5);
+    ctx.fillText(t("dv.tokensAxis", { n: String(x1) }), w - pad.right, h - 5);
     ctx.fillText(topLabel, pad.left - 4, pad.top + 4);
     ctx.fillText("0", pad.left - 4, py(0));
 

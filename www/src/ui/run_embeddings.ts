@@ -2,13 +2,16 @@
 // word vectors (row i = the tokenizer's index_word[i]): nearest words by cosine
 // (gensim's similar_by_word), the most frequent words on two principal
 // components, and the word2vec .txt and Embedding Projector TSV downloads.
+// Its words are marked data-i18n (lang_switch.ts), so a switch translates them in place.
 
 import { Latest, type WasmCalls } from "../calls.js";
 import type { Similar } from "../protocol.js";
 import { shownWord, typedWord } from "../word2vec.js";
-import { el, elId, fmtInt } from "./dom.js";
+import type { MessageKey } from "../i18n.js";
+import { el, elId } from "./dom.js";
+import { marked, setAttr, setPlain, setText } from "./lang_switch.js";
 import { saveFile, sizeText } from "./save_file.js";
-import { renderError, renderSimilar } from "./word2vec_tools.js";
+import { renderError, renderSimilar, type Caption } from "./word2vec_tools.js";
 import { WordMap } from "./word_map.js";
 
 const TOPN = 10;
@@ -18,26 +21,29 @@ export const EMBEDDING_TXT_NAME = "kiln-embedding-word2vec.txt";
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-function button(id: string, text: string, title: string): HTMLButtonElement {
-  const b = elId("button", id, text);
+/** A button: its text by key or as given (a file name), its title by key or as given (Python). */
+function button(id: string, text: MessageKey | { plain: string }, title: MessageKey | { plain: string }): HTMLButtonElement {
+  const b = typeof text === "string" ? marked("button", text) : el("button", text.plain);
+  b.id = id;
   b.type = "button";
-  b.title = title;
+  if (typeof title === "string") setAttr(b, "title", title);
+  else b.title = title.plain;
   return b;
 }
 
 export class RunEmbeddings {
   private readonly info = elId("p", "emb-info", "", "note");
   private readonly word = elId("input", "emb-word");
-  private readonly ask = button("emb-similar", "Nearest words", "gensim's similar_by_word: the 10 words with the largest cosine");
+  private readonly ask = button("emb-similar", "emb.nearest", "emb.nearestTitle");
   private readonly chips = elId("div", "emb-top", undefined, "tokens w2v-chips");
   private readonly similarOut = elId("div", "emb-similar-result");
   private readonly map = new WordMap();
-  private readonly text = button("emb-word2vec", "word2vec .txt", "gensim: KeyedVectors.load_word2vec_format(path, binary=False)");
-  private readonly vectors = button("emb-vectors", "vectors.tsv", "TensorFlow Embedding Projector: load vectors.tsv, then metadata.tsv");
-  private readonly metadata = button("emb-metadata", "metadata.tsv", "The words of vectors.tsv, one per line");
+  private readonly text = button("emb-word2vec", { plain: "word2vec .txt" }, { plain: "gensim: KeyedVectors.load_word2vec_format(path, binary=False)" });
+  private readonly vectors = button("emb-vectors", { plain: "vectors.tsv" }, "emb.vectorsTitle");
+  private readonly metadata = button("emb-metadata", { plain: "metadata.tsv" }, "emb.metadataTitle");
   private readonly status = elId("p", "emb-status", "", "note full");
   private readonly body = elId("div", "emb-body", undefined, "w2v-tools");
-  private readonly lookups: Latest<{ caption: string; list: Similar[] }>;
+  private readonly lookups: Latest<{ caption: Caption; list: Similar[] }>;
   private run: number | null = null;
 
   constructor(private readonly root: HTMLElement, private readonly calls: WasmCalls) {
@@ -45,11 +51,11 @@ export class RunEmbeddings {
     this.word.type = "text";
     this.word.spellcheck = false;
     this.word.autocomplete = "off";
-    this.word.placeholder = "a word, e.g. good";
-    this.word.setAttribute("aria-label", "Word");
+    setAttr(this.word, "placeholder", "emb.placeholder");
+    setAttr(this.word, "aria-label", "w2v.word");
     this.lookups = new Latest((r) => {
       if (r.ok) renderSimilar(this.similarOut, r.value.caption, r.value.list);
-      else renderError(this.similarOut, r.error);
+      else renderError(this.similarOut, { plain: r.error });
     });
     this.ask.addEventListener("click", () => this.lookup(typedWord(this.word.value)));
     this.word.addEventListener("keydown", (e) => {
@@ -61,13 +67,13 @@ export class RunEmbeddings {
     const row = el("div", undefined, "w2v-row");
     row.append(this.word, this.ask);
     const words = el("div", undefined, "w2v-words");
-    words.append(el("h3", "Nearest words"), row, this.chips, this.similarOut);
+    words.append(marked("h3", "emb.nearest"), row, this.chips, this.similarOut);
     const mapSide = el("div", undefined, "w2v-map-side");
-    mapSide.append(el("h3", `Map of the ${MAP_WORDS} most frequent words (PCA)`), this.map.canvas);
+    mapSide.append(marked("h3", "emb.map", undefined, { n: MAP_WORDS }), this.map.canvas);
     const files = el("div", undefined, "buttons full");
-    files.append(el("span", "Download:", "downloads-label"), this.text, this.vectors, this.metadata);
+    files.append(marked("span", "emb.download", "downloads-label"), this.text, this.vectors, this.metadata);
     this.body.append(words, mapSide, files, this.status);
-    root.replaceChildren(el("h3", "Embeddings"), this.info, this.body);
+    root.replaceChildren(marked("h3", "emb.heading"), this.info, this.body);
     this.clear();
   }
 
@@ -75,11 +81,11 @@ export class RunEmbeddings {
   clear(): void {
     this.run = null;
     this.root.dataset["state"] = "empty";
-    this.info.textContent = "The trained Embedding's word vectors appear here when a run is done.";
+    setText(this.info, "emb.empty");
     this.body.hidden = true;
     this.similarOut.replaceChildren();
     this.chips.replaceChildren();
-    this.status.textContent = "";
+    setPlain(this.status, "");
     this.map.clear();
   }
 
@@ -87,17 +93,16 @@ export class RunEmbeddings {
   async show(run: number): Promise<void> {
     this.clear();
     this.run = run;
-    this.info.textContent = "Reading the trained Embedding…";
+    setText(this.info, "emb.reading");
     try {
       const info = await this.calls.call({ fn: "runVectors", run });
       const points = await this.calls.call({ fn: "runWordMap", run, top: MAP_WORDS });
       if (this.run !== run) return;
-      this.info.textContent = `Run #${run}'s first Embedding, row i the vector of the tokenizer's index_word[i]: ` +
-        `${fmtInt(info.words)} words × ${info.vector_size} dimensions.`;
+      setText(this.info, "emb.info", { run: String(run), words: info.words, size: String(info.vector_size) });
       this.body.hidden = false;
       this.map.show(points);
       const top = points.filter((p) => p.word.trim() !== "").slice(0, CHIPS);
-      this.chips.replaceChildren(el("span", "Try:", "try"), ...top.map((p) => {
+      this.chips.replaceChildren(marked("span", "w2v.try", "try"), ...top.map((p) => {
         const chip = el("button", shownWord(p.word), "chip");
         chip.type = "button";
         chip.dataset["word"] = p.word;
@@ -111,16 +116,16 @@ export class RunEmbeddings {
     } catch (e) {
       if (this.run !== run) return;
       this.root.dataset["state"] = "error";
-      this.info.textContent = `No word vectors for this run: ${errorText(e)}`;
+      setText(this.info, "emb.none", { message: errorText(e) });
     }
   }
 
   private lookup(word: string): void {
     const run = this.run;
     if (run === null) return;
-    if (word === "") return renderError(this.similarOut, "Type a word first");
+    if (word === "") return renderError(this.similarOut, { key: "w2v.typeWord" });
     this.lookups.request(async () => ({
-      caption: `Nearest to “${shownWord(word)}” in run #${run}'s Embedding (cosine)`,
+      caption: { key: "emb.nearestCaption", params: { word: shownWord(word), run: String(run) } },
       list: await this.calls.call({ fn: "runSimilar", run, word, topn: TOPN }),
     }));
   }
@@ -139,11 +144,9 @@ export class RunEmbeddings {
         name = `${what}.tsv`;
         size = saveFile(name, files[what], "text/tab-separated-values;charset=utf-8");
       }
-      this.status.textContent = `Saved ${name} (${sizeText(size)})` + (what === "text"
-        ? ": gensim's KeyedVectors.load_word2vec_format(path, binary=False) reads it."
-        : ": load vectors.tsv and metadata.tsv at projector.tensorflow.org (Load).");
+      setText(this.status, what === "text" ? "emb.savedText" : "emb.savedTsv", { name, size: sizeText(size) });
     } catch (e) {
-      this.status.textContent = `The download failed: ${errorText(e)}`;
+      setText(this.status, "dl.failed", { message: errorText(e) });
     }
   }
 }

@@ -1,9 +1,12 @@
 // The saved runs: a table of what IndexedDB holds (name, model, data, epochs, state, size),
 // with Resume/Open, Rename, Download and Delete, an upload of a run file, the storage used,
-// and a notice for a run a reload or a crash interrupted.
+// and a notice for a run a reload or a crash interrupted. Drawn in the current language;
+// relabel() draws it again after a switch.
 
 import { deleteRun, getRun, listRuns, megabytes, renameRun, storageUse, type SavedSummary } from "../saved_runs.js";
+import { t, type MessageKey, type Params } from "../i18n.js";
 import { el, elId } from "./dom.js";
+import { marked, setPlain, setText } from "./lang_switch.js";
 
 export interface SavedRunsHooks {
   /** Carry on (or open, when finished) the saved run `key`. */
@@ -35,8 +38,8 @@ export class SavedRunsPanel {
       if (file) hooks.upload(file);
       upload.value = "";
     });
-    const label = el("label", "Open a run file (.kiln)… ", "small");
-    label.append(upload);
+    const label = el("label", undefined, "small");
+    label.append(marked("span", "saved.openFile"), " ", upload);
     this.notice.hidden = true;
     root.append(this.notice, this.table, label, this.use, this.message);
   }
@@ -46,15 +49,26 @@ export class SavedRunsPanel {
     this.live = key;
   }
 
+  /** A message as given (the worker's storage error, an exception). */
   say(text: string): void {
-    this.message.textContent = text;
+    setPlain(this.message, text);
+  }
+
+  /** A message by key, translated again after a switch. */
+  sayKey(key: MessageKey, params?: Params): void {
+    setText(this.message, key, params);
+  }
+
+  /** After a language switch: the table and the storage line again. */
+  relabel(): void {
+    void this.refresh();
   }
 
   async refresh(): Promise<void> {
     try {
       this.summaries = await listRuns();
     } catch (e) {
-      this.say(`Saved runs cannot be listed: ${e instanceof Error ? e.message : String(e)}`);
+      this.sayKey("saved.cannotList", { message: e instanceof Error ? e.message : String(e) });
       return;
     }
     this.render();
@@ -64,10 +78,11 @@ export class SavedRunsPanel {
   private render(): void {
     this.table.replaceChildren();
     if (this.summaries.length === 0) {
-      this.table.append(el("caption", "No saved runs yet: every run saves itself at each epoch's end, on pause and when done."));
+      this.table.append(el("caption", t("saved.none")));
     } else {
       const head = el("tr");
-      for (const h of ["name", "model", "data", "epochs", "state", "saved", "size", ""]) head.append(el("th", h));
+      const names: (MessageKey | "epochs" | "")[] = ["saved.name", "saved.model", "saved.data", "epochs", "saved.state", "saved.saved", "saved.size", ""];
+      for (const h of names) head.append(el("th", h === "epochs" || h === "" ? h : t(h)));
       this.table.append(head);
       for (const s of this.summaries) this.table.append(this.row(s));
     }
@@ -75,11 +90,11 @@ export class SavedRunsPanel {
     this.notice.replaceChildren();
     this.notice.hidden = !interrupted || this.live !== null;
     if (interrupted && this.live === null) {
-      const button = el("button", "Resume", "small");
+      const button = el("button", t("saved.resume"), "small");
       button.type = "button";
       button.addEventListener("click", () => this.resume(interrupted));
       this.notice.append(
-        el("span", `${interrupted.name} stopped at epoch ${interrupted.epoch}, step ${interrupted.step} (the page was closed or reloaded). `),
+        el("span", `${t("saved.stoppedAt", { name: interrupted.name, epoch: String(interrupted.epoch), step: String(interrupted.step) })} `),
         button,
       );
     }
@@ -88,35 +103,35 @@ export class SavedRunsPanel {
   private row(s: SavedSummary): HTMLTableRowElement {
     const tr = el("tr");
     tr.dataset.key = s.key;
-    const state = s.finished ? "finished" : s.key === this.live ? "training" : "interrupted";
+    const state = t(s.finished ? "saved.finished" : s.key === this.live ? "saved.training" : "saved.interrupted");
     const cells = [
       s.name, s.config.model, s.config.data, `${s.history.loss.length} / ${s.config.epochs}`, state,
       new Date(s.savedAt).toLocaleString(), megabytes(s.bytes),
     ];
     for (const c of cells) tr.append(el("td", c));
     const actions = el("td");
-    const button = (text: string, fn: () => void): void => {
-      const b = el("button", text, "small");
+    const button = (key: MessageKey, fn: () => void): void => {
+      const b = el("button", t(key), "small");
       b.type = "button";
       b.addEventListener("click", fn);
       actions.append(b);
     };
-    if (s.key !== this.live) button(s.finished ? "Open" : "Resume", () => this.resume(s));
-    button("Rename", () => void this.rename(s));
-    button("Download", () => void this.download(s));
-    if (s.key !== this.live) button("Delete", () => void this.remove(s));
+    if (s.key !== this.live) button(s.finished ? "saved.open" : "saved.resume", () => this.resume(s));
+    button("saved.rename", () => void this.rename(s));
+    button("saved.download", () => void this.download(s));
+    if (s.key !== this.live) button("saved.delete", () => void this.remove(s));
     tr.append(actions);
     return tr;
   }
 
   private resume(s: SavedSummary): void {
-    if (this.hooks.busy()) return this.say("A run is training: stop it before resuming another.");
+    if (this.hooks.busy()) return this.sayKey("saved.busy");
     this.say("");
     this.hooks.resume(s);
   }
 
   private async rename(s: SavedSummary): Promise<void> {
-    const name = prompt("New name for this run", s.name);
+    const name = prompt(t("saved.newName"), s.name);
     if (name === null) return;
     await renameRun(s.key, name).catch((e: unknown) => this.say(String(e)));
     await this.refresh();
@@ -135,12 +150,12 @@ export class SavedRunsPanel {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      this.say(`Download failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.sayKey("saved.downloadFailed", { message: e instanceof Error ? e.message : String(e) });
     }
   }
 
   private async remove(s: SavedSummary): Promise<void> {
-    if (!confirm(`Delete the saved run ${s.name}? This cannot be undone.`)) return;
+    if (!confirm(t("saved.confirmDelete", { name: s.name }))) return;
     await deleteRun(s.key).catch((e: unknown) => this.say(String(e)));
     await this.refresh();
   }

@@ -3,12 +3,15 @@
 // errors. What the vectors are for (similar words, analogies, the map, the
 // download, "Use in the model") is word2vec_tools.ts, shown after "done".
 // Training and runs exclude each other: the worker refuses, the buttons follow.
+// Its words are marked data-i18n (lang_switch.ts), so a switch translates them in place.
 
 import { AppendingLineChart } from "../chart.js";
 import type { WasmCalls } from "../calls.js";
 import type { BackendChoice, FromWorker, LayerConfig, Loss, RunConfig, ToWorker } from "../protocol.js";
 import { readWord2VecConfig, WORD2VEC_FIELDS, Word2VecProgress, type Word2VecKey } from "../word2vec.js";
+import type { MessageKey, Params } from "../i18n.js";
 import { el, elId } from "./dom.js";
+import { marked, setAttr, setPlain, setText } from "./lang_switch.js";
 import { Word2VecTools } from "./word2vec_tools.js";
 
 /** What the panel needs from the rest of the page. */
@@ -29,8 +32,8 @@ type State = "idle" | "training" | "stopping" | "done" | "error";
 
 export class Word2VecPanel {
   private readonly inputs = new Map<Word2VecKey, HTMLInputElement>();
-  private readonly train = elId("button", "w2v-train", "Train word2vec", "primary");
-  private readonly stop = elId("button", "w2v-stop", "Stop");
+  private readonly train = marked("button", "w2v.train", "primary");
+  private readonly stop = marked("button", "button.stop");
   private readonly backend = elId("p", "w2v-backend", "", "note");
   private readonly bar = elId("progress", "w2v-progress");
   private readonly status = elId("div", "w2v-status", "", "w2v-status");
@@ -50,17 +53,18 @@ export class Word2VecPanel {
   private ready = false;
 
   constructor(private readonly root: HTMLElement, private readonly host: Word2VecHost) {
+    this.train.id = "w2v-train";
+    this.stop.id = "w2v-stop";
     this.train.type = "button";
     this.stop.type = "button";
     this.bar.max = 1;
     this.bar.value = 0;
-    this.bar.setAttribute("aria-label", "word2vec: words trained of the total");
+    setAttr(this.bar, "aria-label", "w2v.barAria");
     this.error.hidden = true;
     this.error.setAttribute("role", "alert");
     this.status.setAttribute("role", "status");
     this.status.setAttribute("aria-live", "polite");
-    const intro = el("p", "Seed 004's word vectors: gensim's Word2Vec(sg=1), skip-gram with negative sampling, trained here on the " +
-      "training texts as the Text settings tokenise them (characters for char tokens). Names and defaults are gensim's.", "note");
+    const intro = marked("p", "w2v.intro", "note");
     const settings = el("div", undefined, "grid w2v-settings");
     for (const f of WORD2VEC_FIELDS) {
       const input = el("input");
@@ -74,8 +78,8 @@ export class Word2VecPanel {
       input.addEventListener("input", () => input.removeAttribute("aria-invalid"));
       this.inputs.set(f.name, input);
       const label = el("label", f.name);
-      label.title = `${f.title}; gensim's default ${f.default}`;
-      label.append(input, el("span", `default ${f.default}`, "default"));
+      setAttr(label, "title", f.title, { default: String(f.default) });
+      label.append(input, marked("span", "w2v.default", "default", { value: String(f.default) }));
       settings.append(label);
     }
     const buttons = el("div", undefined, "buttons");
@@ -84,7 +88,7 @@ export class Word2VecPanel {
     this.stop.addEventListener("click", () => {
       this.host.send({ type: "word2vec_stop" });
       this.state = "stopping";
-      this.status.textContent = "Stopping after this chunk; the vectors trained so far are kept…";
+      setText(this.status, "w2v.stopping");
       this.render();
     });
     this.load.type = "file";
@@ -93,9 +97,9 @@ export class Word2VecPanel {
       const file = this.load.files?.[0];
       if (file) void this.loadFile(file);
     });
-    const loadLabel = el("label", "Load vectors (word2vec/GloVe .txt) ", "file-label");
-    loadLabel.title = "Pretrained vectors, e.g. glove.6B.100d.txt or a file saved with gensim's save_word2vec_format(binary=False)";
-    loadLabel.append(this.load);
+    const loadLabel = el("label", undefined, "file-label");
+    setAttr(loadLabel, "title", "w2v.loadTitle");
+    loadLabel.append(marked("span", "w2v.load"), " ", this.load);
     buttons.append(loadLabel);
     const progressRow = el("div", undefined, "w2v-progress");
     progressRow.append(this.bar, this.status);
@@ -126,7 +130,7 @@ export class Word2VecPanel {
         const view = this.progress?.onEvent(msg.event, msg.ms);
         if (view) {
           this.bar.value = view.fraction;
-          this.status.textContent = view.line;
+          setText(this.status, view.text.key, view.text.params);
           if (view.point) {
             this.loss.addDataPoint(view.point.x, [view.point.y]);
             this.lossBox.dataset["points"] = String(++this.points);
@@ -156,15 +160,15 @@ export class Word2VecPanel {
   private async loadFile(file: File): Promise<void> {
     this.loading = true;
     this.error.hidden = true;
-    this.status.textContent = `Reading ${file.name} (${(file.size / 2 ** 20).toFixed(1)} MB)…`;
+    setText(this.status, "w2v.readingFile", { name: file.name, mb: (file.size / 2 ** 20).toFixed(1) });
     this.render();
     try {
       const info = await this.host.calls.call({ fn: "loadVectors", file });
       this.state = "done";
       this.hasVectors = true;
       this.bar.value = 0;
-      const format = info.format === "glove" ? "GloVe text, no header" : "word2vec text";
-      this.status.textContent = `Loaded ${file.name}: ${info.words.toLocaleString("en-US")} words × ${info.vector_size} dimensions (${format}).`;
+      const loaded = { name: file.name, words: info.words, size: String(info.vector_size) };
+      setText(this.status, info.format === "glove" ? "w2v.loadedGlove" : "w2v.loadedWord2vec", loaded);
       this.root.dataset["loaded"] = file.name;
       console.log(`[kiln] word2vec ${this.status.textContent}`);
       this.tools.show(info.vector_size);
@@ -200,10 +204,10 @@ export class Word2VecPanel {
       const bad = !w2v.ok && w2v.errors.some((e) => e.startsWith(`${name}:`));
       input.setAttribute("aria-invalid", String(bad));
     }
-    if (!w2v.ok) return this.fail(`These settings are not valid: ${w2v.errors.join("; ")}`);
-    if (!page.ok) return this.fail(`Fix the page's settings first: ${page.errors.join("; ")}`);
+    if (!w2v.ok) return this.fail({ key: "w2v.invalid", params: { errors: w2v.errors.join("; ") } });
+    if (!page.ok) return this.fail({ key: "w2v.fixPage", params: { errors: page.errors.join("; ") } });
     this.error.hidden = true;
-    this.error.textContent = "";
+    setPlain(this.error, "");
     this.state = "training";
     this.progress = new Word2VecProgress(w2v.config.epochs ?? 5);
     this.bar.value = 0;
@@ -211,25 +215,27 @@ export class Word2VecPanel {
     this.lossBox.dataset["points"] = "0";
     this.loss.reset();
     delete this.root.dataset["backend"];
-    this.status.textContent = `Building the vocabulary of ${page.config.data} (${page.config.text.tokens} tokens)…`;
+    setText(this.status, "w2v.building", { data: page.config.data, tokens: page.config.text.tokens });
     this.host.send({ type: "word2vec", word2vec: w2v.config, config: page.config, backend: page.backend });
     this.render();
     this.host.changed();
   }
 
-  private fail(message: string): void {
+  /** An error: Rust's as given, or the page's own by key. */
+  private fail(message: string | { key: MessageKey; params: Params }): void {
     this.state = this.hasVectors ? "done" : "error";
-    this.error.textContent = message;
+    if (typeof message === "string") setPlain(this.error, message);
+    else setText(this.error, message.key, message.params);
     this.error.hidden = false;
-    this.status.textContent = this.hasVectors ? "The vectors trained before are kept." : "";
-    console.warn(`[kiln] word2vec: ${message}`);
+    if (this.hasVectors) setText(this.status, "w2v.kept");
+    else setPlain(this.status, "");
+    console.warn(`[kiln] word2vec: ${this.error.textContent ?? ""}`);
     this.render();
   }
 
   private render(): void {
     this.root.dataset["state"] = this.state;
-    this.backend.textContent = `Backend: ${this.host.backend()} (the Setup's choice)` +
-      (this.runBusy ? " · a run is training: word2vec waits for it to finish" : "");
+    setText(this.backend, this.runBusy ? "w2v.backendWaiting" : "w2v.backend", { backend: this.host.backend() });
     this.train.disabled = !this.ready || this.training || this.runBusy;
     this.stop.disabled = this.state !== "training";
     for (const input of this.inputs.values()) input.disabled = this.training;

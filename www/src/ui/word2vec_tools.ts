@@ -1,12 +1,15 @@
 // What trained word vectors are for: similar words (gensim's similar_by_word),
 // analogies (most_similar(positive, negative)), the map of the most frequent
 // words, the word2vec .txt download, and the model's Embedding starting from
-// the vectors. Every word is set as text (textContent, fillText).
+// the vectors. Every word is set as text (textContent, fillText). Kiln's own
+// words are marked data-i18n (lang_switch.ts), so a switch translates them in place.
 
 import { Latest } from "../calls.js";
 import type { Similar } from "../protocol.js";
 import { analogyQuery, analogyText, averageModel, DOWNLOAD_NAME, shownWord, typedWord, useVectors } from "../word2vec.js";
+import type { MessageKey, Params } from "../i18n.js";
 import { el, elId } from "./dom.js";
+import { marked, setAttr, setPlain, setText } from "./lang_switch.js";
 import type { Word2VecHost } from "./word2vec_panel.js";
 import { WordMap } from "./word_map.js";
 
@@ -16,26 +19,33 @@ const CHIPS = 12;
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-function button(id: string, text: string, primary = false): HTMLButtonElement {
-  const b = elId("button", id, text, primary ? "primary" : undefined);
+function button(id: string, text: MessageKey | { plain: string }, primary = false): HTMLButtonElement {
+  const b = typeof text === "string" ? marked("button", text, primary ? "primary" : undefined) : elId("button", id, text.plain);
+  b.id = id;
   b.type = "button";
   return b;
 }
 
-function input(id: string, placeholder: string, label: string): HTMLInputElement {
+function input(id: string, placeholder: MessageKey | { plain: string }, label: MessageKey): HTMLInputElement {
   const i = elId("input", id);
   i.type = "text";
   i.spellcheck = false;
   i.autocomplete = "off";
-  i.placeholder = placeholder;
-  i.setAttribute("aria-label", label);
+  if (typeof placeholder === "string") setAttr(i, "placeholder", placeholder);
+  else i.placeholder = placeholder.plain;
+  setAttr(i, "aria-label", label);
   return i;
 }
 
+/** A caption: by key (translated again after a switch) or as given (an analogy's words). */
+export type Caption = { key: MessageKey; params?: Params } | { plain: string };
+
 /** A table of words and cosines, most similar first, with a bar per cosine. */
-export function renderSimilar(target: HTMLElement, caption: string, list: readonly Similar[]): void {
+export function renderSimilar(target: HTMLElement, caption: Caption, list: readonly Similar[]): void {
   const table = el("table", undefined, "similar");
-  table.createCaption().textContent = caption;
+  const head = table.createCaption();
+  if ("plain" in caption) setPlain(head, caption.plain);
+  else setText(head, caption.key, caption.params);
   const body = el("tbody");
   list.forEach((s, i) => {
     const tr = el("tr");
@@ -48,38 +58,41 @@ export function renderSimilar(target: HTMLElement, caption: string, list: readon
     body.append(tr);
   });
   table.append(body);
-  target.replaceChildren(list.length > 0 ? table : el("p", "No other words in the vocabulary.", "note"));
+  target.replaceChildren(list.length > 0 ? table : marked("p", "w2v.noOther", "note"));
 }
 
-export function renderError(target: HTMLElement, message: string): void {
-  target.replaceChildren(el("p", message, "field-errors"));
+export function renderError(target: HTMLElement, message: Caption): void {
+  const p = el("p", undefined, "field-errors");
+  if ("plain" in message) p.textContent = message.plain;
+  else setText(p, message.key, message.params);
+  target.replaceChildren(p);
 }
 
 export class Word2VecTools {
   readonly root = elId("div", "w2v-tools", undefined, "w2v-tools");
-  private readonly word = input("w2v-word", "a word", "Word");
-  private readonly similar = button("w2v-similar", "Similar words");
+  private readonly word = input("w2v-word", "w2v.aWord", "w2v.word");
+  private readonly similar = button("w2v-similar", "w2v.similar");
   private readonly chips = elId("div", "w2v-top", undefined, "tokens w2v-chips");
   private readonly similarOut = elId("div", "w2v-similar-result");
-  private readonly a = input("w2v-a", "king", "a (positive)");
-  private readonly b = input("w2v-b", "man", "b (negative)");
-  private readonly c = input("w2v-c", "woman", "c (positive)");
-  private readonly analogy = button("w2v-analogy", "a − b + c");
+  private readonly a = input("w2v-a", { plain: "king" }, "w2v.aPositive");
+  private readonly b = input("w2v-b", { plain: "man" }, "w2v.bNegative");
+  private readonly c = input("w2v-c", { plain: "woman" }, "w2v.cPositive");
+  private readonly analogy = button("w2v-analogy", { plain: "a − b + c" });
   private readonly analogyOut = elId("div", "w2v-analogy-result");
   private readonly map = new WordMap();
   private readonly mapNote = elId("p", "w2v-map-note", "", "note");
   private readonly trainable = elId("input", "w2v-trainable");
-  private readonly use = button("w2v-use", "Use in the model", true);
-  private readonly average = button("w2v-average", "Word2Vec average → Dense");
-  private readonly download = button("w2v-download", "Download word2vec .txt");
+  private readonly use = button("w2v-use", "w2v.use", true);
+  private readonly average = button("w2v-average", "w2v.average");
+  private readonly download = button("w2v-download", "w2v.download");
   private readonly useStatus = elId("p", "w2v-use-status", "", "note");
-  private readonly lookups: Latest<{ caption: string; list: Similar[] }>;
+  private readonly lookups: Latest<{ caption: Caption; list: Similar[] }>;
   private vectorSize = 0;
 
   constructor(private readonly host: Word2VecHost) {
     this.lookups = new Latest((r) => {
       if (r.ok) renderSimilar(this.similarOut, r.value.caption, r.value.list);
-      else renderError(this.similarOut, r.error);
+      else renderError(this.similarOut, { plain: r.error });
     });
     const similarRow = el("div", undefined, "w2v-row");
     similarRow.append(this.word, this.similar);
@@ -92,17 +105,17 @@ export class Word2VecTools {
     this.analogy.addEventListener("click", () => void this.ask());
     const words = el("div", undefined, "w2v-words");
     words.append(
-      el("h3", "Similar words"), similarRow, this.chips, this.similarOut,
-      el("h3", "Analogy"), el("p", "gensim's most_similar(positive=[a, c], negative=[b]): king − man + woman.", "note"),
+      marked("h3", "w2v.similar"), similarRow, this.chips, this.similarOut,
+      marked("h3", "w2v.analogy"), marked("p", "w2v.analogyNote", "note"),
       analogyRow, this.analogyOut,
     );
     const mapSide = el("div", undefined, "w2v-map-side");
-    mapSide.append(el("h3", `Map of the ${MAP_WORDS} most frequent words`), this.map.canvas, this.mapNote);
+    mapSide.append(marked("h3", "w2v.map", undefined, { n: MAP_WORDS }), this.map.canvas, this.mapNote);
 
     this.trainable.type = "checkbox";
     this.trainable.checked = true;
     const trainLabel = el("label", undefined, "check");
-    trainLabel.title = "Keras trainable: fine-tune the vectors with the model (unchecked: frozen)";
+    setAttr(trainLabel, "title", "w2v.trainableTitle");
     trainLabel.append(this.trainable, " trainable");
     const useRow = el("div", undefined, "buttons w2v-use");
     useRow.append(this.use, trainLabel, this.average, this.download);
@@ -111,9 +124,8 @@ export class Word2VecTools {
     this.download.addEventListener("click", () => void this.save());
     const useSide = el("div", undefined, "w2v-use-side full");
     useSide.append(
-      el("h3", "Use in the model"),
-      el("p", "The first Embedding starts from these vectors (embeddings_initializer \"word2vec\", output_dim = vector_size); " +
-        "words without a vector keep Keras' uniform start.", "note"),
+      marked("h3", "w2v.use"),
+      marked("p", "w2v.useNote", "note"),
       useRow, this.useStatus,
     );
     this.root.append(words, mapSide, useSide);
@@ -122,17 +134,16 @@ export class Word2VecTools {
   /** Vectors are trained: look at them. */
   show(vectorSize: number): void {
     this.vectorSize = vectorSize;
-    this.useStatus.textContent = "";
+    setPlain(this.useStatus, "");
     this.similarOut.replaceChildren();
     this.analogyOut.replaceChildren();
-    this.mapNote.textContent = "Reading the map…";
+    setText(this.mapNote, "w2v.readingMap");
     this.host.calls.call({ fn: "wordMap", top: MAP_WORDS }).then(
       (points) => {
         this.map.show(points);
-        this.mapNote.textContent = `${points.length} words on their first two principal components (the farthest few held at ` +
-          "the edges); the most frequent are bold and labelled first, a label that would overlap one already drawn is left out.";
+        setText(this.mapNote, "w2v.mapNote", { n: points.length });
         const top = [...points].sort((x, y) => y.count - x.count).slice(0, CHIPS);
-        this.chips.replaceChildren(el("span", "Try:", "try"), ...top.map((p) => {
+        this.chips.replaceChildren(marked("span", "w2v.try", "try"), ...top.map((p) => {
           const chip = el("button", shownWord(p.word), "chip");
           chip.dataset["word"] = p.word;
           chip.type = "button";
@@ -145,7 +156,7 @@ export class Word2VecTools {
       },
       (e: unknown) => {
         this.map.clear();
-        this.mapNote.textContent = `The map could not be made: ${errorText(e)}`;
+        setText(this.mapNote, "w2v.mapError", { message: errorText(e) });
       },
     );
   }
@@ -155,33 +166,33 @@ export class Word2VecTools {
   }
 
   private lookup(word: string): void {
-    if (word === "") return renderError(this.similarOut, "Type a word first");
+    if (word === "") return renderError(this.similarOut, { key: "w2v.typeWord" });
     this.lookups.request(async () => ({
-      caption: `Most similar to “${shownWord(word)}” (cosine)`,
+      caption: { key: "w2v.similarCaption", params: { word: shownWord(word) } },
       list: await this.host.calls.call({ fn: "similar", word, topn: TOPN }),
     }));
   }
 
   private async ask(): Promise<void> {
     const q = analogyQuery(this.a.value, this.b.value, this.c.value);
-    if (!q.ok) return renderError(this.analogyOut, q.error);
+    if (!q.ok) return renderError(this.analogyOut, { key: q.error });
     try {
       const list = await this.host.calls.call({ fn: "analogy", positive: q.positive, negative: q.negative, topn: TOPN });
-      renderSimilar(this.analogyOut, `${analogyText(q)} ≈`, list);
+      renderSimilar(this.analogyOut, { plain: `${analogyText(q)} ≈` }, list);
     } catch (e) {
-      renderError(this.analogyOut, errorText(e));
+      renderError(this.analogyOut, { plain: errorText(e) });
     }
   }
 
   private useInModel(): void {
     const edit = useVectors(this.host.layers(), this.vectorSize, this.trainable.checked);
     if (!edit.ok) {
-      this.useStatus.textContent = edit.error;
+      setText(this.useStatus, edit.error);
       return;
     }
     this.host.setLayers(edit.layers);
-    this.useStatus.textContent = `Layer ${edit.index + 1} (Embedding) now starts from the word vectors: output_dim ${this.vectorSize}, ` +
-      `${this.trainable.checked ? "trainable" : "frozen (trainable=False)"}. Press Train.`;
+    const params = { layer: String(edit.index + 1), size: String(this.vectorSize) };
+    setText(this.useStatus, this.trainable.checked ? "w2v.usedTrainable" : "w2v.usedFrozen", params);
   }
 
   /** Seed 000's model; the classes come from the data view (Dense(k, softmax) for k > 2). */
@@ -197,8 +208,8 @@ export class Word2VecTools {
     }
     const model = averageModel(this.vectorSize, classes);
     this.host.setLayers(model.layers, model.loss);
-    this.useStatus.textContent = `The model is now Embedding(${this.vectorSize}, word2vec, trainable=False) → GlobalAveragePooling1D → ` +
-      `Dense(64, relu) → ${classes > 2 ? `Dense(${classes}, softmax)` : "Dense(1, sigmoid)"} with ${model.loss}. Press Train.`;
+    const head = classes > 2 ? `Dense(${classes}, softmax)` : "Dense(1, sigmoid)";
+    setText(this.useStatus, "w2v.averaged", { size: String(this.vectorSize), head, loss: model.loss });
   }
 
   private async save(): Promise<void> {
@@ -214,9 +225,9 @@ export class Word2VecTools {
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      this.useStatus.textContent = `Saved ${DOWNLOAD_NAME} (${(blob.size / 1024).toFixed(0)} KiB, gensim's load_word2vec_format(binary=False)).`;
+      setText(this.useStatus, "w2v.saved", { name: DOWNLOAD_NAME, size: (blob.size / 1024).toFixed(0) });
     } catch (e) {
-      this.useStatus.textContent = `The download failed: ${errorText(e)}`;
+      setText(this.useStatus, "dl.failed", { message: errorText(e) });
     }
   }
 }

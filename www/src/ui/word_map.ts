@@ -6,6 +6,7 @@
 import type { MapPoint } from "../protocol.js";
 import { shownWord } from "../word2vec.js";
 import { layoutMap } from "../word_map_layout.js";
+import { setAttr } from "./lang_switch.js";
 
 const DOT = "#8b949e";
 const TOP_DOT = "#bc4c00";
@@ -30,7 +31,7 @@ export class WordMap {
   show(points: readonly MapPoint[]): void {
     this.points = [...points];
     const top = [...points].sort((a, b) => b.count - a.count).slice(0, 20).map((p) => shownWord(p.word));
-    this.canvas.setAttribute("aria-label", `The ${points.length} most frequent words on two principal components; the most frequent: ${top.join(", ")}`);
+    setAttr(this.canvas, "aria-label", "w2v.mapAria", { n: points.length, words: top.join(", ") });
     this.draw();
   }
 
