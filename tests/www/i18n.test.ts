@@ -1,7 +1,8 @@
 // The page's languages (www/src/i18n*.ts, www/src/ui/lang_switch.ts): both
 // dictionaries have the same keys and placeholders, index.html only names keys
 // that exist (with the English text as its default), Keras' words stay English
-// in Korean, and switching works without a DOM.
+// in Korean, and switching works without a DOM; the panels' renderers speak
+// Korean on a stand-in document, and a switch translates what they marked.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -13,7 +14,17 @@ import {
 } from "../../www/src/i18n.js";
 import { en } from "../../www/src/i18n_en.js";
 import { ko } from "../../www/src/i18n_ko.js";
-import { translateElements, type Translatable } from "../../www/src/ui/lang_switch.js";
+import { lengthSummary } from "../../www/src/data_view.js";
+import { baselineTitle } from "../../www/src/baselines.js";
+import type { BaselineReport, Evaluation, LengthStats } from "../../www/src/protocol.js";
+import type { BaselineResult } from "../../www/src/session.js";
+import { ComparisonView } from "../../www/src/ui/comparison_view.js";
+import { renderDataMessage, renderProposal } from "../../www/src/ui/data_summary.js";
+import { confusionTable, metricsTable } from "../../www/src/ui/eval_tables.js";
+import { ExportButtons } from "../../www/src/ui/export_buttons.js";
+import { setPlain, setText, translateElements, type Translatable } from "../../www/src/ui/lang_switch.js";
+import { mistakesList } from "../../www/src/ui/mistakes.js";
+import type { WasmCalls } from "../../www/src/calls.js";
 
 /** index.html, found upwards from this (bundled) test file. */
 function indexHtml(): string {
@@ -166,4 +177,153 @@ test("switching re-translates elements and calls the listeners, without a DOM", 
     stop();
     setLocale("en");
   }
+});
+
+/** A stand-in DOM element: children, attributes, text; enough for the ui modules' renderers. */
+class FakeElement {
+  children: (FakeElement | string)[] = [];
+  attrs: Record<string, string> = {};
+  dataset: Record<string, string> = {};
+  style = { width: "", setProperty() {} };
+  classList = { add() {}, toggle() {}, contains: () => false };
+  className = "";
+  id = "";
+  hidden = false;
+  disabled = false;
+  type = "";
+  title = "";
+  innerHTML = "";
+  constructor(readonly tagName: string) {}
+  get textContent(): string {
+    return this.children.map((c) => (typeof c === "string" ? c : c.textContent)).join("");
+  }
+  set textContent(v: string | null) {
+    this.children = v ? [v] : [];
+  }
+  get firstElementChild(): FakeElement | null {
+    return this.children.find((c): c is FakeElement => typeof c !== "string") ?? null;
+  }
+  append(...nodes: (FakeElement | string)[]): void {
+    this.children.push(...nodes);
+  }
+  replaceChildren(...nodes: (FakeElement | string)[]): void {
+    this.children = [...nodes];
+  }
+  getAttribute(name: string): string | null {
+    return this.attrs[name] ?? null;
+  }
+  setAttribute(name: string, value: string): void {
+    this.attrs[name] = value;
+  }
+  removeAttribute(name: string): void {
+    delete this.attrs[name];
+  }
+  addEventListener(): void {}
+  /** `#id` only. */
+  querySelector(selector: string): FakeElement | null {
+    return this.all().find((e) => e !== this && `#${e.id}` === selector) ?? null;
+  }
+  createCaption(): FakeElement {
+    const c = new FakeElement("caption");
+    this.children.unshift(c);
+    return c;
+  }
+  /** This element and all below it. */
+  all(): FakeElement[] {
+    return [this, ...this.children.flatMap((c) => (typeof c === "string" ? [] : c.all()))];
+  }
+  /** Text of the elements of `tag` below. */
+  texts(tag: string): string[] {
+    return this.all().filter((e) => e.tagName === tag).map((e) => e.textContent);
+  }
+}
+
+/** Run `fn` with a stand-in `document` (createElement only) and the page in `locale` (Korean). */
+function inKorean(fn: () => void, locale: "ko" | "en" = "ko"): void {
+  const g = globalThis as { document?: unknown };
+  const before = g.document;
+  g.document = { createElement: (tag: string) => new FakeElement(tag) };
+  setLocale(locale);
+  try {
+    fn();
+  } finally {
+    setLocale("en");
+    g.document = before;
+  }
+}
+
+const hangul = (s: string): boolean => /\p{Script=Hangul}/u.test(s);
+const node = (x: unknown): FakeElement => x as FakeElement;
+
+const evaluation: Evaluation = {
+  classes: ["부정", "긍정"], threshold: 0.5, samples: 4, accuracy: 0.75, precision: 1, recall: 0.5, specificity: 1, f1: 0.667,
+  f2: 0.556, auc: 0.75, average_precision: 0.833, roc: [], pr: [], confusion: [[2, 0], [1, 1]], report: [], report_text: "",
+};
+
+test("the Evaluation's tables and mistakes are drawn in Korean; Keras' and scikit-learn's words stay", () => {
+  inKorean(() => {
+    const metrics = node(metricsTable(evaluation));
+    assert.equal(metrics.texts("caption")[0], "양성 클래스: 긍정");
+    assert.ok(metrics.texts("th").includes("Accuracy"), "seed 000's metric names stay as it prints them");
+    const confusion = node(confusionTable(evaluation));
+    assert.equal(confusion.texts("th")[0], "실제 \\ 예측");
+    const mistakes = mistakesList([{ row: 7, text: "지루했어요", label: "부정", predicted: "긍정", confidence: 0.9 }], 3, 0.5).map(node);
+    assert.equal(mistakes[0]!.textContent, "임계값 0.50에서 테스트 리뷰 3개를 잘못 분류했습니다. 가장 확신한 1개:");
+    assert.deepEqual(mistakes[1]!.texts("span"), ["실제: 부정", "예측: 긍정", "확신도 90.0%", "테스트 7행"]);
+    assert.equal(node(mistakesList([], 0, null)[0]).textContent, "잘못 분류한 테스트 리뷰가 없습니다.");
+  });
+  inKorean(() => assert.equal(node(metricsTable(evaluation)).texts("caption")[0], "positive class: 긍정"), "en");
+});
+
+test("the Data panel's view, the Comparison and the Baselines speak Korean", () => {
+  const stats: LengthStats = {
+    mean: 5, median: 5, max: 11, std: 1.9, mean_plus_2sd: 8.7, maxlen: 30, fit_percent: 100, suggested_maxlen: 8, histogram: [],
+  } as unknown as LengthStats;
+  inKorean(() => {
+    assert.equal(lengthSummary(stats), "평균 5.0 · 중앙값 5.0 · 최대 11 · σ 1.9 · mean+2σ 8.7");
+    const box = new FakeElement("div");
+    renderDataMessage(box as unknown as HTMLElement, { key: "dv.readingData" }, "pending");
+    assert.equal(box.textContent, "데이터를 읽는 중…");
+    renderDataMessage(box as unknown as HTMLElement, { plain: "data: no rows" }, "error");
+    assert.equal(box.textContent, "data: no rows", "Rust's errors stay as they are");
+    const offer = new FakeElement("div");
+    renderProposal(offer as unknown as HTMLElement, { classes: 3, layers: [], loss: "sparse_categorical_crossentropy" }, () => {});
+    assert.match(offer.textContent, /클래스가 3개인데 .*Dense\(3, activation='softmax'\).*loss='sparse_categorical_crossentropy'/);
+    assert.deepEqual(offer.texts("button"), ["Dense(3, softmax) 사용"]);
+
+    const row: BaselineResult = {
+      run: 2, kind: "baseline", model: "TF-IDF 1–2-grams + LogisticRegression", data: "ko-sample", backend: "cpu",
+      test_accuracy: 0.8, f1: 0.8, auc: 0.9, params: 1001, seconds: 0.5, features: 1000,
+    };
+    const root = new FakeElement("div");
+    const view = new ComparisonView(root as unknown as HTMLElement, () => {}, () => true);
+    assert.ok(hangul(root.textContent), `empty comparison: ${root.textContent}`);
+    view.upsert(row);
+    const heads = root.texts("button");
+    assert.deepEqual(heads.slice(0, 5), ["실행", "모델", "데이터", "epochs", "테스트 accuracy"]);
+    assert.ok(heads.includes("평가"), `the row's button: ${heads}`);
+    const report = { converged: false, iterations: 57, features: 1000, evaluation: { ...evaluation, samples: 44 } } as unknown as BaselineReport;
+    assert.equal(baselineTitle(row, report), "베이스라인 #2: ko-sample의 TF-IDF 1–2-grams + LogisticRegression, 특성 1,000개 (57회 반복, 수렴하지 않음), 테스트 텍스트 44개");
+  });
+});
+
+test("marked text follows a switch with its {values}: Export buttons, setText and setPlain", () => {
+  inKorean(() => {
+    const box = new FakeElement("div");
+    const exporter = new ExportButtons(box as unknown as HTMLElement, {} as WasmCalls);
+    exporter.show(1, "m4_pooled");
+    assert.deepEqual(box.texts("button"), ["Keras로 내보내기", "TF.js로 내보내기", "tokenizer 내보내기"]);
+    const status = box.all().find((e) => e.id === "export-status")!;
+    setText(status, "export.saved", { name: "kiln-m4_pooled-keras.zip", size: "12" });
+    assert.equal(status.textContent, "kiln-m4_pooled-keras.zip을(를) 저장했습니다 (12 KiB).");
+    const error = new FakeElement("p");
+    setText(error, "eval.updating");
+    setPlain(error, "export: no run 9");
+    setLocale("en");
+    assert.deepEqual(translateElements(box.all()), []);
+    translateElements([error]);
+    assert.deepEqual(box.texts("button"), ["Export Keras", "Export TF.js", "Export tokenizer"]);
+    assert.equal(status.textContent, "Saved kiln-m4_pooled-keras.zip (12 KiB).");
+    assert.equal(error.textContent, "export: no run 9", "plain text is left alone by a switch");
+  });
 });
