@@ -7,7 +7,7 @@ import type { WasmCalls } from "../calls.js";
 import type { ExportFormat } from "../protocol.js";
 import type { MessageKey } from "../i18n.js";
 import { el, elId } from "./dom.js";
-import { marked, setText } from "./lang_switch.js";
+import { marked, setText, translateElements } from "./lang_switch.js";
 
 /** What each button writes: its id, label and failure line (i18n keys), file name (from the model's name) and type. */
 export const EXPORTS: readonly {
@@ -63,6 +63,7 @@ export class ExportButtons {
     this.model = safeName(model);
     setText(this.status, "export.note");
     this.buttons.forEach((b) => (b.disabled = false));
+    translateElements(this.buttons); // out of the page while cleared: a switch meanwhile did not reach them
     this.box.replaceChildren(el("div", undefined, "export-row"), this.status);
     this.box.firstElementChild?.append(...this.buttons);
   }
