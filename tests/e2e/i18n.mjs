@@ -1,7 +1,9 @@
 // Browser end-to-end test of the page's languages: Chromium in ko-KR opens the
 // page in Korean, the EN/한국어 switch changes every marked text without a reload
 // (also mid-run), a run trains in Korean with Korean status lines while Keras'
-// words and its progress bar stay English. See run.mjs for how it runs.
+// words and its progress bar stay English; after it, the panels drawn from data
+// (Data, Evaluation tables, Comparison, Saved runs, Export) are Korean and follow
+// the switch. See run.mjs for how it runs.
 import { KO } from './evaluation.mjs';
 import { MIN, assert, assertClean, open, screenshot, status, until } from './helpers.mjs';
 
@@ -28,6 +30,32 @@ function texts(page) {
       evalRun: text('#eval-run'),
       pressed: document.querySelector('#lang-switch button[aria-pressed="true"]')?.dataset.lang ?? null,
       stored: localStorage.getItem('kiln.lang'),
+    };
+  });
+}
+
+/** The panels' texts drawn from data, in one round trip. */
+function panels(page) {
+  return page.evaluate(() => {
+    const text = (sel) => document.querySelector(sel)?.textContent?.trim() ?? null;
+    const all = (sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent.trim());
+    return {
+      dataRows: text('#data-rows'),
+      lengthFit: text('#length-fit'),
+      dataHeads: all('#data-view h3'),
+      evalHeads: all('#evaluation h3'),
+      metricsCaption: text('#eval-metrics caption'),
+      corner: text('#confusion th.corner'),
+      caption: text('#eval-curves + p'),
+      mistakes: text('#mistakes p'),
+      compareHeads: all('#comparison-table th button'),
+      savedHeads: all('#saved-runs-table th'),
+      savedCells: all('#saved-runs-table td'),
+      savedButtons: all('#saved-runs-table button'),
+      exports: all('#export button'),
+      exportNote: text('#export-status'),
+      downloads: text('#downloads .downloads-label'),
+      embeddings: text('#embeddings h3'),
     };
   });
 }
@@ -113,6 +141,38 @@ export const i18nTests = [
         assert(/Epoch 10\/10/.test(done.progress) && /val_accuracy: /.test(done.progress), `Keras' progress line stays Keras': ${done.progress}`);
         assert(s.history.loss.length === 10 && typeof s.state.test?.accuracy === 'number', `history: ${JSON.stringify(s.history)}`);
         assert(await t.page.evaluate(() => window.__samePage === true), 'switching must not reload the page');
+
+        // the panels drawn from data speak Korean, and follow the switch
+        // the saved run is listed and the misclassified reviews have come (not "looking for them")
+        const settled = () => document.querySelector('#saved-runs-table td') && document.querySelector('#mistakes p')
+          && !document.querySelector('#mistakes [data-i18n="eval.lookingMistakes"]');
+        await t.page.waitForFunction(settled, null, { timeout: MIN });
+        const p = await panels(t.page);
+        assert(/^훈련 [\d,]+ · 테스트 [\d,]+행 · 클래스 2개$/.test(p.dataRows ?? ''), `Korean data rows: ${p.dataRows}`);
+        assert(/^텍스트의 [\d.]+ %가 maxlen \d+ 안에 들어갑니다$/.test(p.lengthFit ?? ''), `Korean length fit: ${p.lengthFit}`);
+        assert(p.dataHeads.includes('예시') && p.dataHeads.includes('어휘'), `Korean data headings: ${p.dataHeads}`);
+        assert(p.evalHeads.includes('지표') && p.evalHeads.includes('혼동 행렬') && p.evalHeads.includes('classification_report'), `evaluation headings: ${p.evalHeads}`);
+        assert(/^양성 클래스: /.test(p.metricsCaption ?? '') && p.corner === '실제 \\ 예측', `Korean table labels: ${p.metricsCaption} / ${p.corner}`);
+        assert(/^ROC-AUC [\d.]+ · average precision [\d.]+; 점은 임계값 0\.50의 위치입니다$/.test(p.caption ?? ''), `curve caption: ${p.caption}`);
+        assert(p.compareHeads[0] === '실행' && p.compareHeads.includes('테스트 accuracy') && p.compareHeads.includes('epochs'), `comparison: ${p.compareHeads}`);
+        assert(p.savedHeads.includes('이름') && p.savedHeads.includes('상태') && p.savedCells.includes('완료') && p.savedButtons.includes('열기'), `saved runs: ${JSON.stringify(p)}`);
+        assert(p.exports.join('|') === 'Keras로 내보내기|TF.js로 내보내기|tokenizer 내보내기' && /모델을 다시 만들고/.test(p.exportNote ?? ''), `export: ${p.exports} ${p.exportNote}`);
+        assert(p.downloads === '다운로드:' && p.embeddings === 'Embedding 단어 벡터', `downloads / embeddings: ${p.downloads} ${p.embeddings}`);
+        await t.page.click('#lang-switch button[data-lang="en"]');
+        await t.page.waitForFunction(() => [...document.querySelectorAll('#saved-runs-table th')].some((th) => th.textContent === 'name'), null, { timeout: MIN });
+        await t.page.waitForFunction(settled, null, { timeout: MIN });
+        const pe = await panels(t.page);
+        assert(/^[\d,]+ train · [\d,]+ test rows · 2 classes$/.test(pe.dataRows ?? '') && /of texts fit in maxlen/.test(pe.lengthFit ?? ''), `EN data: ${pe.dataRows} ${pe.lengthFit}`);
+        assert(pe.evalHeads.includes('Metrics') && /^positive class: /.test(pe.metricsCaption ?? '') && pe.corner === 'true \\ predicted', `EN evaluation: ${pe.evalHeads} ${pe.metricsCaption} ${pe.corner}`);
+        assert(/the dot is threshold 0\.50$/.test(pe.caption ?? '') && /test reviews? misclassified|No test review/.test(pe.mistakes ?? ''), `EN caption and mistakes: ${pe.caption} / ${pe.mistakes}`);
+        assert(pe.compareHeads[0] === 'run' && pe.compareHeads.includes('test accuracy'), `EN comparison: ${pe.compareHeads}`);
+        assert(pe.savedCells.includes('finished') && pe.savedButtons.includes('Open'), `EN saved runs: ${pe.savedCells} ${pe.savedButtons}`);
+        assert(pe.exports.join('|') === 'Export Keras|Export TF.js|Export tokenizer' && /^Keras 3: weights\.npz/.test(pe.exportNote ?? ''), `EN export: ${pe.exports} ${pe.exportNote}`);
+        assert(pe.downloads === 'Downloads:' && pe.embeddings === 'Embeddings', `EN downloads / embeddings: ${pe.downloads} ${pe.embeddings}`);
+        await t.page.click('#lang-switch button[data-lang="ko"]');
+        await t.page.waitForFunction(() => [...document.querySelectorAll('#saved-runs-table th')].some((th) => th.textContent === '이름'), null, { timeout: MIN });
+        assert((await panels(t.page)).corner === '실제 \\ 예측', 'back to Korean tables');
+
         const after = await overflow(t.page);
         assert(after.length === 0, `Korean text overflows after the run: ${after.join('; ')}`);
         const shot = await screenshot(t, 'e2e-i18n-ko-done.png');
