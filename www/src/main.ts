@@ -191,6 +191,10 @@ async function start(): Promise<void> {
   }
   if (starting) return;
   starting = true;
+  // Busy while the worker checks (the form locks, a last error gives way); the results stay.
+  session.state.status = "preparing";
+  say("status.loading");
+  render();
   try {
     await calls.call({ fn: "check", config: read.config });
   } catch (e) {
