@@ -7,6 +7,7 @@
 #   ./build.sh train key=value ... [--native] [--dev] [--timeout S]
 #   ./build.sh zoo [models=m1_lstm,m2_cnn,...] [key=value ...]
 #                                            natively train presets; print accuracy beside Keras 3
+#   ./build.sh reliability                   bad inputs (native + page), ten runs' memory, fuzz: one table
 #
 # KILN_PROFILE=dev (or --dev) builds the dev profile instead of release.
 # Honours CARGO_TARGET_DIR. Progress goes to stderr; `train` keeps stdout for
@@ -393,6 +394,39 @@ cmd_train() {
   return $rc
 }
 
+# Reliability: the native corpus of bad inputs, the page's bad inputs after a trained run and
+# ten runs in one tab (dev build, run 5 on WebGPU), the fuzz figures if ./build.sh fuzz wrote
+# $OUT/fuzz.json; then one table (tools/reliability_table.mjs). Fails on a failed step or a panic.
+cmd_reliability() {
+  mkdir -p "$OUT"
+  ensure_build_tools
+  timed "tools: chromium" ensure_chromium
+  local native_log="$OUT/bad_inputs.txt" rc t0 failed=()
+  rm -f "$native_log" "$OUT/reliability.json" "$OUT/memory.json"
+  set +e
+  t0=$SECONDS
+  ( set -eo pipefail; run cargo test --test bad_inputs -- --nocapture | tee "$native_log" >&2 )
+  rc=$?
+  record_timing "reliability: native corpus" $((SECONDS - t0)) $rc
+  [ $rc -eq 0 ] || failed+=("native corpus (exit $rc)")
+  t0=$SECONDS
+  ( set -e; trap cleanup EXIT
+    build_wasm dev
+    build_web
+    port="$(free_port)"
+    start_server "$port"
+    KILN_URL="http://127.0.0.1:$port/" KILN_TEN_RUNS_WEBGPU=1 run node tests/e2e/run.mjs --only bad_inputs_page,ten_runs >&2 )
+  rc=$?
+  record_timing "reliability: page (dev build)" $((SECONDS - t0)) $rc
+  [ $rc -eq 0 ] || failed+=("e2e bad_inputs_page,ten_runs (exit $rc)")
+  print_timings >&2
+  node tools/reliability_table.mjs "$native_log" "$OUT"
+  rc=$?
+  set -e
+  if [ ${#failed[@]} -gt 0 ]; then warn "failed: ${failed[*]}"; return 1; fi
+  return $rc
+}
+
 # The accuracy table of the model zoo: presets trained natively (release), one
 # after another, each printed beside Keras 3's accuracy on the same split.
 cmd_zoo() {
@@ -402,7 +436,7 @@ cmd_zoo() {
   run cargo "${args[@]}" -- zoo "$@"
 }
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 [ $# -gt 0 ] || { usage; exit 2; }
 cmd="$1"; shift
@@ -423,6 +457,7 @@ case "$cmd" in
   test) [ $# -eq 0 ] || die "test takes no arguments"; cmd_test ;;
   train) cmd_train "$@" ;;
   zoo) cmd_zoo "$@" ;;
+  reliability) [ $# -eq 0 ] || die "reliability takes no arguments"; cmd_reliability ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

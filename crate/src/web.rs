@@ -49,6 +49,23 @@ pub async fn summarize(config: JsValue) -> Result<JsValue, JsError> {
     to_js(&summary)
 }
 
+/// The checks `Run.create` makes before it touches the data: the settings' ranges
+/// (`RunConfig::validate`) and the model's shapes. The page asks this before it clears the
+/// last run's results, so settings that cannot train never cost the user the model on screen.
+#[wasm_bindgen(js_name = checkConfig)]
+pub fn check_config(config: JsValue) -> Result<(), JsError> {
+    let config: RunConfig = from_js(config, "run settings")?;
+    config.validate().map_err(js_error)?;
+    model::summarize(&config.layers, config.num_words, config.maxlen).map_err(js_error)?;
+    Ok(())
+}
+
+/// Bytes of the module's linear memory (it only grows), for the long-session test.
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}
+
 /// `{config, notes}` from Keras code; settings the code does not give come from `base`.
 /// Errors read `line L, column C: why`.
 #[wasm_bindgen(js_name = parseKeras)]

@@ -52,6 +52,17 @@ export async function open(browser, base, query, { initScript, locale, beforeGot
   return t;
 }
 
+/** An init script: the page's worker stays reachable as window.__kilnWorker (to post it messages). */
+export const captureWorker = () => {
+  const Base = window.Worker;
+  window.Worker = class extends Base {
+    constructor(...args) {
+      super(...args);
+      window.__kilnWorker = this;
+    }
+  };
+};
+
 /** Plain-data snapshot of window.kiln (without config). */
 export function snapshot(page) {
   return page.evaluate(() => {

@@ -1,13 +1,14 @@
 // Browser end-to-end tests for the Kiln page, in headless Chromium.
 //
-//   KILN_URL=http://127.0.0.1:PORT/ node tests/e2e/run.mjs [--url URL] [--only NAME]
+//   KILN_URL=http://127.0.0.1:PORT/ node tests/e2e/run.mjs [--url URL] [--only NAME[,NAME...]]
 //
 // Without a URL it starts `node www/serve.mjs` itself (the page must be built:
 // `./build.sh build --dev`). `./build.sh test` runs it against the dev wasm.
 // Screenshots go to $OUT (default out/). Prints one line per test and
 // "N passed, N failed"; exits 1 if any failed. The tests of users' files, of
 // evaluation and of the baselines live in data_file.mjs, evaluation.mjs and baselines.mjs;
-// the CSP and markup-as-text tests in security.mjs.
+// the CSP and markup-as-text tests in security.mjs; bad inputs after a run and ten runs in a
+// row in reliability.mjs.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launch, pageUrl } from '../../tools/browser.mjs';
@@ -18,6 +19,7 @@ import { downloadTests } from './downloads.mjs';
 import { evaluationTests } from './evaluation.mjs';
 import { exportTests } from './export.mjs';
 import { savedRunTests } from './saved_runs.mjs';
+import { reliabilityTests } from './reliability.mjs';
 import { securityTests } from './security.mjs';
 import { word2vecTests } from './word2vec.mjs';
 import { i18nTests } from './i18n.mjs';
@@ -38,6 +40,7 @@ import {
   watchTraining,
   totalParams,
   codeMessage,
+  captureWorker,
   SEED_002
 } from './helpers.mjs';
 
@@ -231,16 +234,7 @@ const tests = [
     async run(browser, base) {
       // Real divergence is hard to provoke on demand (the loss is computed stably from logits),
       // so the worker's error message is injected once training has drawn a few steps.
-      const initScript = () => {
-        const Base = window.Worker;
-        window.Worker = class extends Base {
-          constructor(...args) {
-            super(...args);
-            window.__kilnWorker = this;
-          }
-        };
-      };
-      const t = await open(browser, base, `${TINY}&epochs=50&batch_size=32&backend=cpu&autostart=1`, { initScript });
+      const t = await open(browser, base, `${TINY}&epochs=50&batch_size=32&backend=cpu&autostart=1`, { initScript: captureWorker });
       try {
         await until(t, (s) => status(s) === 'training' && s.events > 3, 'a few steps', 10 * MIN);
         await t.page.click('#pause');
@@ -317,6 +311,7 @@ const tests = [
   ...embedTests,
   ...downloadTests,
   ...securityTests,
+  ...reliabilityTests,
 ];
 
 // ------------------------------------------------------------------- runner --
@@ -328,7 +323,7 @@ let passed = 0;
 let failed = 0;
 const report = [];
 for (const [i, test] of tests.entries()) {
-  if (only && test.name !== only) continue;
+  if (only && !only.split(',').includes(test.name)) continue;
   const t0 = Date.now();
   diag.current = null;
   let timer;

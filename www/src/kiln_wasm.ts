@@ -110,6 +110,10 @@ export interface KilnModule {
   presets(): Preset[];
   /** Keras' summary of the config's layers, built on the CPU; rejects with `layer N (Kind): why`. */
   summarize(config: RunConfig): Promise<Summary>;
+  /** Throws what `Run.create` would refuse before it reads the data: ranges and the model's shapes. */
+  checkConfig(config: RunConfig): void;
+  /** Bytes of the module's linear memory. */
+  wasmMemoryBytes(): number;
   /** Throws `line L, column C: why`. */
   parseKeras(text: string, base: RunConfig): ParsedKeras;
   toKeras(config: RunConfig): string;

@@ -175,15 +175,38 @@ function fail(message: string): void {
   console.error(`[kiln] ERROR ${message}`);
 }
 
-function start(): void {
+/** A Train press being checked by the worker (a second press meanwhile is ignored). */
+let starting = false;
+
+/**
+ * Start a run from the form. Settings the run would refuse (ranges, shapes) are refused here,
+ * before `begin` clears the last run: its results, evaluation and `window.kiln.result` stay.
+ */
+async function start(): Promise<void> {
   const read = model.read();
   if (!read.ok) {
     controls.showErrors(t("error.settings"), read.errors);
     embed.error(`These settings are not valid: ${read.errors.join("; ")}`);
     return;
   }
+  if (starting) return;
+  starting = true;
+  // Busy while the worker checks (the form locks, a last error gives way); the results stay.
+  session.state.status = "preparing";
+  say("status.loading");
+  render();
+  try {
+    await calls.call({ fn: "check", config: read.config });
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+    render();
+    return;
+  } finally {
+    starting = false;
+  }
   begin(read.config);
   send({ type: "start", run: session.run, config: read.config, backend: read.settings.backend });
+  render();
 }
 
 /** Carry on a saved run: its curves so far come back first, then training goes on. */
@@ -305,7 +328,7 @@ function onMessage(msg: FromWorker): void {
       model.ready(presets, settings);
       say("status.choose");
       if (errors.length > 0) controls.showErrors(t("error.url"), errors);
-      else if (settings.autostart) queueMicrotask(start);
+      else if (settings.autostart) queueMicrotask(() => void start());
       embed.ready(presets.map((p) => p.name), settings.autostart && errors.length === 0, errors);
       break;
     }
@@ -345,10 +368,7 @@ worker.addEventListener("error", (e) => {
   fail(t("error.workerLoad", { reason: e.message || t("error.seeConsole") }));
   render();
 });
-controls.train.addEventListener("click", () => {
-  start();
-  render();
-});
+controls.train.addEventListener("click", () => void start());
 controls.pause.addEventListener("click", () => {
   const paused = session.state.status === "paused";
   send({ type: paused ? "resume" : "pause" });

@@ -383,6 +383,10 @@ export interface MapPoint {
 /** A call of a wasm function the page needs while editing (the worker owns the module). */
 export type Call =
   | { fn: "summarize"; config: RunConfig }
+  /** The checks a run makes before it starts (ranges, the model's shapes): the page asks before it clears the last run. */
+  | { fn: "check"; config: RunConfig }
+  /** The worker's memory (tests of long sessions). */
+  | { fn: "memory" }
   | { fn: "parseKeras"; text: string; base: RunConfig }
   | { fn: "toKeras"; config: RunConfig }
   /** Read the file last sent with "file" (after its "file_inspected"). */
@@ -430,9 +434,18 @@ export interface ProjectorFiles {
   metadata: string;
 }
 
+/** The worker's memory: its wasm module's linear memory (which only grows) and the finished runs
+ *  it keeps for the page. (Its JS heap is read by tests over CDP: workers have no `performance.memory`.) */
+export interface MemoryUse {
+  wasm_bytes: number;
+  kept_runs: number;
+}
+
 /** What each call resolves to. */
 export interface CallValue {
   summarize: Summary;
+  check: null;
+  memory: MemoryUse;
   parseKeras: ParsedKeras;
   toKeras: string;
   loadFile: DataView;

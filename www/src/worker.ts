@@ -11,7 +11,7 @@ import {
   errorText, loadKiln, type KilnBaseline, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun,
 } from "./kiln_wasm.js";
 import type {
-  BackendChoice, Call, FromWorker, History, LoadOptions, Reply, RunConfig, RunEvent, Status, ToWorker, VectorsInfo,
+  BackendChoice, Call, FromWorker, History, LoadOptions, MemoryUse, Reply, RunConfig, RunEvent, Status, ToWorker, VectorsInfo,
   Word2VecConfig, Word2VecEvent,
 } from "./protocol.js";
 import type { ExportFormat } from "./protocol.js";
@@ -338,6 +338,11 @@ async function answer(call: Call): Promise<Reply> {
     switch (call.fn) {
       case "summarize":
         return { ok: true, fn: call.fn, value: await kiln.summarize(call.config) };
+      case "check":
+        kiln.checkConfig(call.config);
+        return { ok: true, fn: call.fn, value: null };
+      case "memory":
+        return { ok: true, fn: call.fn, value: memoryUse(kiln) };
       case "parseKeras":
         return { ok: true, fn: call.fn, value: kiln.parseKeras(call.text, call.base) };
       case "toKeras":
@@ -400,6 +405,10 @@ async function answer(call: Call): Promise<Reply> {
   } catch (e) {
     return { ok: false, error: errorText(e) };
   }
+}
+
+function memoryUse(kiln: KilnModule): MemoryUse {
+  return { wasm_bytes: kiln.wasmMemoryBytes(), kept_runs: runs.size };
 }
 
 /** Finished runs' Embeddings as word vectors. */

@@ -16,6 +16,24 @@ export function errorLine(message: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** `column 11` of the message (1-based), or null. */
+function errorColumn(message: string): number | null {
+  const m = /\bcolumn (\d+)/.exec(message);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * At most `width` characters of `source` around `column`, with `…` where it is cut: a pasted
+ * 1 MB line is quoted as a window, not put whole into the message.
+ */
+export function excerpt(source: string, column: number | null, width = 120): string {
+  if (source.length <= width) return source;
+  const at = Math.min(Math.max((column ?? 1) - 1, 0), source.length);
+  const start = Math.max(0, Math.min(at - Math.floor(width / 2), source.length - width));
+  const end = start + width;
+  return `${start > 0 ? "…" : ""}${source.slice(start, end)}${end < source.length ? "…" : ""}`;
+}
+
 export class CodeBox {
   readonly text = byId<HTMLTextAreaElement>("keras-code");
   private readonly buildButton = byId<HTMLButtonElement>("build-from-code");
@@ -41,7 +59,7 @@ export class CodeBox {
       const message = e instanceof Error ? e.message : String(e);
       const line = errorLine(message);
       const source = line === null ? undefined : text.split("\n")[line - 1];
-      this.say("error", message, source === undefined ? [] : [`${line} | ${source}`]);
+      this.say("error", message, source === undefined ? [] : [`${line} | ${excerpt(source, errorColumn(message))}`]);
       if (line !== null) this.selectLine(line);
     }
   }
