@@ -365,7 +365,11 @@ function onMessage(msg: FromWorker): void {
       break;
     case "recovering":
       // The worker carries on on the CPU and replays the curves so far: redraw from them.
-      if (session.config) begin(session.config, session.run);
+      if (session.config) {
+        const from = lastSave;
+        begin(session.config, session.run);
+        lastSave = from; // a worker crash after this still resumes from it
+      }
       notice = msg.text;
       console.warn(`[kiln] ${tt(msg.text)}`);
       break;

@@ -622,10 +622,12 @@ function holdLifeLock(): Promise<void> {
   const name = (self as unknown as { name?: string }).name;
   if (!locks || !name) return Promise.resolve();
   return new Promise((held) => {
-    void locks.request(name, () => {
-      held();
-      return new Promise<never>(() => {});
-    });
+    locks
+      .request(name, () => {
+        held();
+        return new Promise<never>(() => {});
+      })
+      .catch(() => held()); // no locks here (a cross-origin iframe's storage is denied): errors and traps are still seen
   });
 }
 

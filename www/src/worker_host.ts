@@ -63,8 +63,10 @@ export class WorkerHost {
   private watch(name: string, generation: number): void {
     const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
     if (!locks) return;
-    void locks.request(name, () => {
-      if (generation === this.generation) this.restart("it ended unexpectedly");
-    });
+    locks
+      .request(name, () => {
+        if (generation === this.generation) this.restart("it ended unexpectedly");
+      })
+      .catch(() => {}); // denied (a cross-origin iframe): a silent end goes unseen there, errors do not
   }
 }
