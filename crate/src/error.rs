@@ -18,9 +18,9 @@ pub enum KilnError {
     /// The dataset file or split could not be read.
     #[error("data: {0}")]
     Data(String),
-    /// Loss became NaN or infinite; the weights before that step are kept.
+    /// Loss became NaN or infinite; the run keeps the last finite epoch's weights (or the step before's).
     /// `hint` says what usually causes it for this model and settings.
-    #[error("training diverged: loss is {value} at epoch {epoch}, step {step}. The weights from the step before are kept. {hint}")]
+    #[error("training diverged: loss is {value} at epoch {epoch}, step {step}. Training stops there and keeps the last good weights (the last epoch with a finite loss, or the step before). {hint}")]
     Diverged { epoch: usize, step: usize, value: String, hint: String },
     /// The backend failed (device lost, out of memory, read-back failure).
     #[error("backend: {0}")]

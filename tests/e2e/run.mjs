@@ -8,7 +8,7 @@
 // "N passed, N failed"; exits 1 if any failed. The tests of users' files, of
 // evaluation and of the baselines live in data_file.mjs, evaluation.mjs and baselines.mjs;
 // the CSP and markup-as-text tests in security.mjs; bad inputs after a run and ten runs in a
-// row in reliability.mjs.
+// row in reliability.mjs; training faults in faults.mjs.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launch, pageUrl } from '../../tools/browser.mjs';
@@ -20,6 +20,7 @@ import { evaluationTests } from './evaluation.mjs';
 import { exportTests } from './export.mjs';
 import { savedRunTests } from './saved_runs.mjs';
 import { reliabilityTests } from './reliability.mjs';
+import { faultTests } from './faults.mjs';
 import { securityTests } from './security.mjs';
 import { word2vecTests } from './word2vec.mjs';
 import { i18nTests } from './i18n.mjs';
@@ -307,6 +308,7 @@ const tests = [
   ...word2vecTests,
   ...i18nTests,
   ...savedRunTests,
+  ...faultTests,
   ...exportTests,
   ...embedTests,
   ...downloadTests,

@@ -77,6 +77,9 @@ function describeMessage(msg: FromWorker): string {
     case "word2vec_error": return `word2vec error ${msg.message}`;
     case "saved": return `saved ${msg.key} epoch ${msg.epoch}${msg.finished ? " finished" : ""}`;
     case "save_error": return `save error ${msg.message}`;
+    case "diverged": return `diverged ${msg.message}`;
+    case "recovering": return `recovering ${msg.text.key}`;
+    case "crashed": return `crashed ${msg.message}`;
     default: {
       const never: never = msg;
       return never;

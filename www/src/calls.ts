@@ -19,6 +19,12 @@ export class WasmCalls {
     });
   }
 
+  /** The worker was restarted: no reply will come for the calls in flight. */
+  failAll(reason: string): void {
+    for (const p of this.pending.values()) p.reject(new Error(reason));
+    this.pending.clear();
+  }
+
   /** Settle the call a reply answers; false for other messages. */
   onMessage(msg: FromWorker): boolean {
     if (msg.type !== "reply") return false;

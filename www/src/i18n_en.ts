@@ -104,6 +104,9 @@ export const en = {
   "status.evaluatingStopped": "Stopped: evaluating the test set…",
   "status.stoppedEarly": "Stopped early; the test set is evaluated",
   "status.trained": "Trained and evaluated on the test set",
+  "status.evaluatingDiverged": "The loss diverged: evaluating the last good weights on the test set…",
+  "status.divergedKept": "The loss diverged: evaluated with the weights after epoch {epoch}, step {step}; evaluate and export them below",
+  "status.divergedRestored": "The loss diverged: evaluated with the weights of epoch {epoch}, the last with a finite loss; evaluate and export them below",
   "status.downloadingImdb": "Downloading the IMDB reviews…",
   "status.downloading": "Downloading the IMDB reviews: {mb} MB",
   "status.parsing": "Parsing {mb} MB of reviews…",
@@ -115,6 +118,13 @@ export const en = {
   "error.diverged": "Training diverged",
   "error.divergedHint": "The charts keep the run up to the last finite loss. Change the settings above and press Train again.",
   "error.workerLoad": "The training worker failed to load: {reason}",
+  "error.divergedKept": "The run stopped there and was evaluated with the last good weights (the last epoch with a finite loss and val_loss, or the step before): the results, evaluation and exports below use them, and the saved run holds them.",
+  "error.crashedAgain": "The training worker crashed again ({reason}) and was restarted; the run is not resumed a third time. Its last save is under Saved runs.",
+  "notice.deviceLost": "The WebGPU device was lost ({reason}). Training carries on on the CPU from the last save (epoch {epoch}, step {step}).",
+  "notice.deviceLostRestart": "The WebGPU device was lost ({reason}) before the run was first saved: it starts again on the CPU.",
+  "notice.workerCrashed": "The training worker crashed ({reason}) and was restarted. Training carries on from the last save (epoch {epoch}, step {step}).",
+  "notice.workerCrashedRestart": "The training worker crashed ({reason}) before the run was first saved; it was restarted and the run starts again.",
+  "notice.workerRestarted": "The training worker crashed ({reason}) and was restarted.",
   "error.seeConsole": "see the browser console",
 
   // ---- the run's output

@@ -106,6 +106,9 @@ export const ko: Messages = {
   "status.evaluatingStopped": "중지됨: 테스트 세트를 평가하는 중…",
   "status.stoppedEarly": "일찍 중지됨; 테스트 세트로 평가했습니다",
   "status.trained": "훈련을 마치고 테스트 세트로 평가했습니다",
+  "status.evaluatingDiverged": "loss가 발산했습니다: 마지막 정상 가중치로 테스트 세트를 평가하는 중…",
+  "status.divergedKept": "loss가 발산했습니다: epoch {epoch}, step {step} 이후의 가중치로 평가했습니다. 아래에서 평가하고 내보낼 수 있습니다",
+  "status.divergedRestored": "loss가 발산했습니다: loss가 유한했던 마지막 epoch {epoch}의 가중치로 평가했습니다. 아래에서 평가하고 내보낼 수 있습니다",
   "status.downloadingImdb": "IMDB 리뷰를 내려받는 중…",
   "status.downloading": "IMDB 리뷰 내려받는 중: {mb} MB",
   "status.parsing": "리뷰 {mb} MB를 읽는 중…",
@@ -117,6 +120,13 @@ export const ko: Messages = {
   "error.diverged": "훈련이 발산했습니다",
   "error.divergedHint": "차트는 마지막 유한한 loss까지의 실행을 보여 줍니다. 위의 설정을 바꾸고 다시 훈련을 누르세요.",
   "error.workerLoad": "훈련 worker를 불러오지 못했습니다: {reason}",
+  "error.divergedKept": "실행은 그 자리에서 멈추고 마지막 정상 가중치(loss와 val_loss가 유한했던 마지막 epoch, 또는 바로 전 step)로 평가했습니다. 아래의 결과, 평가, 내보내기와 저장된 실행은 그 가중치를 씁니다.",
+  "error.crashedAgain": "훈련 worker가 다시 멈췄습니다({reason}). worker는 다시 시작했지만 실행을 세 번째로 이어 가지는 않습니다. 마지막 저장은 저장된 실행에 있습니다.",
+  "notice.deviceLost": "WebGPU 장치를 잃었습니다({reason}). 마지막 저장(epoch {epoch}, step {step})부터 CPU에서 훈련을 이어 갑니다.",
+  "notice.deviceLostRestart": "실행이 처음 저장되기 전에 WebGPU 장치를 잃었습니다({reason}). CPU에서 처음부터 다시 시작합니다.",
+  "notice.workerCrashed": "훈련 worker가 멈춰서({reason}) 다시 시작했습니다. 마지막 저장(epoch {epoch}, step {step})부터 훈련을 이어 갑니다.",
+  "notice.workerCrashedRestart": "실행이 처음 저장되기 전에 훈련 worker가 멈췄습니다({reason}). worker를 다시 시작하고 실행을 처음부터 시작합니다.",
+  "notice.workerRestarted": "훈련 worker가 멈춰서({reason}) 다시 시작했습니다.",
   "error.seeConsole": "브라우저 콘솔을 보세요",
 
   // ---- the run's output

@@ -26,6 +26,7 @@ import { Word2VecPanel } from "./ui/word2vec_panel.js";
 import { DownloadsRow } from "./ui/downloads.js";
 import { RunEmbeddings } from "./ui/run_embeddings.js";
 import { parseSettings } from "./url_state.js";
+import { WorkerHost } from "./worker_host.js";
 
 /** `window.kiln`, for tests and embedding pages; refreshed after every message. */
 export interface KilnWindow {
@@ -47,8 +48,15 @@ const charts = new Charts(byId("charts"));
 const fitBox = byId("fit-note");
 const resultsBox = byId("results");
 const logBox = byId("log");
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-const send = (msg: ToWorker): void => worker.postMessage(msg);
+const worker = new WorkerHost(new URL("./worker.js", import.meta.url), {
+  message: (msg) => onMessage(msg),
+  loadError: (reason) => {
+    fail(t("error.workerLoad", { reason: reason || t("error.seeConsole") }));
+    render();
+  },
+  crashed: (reason) => onCrashed(reason),
+});
+const send = (msg: ToWorker): void => worker.send(msg);
 const calls = new WasmCalls(send);
 const downloads = new DownloadsRow(byId("downloads"), charts, () => session.history);
 const embeddings = new RunEmbeddings(byId("embeddings"), calls);
@@ -120,6 +128,15 @@ let prepared: Extract<RunEvent, { type: "prepared" }> | null = null;
 /** The evaluation panel's placeholder while it shows no run (null: it shows one). */
 let evalEmpty: Text | null = { key: "evaluation.empty" };
 let stoppedEarly = false;
+/** A fault the page recovered from, shown under the status line until the next run. */
+let notice: Text | null = null;
+/** The run's last autosave, and how it was started: what a restarted worker resumes. */
+let lastSave: { key: string; epoch: number; step: number } | null = null;
+let lastChoice: BackendChoice = "auto";
+/** Worker crashes during this run; the run is resumed twice at most. */
+let crashes = 0;
+/** Set between a worker crash and the new worker's "ready": the run to carry on, if one was running. */
+let restarting: { reason: string; config: RunConfig | null } | null = null;
 let result: NetworkResult | null = null;
 const log: string[] = [];
 window.kiln = { state: session.state, history: session.history, events: 0, config: null, result: null };
@@ -153,6 +170,7 @@ function render(): void {
     result,
   };
   controls.render(session.state, presets.length > 0 && !baselines.fitting && !word2vec.training, backendReason);
+  controls.setNotice(notice ? tt(notice) : null);
   const running = ["preparing", "training", "paused"].includes(session.state.status);
   const editable = presets.length > 0 && !running;
   model.setEnabled(editable);
@@ -205,6 +223,8 @@ async function start(): Promise<void> {
     starting = false;
   }
   begin(read.config);
+  crashes = 0;
+  lastChoice = read.settings.backend;
   send({ type: "start", run: session.run, config: read.config, backend: read.settings.backend });
   render();
 }
@@ -212,14 +232,19 @@ async function start(): Promise<void> {
 /** Carry on a saved run: its curves so far come back first, then training goes on. */
 function resumeSaved(summary: SavedSummary): void {
   begin(summary.config);
+  crashes = 0;
+  lastChoice = summary.backend === "webgpu" ? "webgpu" : "cpu";
+  lastSave = { key: summary.key, epoch: summary.epoch, step: summary.step };
   saved.setLive(summary.key);
   send({ type: "resume_saved", run: session.run, key: summary.key, backend: summary.backend === "webgpu" ? "webgpu" : "cpu" });
   render();
 }
 
-/** Clear the previous run's output and start the session's next run. */
-function begin(config: RunConfig): void {
+/** Clear the previous run's output and start the session's next run (`run`: the same one, redrawn after a fault). */
+function begin(config: RunConfig, run = nextRunId()): void {
   saved.setLive(null);
+  notice = null;
+  lastSave = null;
   controls.clearErrors();
   dataError = false;
   backendReason = "";
@@ -234,7 +259,7 @@ function begin(config: RunConfig): void {
   clearResults(resultsBox);
   exporter.clear();
   embeddings.clear();
-  session.start(config, nextRunId());
+  session.start(config, run);
   evalEmpty = { key: "evaluation.pending", params: { run: String(session.run) } };
   evaluation.clear(tt(evalEmpty));
   comparison.render();
@@ -321,6 +346,10 @@ function onMessage(msg: FromWorker): void {
       calls.onMessage(msg);
       return;
     case "ready": {
+      if (restarting) {
+        afterRestart(restarting);
+        break;
+      }
       presets = msg.presets;
       const parsed = parseSettings(settingsQuery(location.search), presets);
       const { settings } = parsed;
@@ -349,11 +378,26 @@ function onMessage(msg: FromWorker): void {
       break;
     case "saved":
       if (!msg.imported) saved.setLive(msg.finished ? null : msg.key);
+      if (!msg.imported) lastSave = { key: msg.key, epoch: msg.epoch, step: msg.step };
       if (msg.imported) saved.sayKey("saved.imported", { key: msg.key });
       void saved.refresh();
       break;
     case "save_error":
       saved.say(msg.message);
+      break;
+    case "diverged":
+      controls.showDiverged(msg.message, true);
+      console.error(`[kiln] ERROR ${msg.message}`);
+      break;
+    case "recovering":
+      // The worker carries on on the CPU and replays the curves so far: redraw from them.
+      if (session.config) {
+        const from = lastSave;
+        begin(session.config, session.run);
+        lastSave = from; // a worker crash after this still resumes from it
+      }
+      notice = msg.text;
+      console.warn(`[kiln] ${tt(msg.text)}`);
       break;
     case "error":
       fail(msg.message);
@@ -363,11 +407,47 @@ function onMessage(msg: FromWorker): void {
   if (msg.type === "event") embed.onEvent(msg.event, window.kiln);
 }
 
-worker.addEventListener("message", (e: MessageEvent<FromWorker>) => onMessage(e.data));
-worker.addEventListener("error", (e) => {
-  fail(t("error.workerLoad", { reason: e.message || t("error.seeConsole") }));
+/** The worker died (WorkerHost has started a new one): remember the run to carry on once it is ready. */
+function onCrashed(reason: string): void {
+  console.warn(`[kiln] the training worker crashed (${reason}); restarting it`);
+  calls.failAll(`the training worker was restarted (${reason})`);
+  const dataSelect = byId<HTMLFormElement>("config").elements.namedItem("data");
+  if (dataSelect instanceof HTMLSelectElement && dataSelect.value === "file") {
+    data.onWorker({ type: "file_error", message: `the training worker was restarted (${reason}): choose the file again` });
+  }
+  if (word2vec.training) word2vec.onWorker({ type: "word2vec_error", message: `the training worker was restarted (${reason})` });
+  const running = ["preparing", "training", "paused"].includes(session.state.status);
+  restarting = { reason, config: running ? session.config : null };
+  say("status.loading");
   render();
-});
+}
+
+/** The new worker is ready: resume the interrupted run from its last autosave (or start it again). */
+function afterRestart(r: { reason: string; config: RunConfig | null }): void {
+  restarting = null;
+  if (!r.config) {
+    notice = { key: "notice.workerRestarted", params: { reason: r.reason } };
+    say("status.choose");
+    return;
+  }
+  crashes += 1;
+  if (crashes > 2) {
+    fail(t("error.crashedAgain", { reason: r.reason }));
+    return;
+  }
+  const from = lastSave;
+  begin(r.config, session.run);
+  if (from) {
+    notice = { key: "notice.workerCrashed", params: { reason: r.reason, epoch: String(from.epoch), step: String(from.step) } };
+    lastSave = from;
+    saved.setLive(from.key);
+    send({ type: "resume_saved", run: session.run, key: from.key, backend: lastChoice });
+  } else {
+    notice = { key: "notice.workerCrashedRestart", params: { reason: r.reason } };
+    send({ type: "start", run: session.run, config: r.config, backend: lastChoice });
+  }
+  console.warn(`[kiln] ${tt(notice)}`);
+}
 controls.train.addEventListener("click", () => void start());
 controls.pause.addEventListener("click", () => {
   const paused = session.state.status === "paused";

@@ -511,6 +511,12 @@ export type FromWorker =
   | { type: "saved"; key: string; epoch: number; step: number; finished: boolean; imported?: boolean }
   /** Saving failed (a full quota) or a run file was refused; training goes on. */
   | { type: "save_error"; message: string }
+  /** The loss turned NaN/Inf (`message` names the epoch and step); the run goes on to "done" with the last good weights. */
+  | { type: "diverged"; message: string }
+  /** The WebGPU device was lost: the run starts over on the CPU from its last autosave; the page redraws from the replay. */
+  | { type: "recovering"; text: Text }
+  /** The wasm module trapped (a panic): the page restarts the worker and resumes the run from its last autosave. */
+  | { type: "crashed"; message: string }
   | { type: "error"; message: string };
 
 /** `window.kiln`, for tests and embedding pages. */

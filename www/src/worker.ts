@@ -2,7 +2,9 @@
 // renders what it posts. One run at a time; pause, resume and stop are
 // messages, read between steps.
 
-import { chooseBackend, type Gpu } from "./backend.js";
+import { chooseBackend, type BackendDecision, type Gpu } from "./backend.js";
+import { classifyFault, oomMessage } from "./faults.js";
+import { GpuWatch } from "./gpu_watch.js";
 import { translate, type MessageKey, type Params, type Text } from "./i18n.js";
 import { loadDataset } from "./imdb_data.js";
 import { RunVectors } from "./run_vectors.js";
@@ -25,6 +27,17 @@ interface WorkerScope {
   navigator: { gpu?: Gpu };
 }
 const scope = self as unknown as WorkerScope;
+/** Wraps navigator.gpu before wgpu asks it for a device, to learn when the device is lost. */
+const gpuWatch = new GpuWatch(scope.navigator.gpu);
+
+/** The last Rust panic's text (console_error_panic_hook writes it to console.error before the trap). */
+let lastPanic = "";
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]): void => {
+  const text = args.map(String).join(" ");
+  if (text.startsWith("panicked at")) lastPanic = text.split("\n\nStack:")[0] ?? text;
+  consoleError(...args);
+};
 
 const post = (msg: FromWorker): void => scope.postMessage(msg);
 /** A status line by i18n key: English in `message` (logs), the key for the page to show in its language. */
@@ -32,6 +45,15 @@ const status = (s: Status, key: MessageKey, params: Params = {}): void =>
   post({ type: "status", status: s, message: translate("en", key, params), text: { key, params } });
 const statusText = (s: Status, text: Text): void => status(s, text.key, text.params);
 const fail = (e: unknown): void => post({ type: "error", message: errorText(e) });
+
+/** WebGPU unless the device was lost in this worker (wgpu keeps the lost one): then the CPU. */
+async function choose(choice: BackendChoice): Promise<BackendDecision> {
+  const lost = gpuWatch.lost ?? gpuLost;
+  if (lost !== null && choice !== "cpu") {
+    return { backend: "cpu", reason: `The WebGPU device was lost (${lost}): using CPU until the page is reloaded` };
+  }
+  return chooseBackend(scope.navigator.gpu, choice);
+}
 
 /** Control of the current run, flipped by messages. */
 interface Control {
@@ -182,8 +204,10 @@ function finished(id: number): Finished {
 async function train(id: number, config: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
   status("preparing", "status.loading");
   const kiln = await loadKiln();
-  const decision = await chooseBackend(scope.navigator.gpu, choice);
+  const decision = await choose(choice);
   post({ type: "backend", backend: decision.backend, reason: decision.reason });
+  const again = live?.id === id ? live : null; // carried on after a lost device
+  live = { id, config, backend: decision.backend, saved: again?.saved ?? null, recoveries: again?.recoveries ?? 0 };
   const dataset = withValidation(await dataFor(kiln, config));
   if (c.stopped) return status("idle", "status.stoppedBefore");
   status("preparing", "status.building", { model: config.model, backend: decision.backend });
@@ -200,13 +224,56 @@ async function resumeSaved(id: number, key: string, choice: BackendChoice, c: Co
   const kiln = await loadKiln();
   const { summary, file } = await getRun(key);
   const config = summary.config;
-  const decision = await chooseBackend(scope.navigator.gpu, choice);
+  const decision = await choose(choice);
   post({ type: "backend", backend: decision.backend, reason: decision.reason });
+  live = {
+    id, config, backend: decision.backend, saved: { key, epoch: summary.epoch, step: summary.step }, recoveries: live?.id === id ? live.recoveries : 0,
+  };
   const dataset = withValidation(await dataFor(kiln, config));
   status("preparing", "status.rebuilding", { name: summary.name, backend: decision.backend });
   const run: KilnRun = await kiln.Run.resume(file, dataset, decision.backend);
   const saving: Saving = { key, name: summary.name, backend: decision.backend, events: [...summary.events] };
   await drive(id, run, config, c, saving, summary.events);
+}
+
+/** The run in progress: what a fault needs to carry it on (its last save, the recoveries so far). */
+interface Live {
+  id: number;
+  config: RunConfig;
+  backend: string;
+  saved: { key: string; epoch: number; step: number } | null;
+  recoveries: number;
+}
+let live: Live | null = null;
+/** Why a run's WebGPU device failed, when its `lost` promise has not said (yet). */
+let gpuLost: string | null = null;
+
+/** Runs `task` (a run's training); a fault becomes a clear message, a recovery, or a request to restart the worker. */
+function guarded(task: () => Promise<void>, c: Control): Promise<void> {
+  return task().catch((e: unknown) => onRunFault(e, c));
+}
+
+async function onRunFault(e: unknown, c: Control): Promise<void> {
+  const message = errorText(e);
+  const fault = classifyFault(message, e instanceof Error ? e.name : "") ?? (lastPanic ? classifyFault(lastPanic) : null);
+  const run = live;
+  if (fault?.kind === "oom" && run) return fail(new Error(oomMessage(fault, run.config, lastPanic || message)));
+  const lost = run?.backend === "webgpu" && ((await gpuWatch.wasLost(500)) || fault?.kind === "device_lost");
+  if (lost && run && !c.stopped && run.recoveries < 2) {
+    // Carry on on the CPU from the last autosave (or from the start if there is none yet).
+    run.recoveries += 1;
+    const reason = gpuWatch.lost ?? "a read from the GPU failed";
+    gpuLost = reason;
+    const from = run.saved;
+    const text: Text = from
+      ? { key: "notice.deviceLost", params: { reason, epoch: String(from.epoch), step: String(from.step) } }
+      : { key: "notice.deviceLostRestart", params: { reason } };
+    post({ type: "recovering", text });
+    const id = run.id;
+    return guarded(() => (from ? resumeSaved(id, from.key, "webgpu", c) : train(id, run.config, "webgpu", c)), c);
+  }
+  if (fault?.kind === "crash") return post({ type: "crashed", message: lastPanic || message });
+  fail(e);
 }
 
 /** Where a run autosaves, and the events its curves are redrawn from. */
@@ -223,6 +290,7 @@ async function autosave(run: KilnRun, config: RunConfig, saving: Saving, at: { e
     const file = await run.save();
     await putRun({ ...at, key: saving.key, name: saving.name, config, backend: saving.backend, events: saving.events, savedAt: Date.now(), bytes: file.length }, file);
     post({ type: "saved", key: saving.key, epoch: at.epoch, step: at.step, finished: at.finished });
+    if (live) live.saved = { key: saving.key, epoch: at.epoch, step: at.step };
   } catch (e) {
     post({ type: "save_error", message: storageError(e) });
   }
@@ -236,6 +304,7 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
   let lastEvent: RunEvent["type"] | null = null;
   let kept = false;
   let done: { event: RunEvent; ms: number } | null = null;
+  let diverged = false;
   const history: History = { loss: [], accuracy: [], val_loss: [], val_accuracy: [] };
   let at = { epoch: 1, step: 0 };
   const track = (event: RunEvent): void => {
@@ -262,7 +331,16 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         training();
       }
       const t0 = performance.now();
-      const event = await run.next();
+      let event: RunEvent;
+      try {
+        event = await run.next();
+      } catch (e) {
+        // NaN/Inf loss: finish() evaluates the last finite epoch's weights (or the step before's).
+        if (classifyFault(errorText(e))?.kind !== "diverged") throw e;
+        post({ type: "diverged", message: errorText(e) });
+        diverged = true;
+        break;
+      }
       if (event.type !== "prepared") track(event);
       lastEvent = event.type;
       if (event.type === "done") {
@@ -285,7 +363,7 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
     }
     if (lastEvent === null) return status("idle", "status.stoppedBefore");
     if (done === null) {
-      status("preparing", "status.evaluatingStopped");
+      status("preparing", diverged ? "status.evaluatingDiverged" : "status.evaluatingStopped");
       const t0 = performance.now();
       done = { event: await run.finish(), ms: performance.now() - t0 };
     }
@@ -294,7 +372,10 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
     keep(id, run);
     kept = true;
     post({ type: "event", event: done.event, ms: done.ms });
-    status("done", c.stopped ? "status.stoppedEarly" : "status.trained");
+    const restored = done.event.type === "done" ? done.event.restored_epoch : undefined;
+    if (diverged && restored !== undefined) status("done", "status.divergedRestored", { epoch: String(restored) });
+    else if (diverged) status("done", "status.divergedKept", { epoch: String(at.epoch), step: String(at.step) });
+    else status("done", c.stopped ? "status.stoppedEarly" : "status.trained");
   } finally {
     if (!kept) run.free();
   }
@@ -428,7 +509,7 @@ async function loadVectors(kiln: KilnModule, file: File): Promise<VectorsInfo> {
 /** Train word2vec chunk by chunk, posting each event; stop keeps what is trained so far. */
 async function trainWord2Vec(config: Word2VecConfig, run: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
   const kiln = await loadKiln();
-  const decision = await chooseBackend(scope.navigator.gpu, choice);
+  const decision = await choose(choice);
   const data = withValidation(await dataFor(kiln, run, () => {}));
   const w2v = await kiln.Word2Vec.create(config, run, data, decision.backend);
   const send = async (call: () => Promise<Word2VecEvent>): Promise<Word2VecEvent> => {
@@ -458,7 +539,8 @@ function onMessage(msg: ToWorker): void {
       if (word2vec) return fail(new Error("Word2vec is training: wait for it or stop it first"));
       const c: Control = { paused: false, stopped: false, wake: null };
       control = c;
-      train(msg.run, msg.config, msg.backend, c)
+      live = null;
+      guarded(() => train(msg.run, msg.config, msg.backend, c), c)
         .catch(fail)
         .finally(() => {
           if (control === c) control = null;
@@ -470,7 +552,8 @@ function onMessage(msg: ToWorker): void {
       if (word2vec) return fail(new Error("Word2vec is training: wait for it or stop it first"));
       const c: Control = { paused: false, stopped: false, wake: null };
       control = c;
-      resumeSaved(msg.run, msg.key, msg.backend, c)
+      live = null;
+      guarded(() => resumeSaved(msg.run, msg.key, msg.backend, c), c)
         .catch(fail)
         .finally(() => {
           if (control === c) control = null;
@@ -527,16 +610,37 @@ scope.addEventListener("message", (e) => {
     fail(err);
   }
 });
+/** A trapped wasm module (a panic) cannot be trusted again: the page restarts the worker. */
+function uncaught(e: unknown): void {
+  const fault = classifyFault(errorText(e), e instanceof Error ? e.name : "");
+  if (fault?.kind === "crash") post({ type: "crashed", message: lastPanic || errorText(e) });
+  else fail(e);
+}
 scope.addEventListener("unhandledrejection", (e) => {
   e.preventDefault();
-  fail(e.reason);
+  uncaught(e.reason);
 });
 scope.addEventListener("error", (e) => {
   e.preventDefault();
-  fail(e.error ?? e.message);
+  uncaught(e.error ?? e.message);
 });
 
+/** Held until the worker ends, however it ends: the page queues for it to learn that (worker_host.ts). */
+function holdLifeLock(): Promise<void> {
+  const { locks } = navigator as Navigator;
+  const name = (self as unknown as { name?: string }).name;
+  if (!locks || !name) return Promise.resolve();
+  return new Promise((held) => {
+    locks
+      .request(name, () => {
+        held();
+        return new Promise<never>(() => {});
+      })
+      .catch(() => held()); // no locks here (a cross-origin iframe's storage is denied): errors and traps are still seen
+  });
+}
+
 // Load the module at once so the page gets the presets.
-loadKiln()
-  .then((kiln) => post({ type: "ready", presets: kiln.presets() }))
+Promise.all([loadKiln(), holdLifeLock()])
+  .then(([kiln]) => post({ type: "ready", presets: kiln.presets() }))
   .catch(fail);

@@ -22,6 +22,7 @@ export class Controls {
   private readonly message = byId("status-message");
   private readonly backend = byId("status-backend");
   private readonly errors = byId("errors");
+  private readonly notice = byId("notice");
   private readonly progress = byId("progress");
 
   /** Enable what makes sense in this state; `ready`: the presets have arrived. */
@@ -54,7 +55,7 @@ export class Controls {
   }
 
   /** The loss became NaN or infinite: say so loudly; the charts keep the run so far. */
-  showDiverged(message: string): void {
+  showDiverged(message: string, kept = false): void {
     const head = document.createElement("strong");
     head.textContent = t("error.diverged");
     const text = document.createElement("p");
@@ -62,10 +63,16 @@ export class Controls {
     const hint = document.createElement("p");
     hint.className = "hint";
     // Rust's message carries the hint for this model (learning rate, clipnorm, relu in an LSTM).
-    hint.textContent = t("error.divergedHint");
+    hint.textContent = t(kept ? "error.divergedKept" : "error.divergedHint");
     this.errors.replaceChildren(head, text, hint);
     this.errors.classList.add("diverged");
     this.errors.hidden = false;
+  }
+
+  /** A fault the page recovered from (a lost GPU, a crashed worker); null hides it. */
+  setNotice(text: string | null): void {
+    this.notice.textContent = text ?? "";
+    this.notice.hidden = text === null;
   }
 
   clearErrors(): void {

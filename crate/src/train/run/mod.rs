@@ -55,6 +55,11 @@ pub struct Run {
     best_weights: Option<(usize, model::Model)>,
     /// ModelCheckpoint's weights and their epoch, restorable after training.
     checkpoint: Option<(usize, model::Model)>,
+    /// The weights at the end of the last epoch whose loss and val_loss were finite:
+    /// what a run whose loss turns NaN/Inf is evaluated with (without best weights).
+    last_finite: Option<(usize, model::Model)>,
+    /// A step's loss was NaN/Inf: training ended there.
+    diverged: bool,
     stopped_early: Option<usize>,
     /// The dataset's name, for saved runs.
     dataset: String,
@@ -132,6 +137,8 @@ impl Run {
             history: History::default(),
             best_weights: None,
             checkpoint: None,
+            last_finite: None,
+            diverged: false,
             stopped_early: None,
             dataset: data.name.clone(),
             resume_to: None,
@@ -207,9 +214,13 @@ impl Run {
             return Ok(event.clone());
         }
         // Keras 3 puts the best weights back whether or not training stopped early.
-        let restored_epoch = self.callbacks.restore_epoch();
+        let mut restored_epoch = self.callbacks.restore_epoch();
         if let Some((_, model)) = self.best_weights.take() {
             self.trainer.set_model(model);
+        } else if let Some((epoch, model)) = self.last_finite.take().filter(|_| self.diverged) {
+            // Diverged: the step before may already be blowing up; the last finite epoch is not.
+            self.trainer.set_model(model);
+            restored_epoch = Some(epoch);
         }
         self.test_pass(restored_epoch).await
     }
@@ -218,7 +229,13 @@ impl Run {
         let steps = self.steps_per_epoch();
         let b = self.config.batch_size;
         let rows = &self.order[self.step * b..((self.step + 1) * b).min(self.order.len())];
-        let batch = self.trainer.step(&self.train, rows, (self.epoch, self.step + 1)).await?;
+        let batch = match self.trainer.step(&self.train, rows, (self.epoch, self.step + 1)).await {
+            Err(e @ KilnError::Diverged { .. }) => {
+                self.diverged = true;
+                return Err(e);
+            }
+            other => other?,
+        };
         self.loss.add(batch.loss, rows.len());
         self.accuracy.add(batch.accuracy, rows.len());
         self.step += 1;
@@ -252,6 +269,9 @@ impl Run {
         }
         if verdict.keep_checkpoint {
             self.checkpoint = kept(self);
+        }
+        if loss.is_finite() && val.loss.is_finite() {
+            self.last_finite = kept(self);
         }
         if let Some(lr) = verdict.learning_rate {
             self.trainer.set_learning_rate(lr);
