@@ -169,3 +169,34 @@ fn other_activations_and_recurrent_dropout_fall_back() {
         assert_eq!(auto, run(&layer, &x, false, Some(9)), "{cell:?}: recurrent dropout runs the reference path");
     }
 }
+
+/// This process' CPU time (Linux): wall time means little on a shared machine.
+fn cpu_time() -> std::time::Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of stat(5) (the list starts at field 3), in clock ticks (100 Hz).
+    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = tick(11) + tick(12);
+    std::time::Duration::from_millis(ticks * 10)
+}
+
+/// `cargo test --test recurrent_fused -- --ignored --nocapture`: M1's LSTM(100) on
+/// `[64, 500, 32]`, forward and backward, alternating the two paths.
+#[test]
+#[ignore]
+fn m1_lstm_timing() {
+    let device = Device::flex().autodiff();
+    let mut layer = Under::new(Cell::Lstm, &RecurrentConfig::new(100), None, 32, &device);
+    let x = Lcg(1).tensor([64, 500, 32], 1.0, &device);
+    for round in 0..2 {
+        for path in [Path::Auto, Path::Reference] {
+            layer.directions_mut()[0].path = path;
+            let (wall, cpu) = (std::time::Instant::now(), cpu_time());
+            let y = layer.forward(x.clone().require_grad(), false);
+            let grads = y.sum().backward();
+            let g = layer.last_direction().recurrent_kernel.val().grad(&grads).unwrap();
+            let sum: f32 = values(g).iter().sum();
+            eprintln!("round {round} {path:?}: wall {:?}, cpu {:?} (sum dU {sum})", wall.elapsed(), cpu_time() - cpu);
+        }
+    }
+}
