@@ -5,8 +5,11 @@
 use burn::module::{Module, Param};
 use burn::prelude::*;
 use kiln::dto::{Activation, MergeMode, RecurrentConfig};
-use kiln::model::{Bidirectional, Cell, Init, Recurrent};
+use kiln::model::{Cell, Init, Recurrent};
 use serde::Deserialize;
+
+mod recurrent_common;
+use recurrent_common::{Lcg, Under};
 
 const FIXTURES: [(&str, Cell); 3] = [
     ("simple_rnn", Cell::SimpleRnn),
@@ -52,68 +55,12 @@ fn fixture(name: &str) -> Fixture {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Knuth's MMIX LCG, exactly as tools/keras_ref/recurrent.py draws x, weights and R.
-struct Lcg(u64);
-
-impl Lcg {
-    fn uniform(&mut self, n: usize, scale: f64) -> Vec<f32> {
-        (0..n)
-            .map(|_| {
-                self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                (scale * (((self.0 >> 40) as f64 / (1u64 << 24) as f64) * 2.0 - 1.0)) as f32
-            })
-            .collect()
-    }
-
-    fn tensor<const D: usize>(&mut self, shape: [usize; D], scale: f64, device: &Device) -> Tensor<D> {
-        Tensor::from_data(TensorData::new(self.uniform(shape.iter().product(), scale), shape), device)
-    }
-}
-
 /// Keras' weights, in `get_weights()` order.
 fn load(layer: &mut Recurrent, rng: &mut Lcg, device: &Device) {
     let ([input, gu], [units, _], [bias]) = (layer.kernel.dims(), layer.recurrent_kernel.dims(), layer.bias.dims());
     layer.kernel = Param::from_tensor(rng.tensor([input, gu], 0.5, device));
     layer.recurrent_kernel = Param::from_tensor(rng.tensor([units, gu], 0.5, device));
     layer.bias = Param::from_tensor(rng.tensor([bias], 0.5, device));
-}
-
-enum Under {
-    Plain(Recurrent),
-    Bi(Bidirectional),
-}
-
-impl Under {
-    fn new(cell: Cell, config: &RecurrentConfig, merge: Option<MergeMode>, input: usize, device: &Device) -> Self {
-        let init = &mut Init::new(3);
-        match merge {
-            None => Self::Plain(Recurrent::new(cell, config, input, init, device)),
-            Some(m) => Self::Bi(Bidirectional::new(cell, config, m, input, init, device)),
-        }
-    }
-
-    /// The layer whose weight gradients the fixture records.
-    fn last_direction(&self) -> &Recurrent {
-        match self {
-            Self::Plain(l) => l,
-            Self::Bi(b) => &b.backward,
-        }
-    }
-
-    /// `[batch, units]` or, with `return_sequences`, `[batch, seq, units]`, flattened to 2-D.
-    fn forward(&self, x: Tensor<3>, sequences: bool) -> Tensor<2> {
-        let [batch, seq, _] = x.dims();
-        let flat = |y: Tensor<3>| {
-            let units = y.dims()[2];
-            y.reshape([batch * seq, units])
-        };
-        match (self, sequences) {
-            (Self::Plain(l), false) => l.last(x),
-            (Self::Plain(l), true) => flat(l.sequence(x)),
-            (Self::Bi(b), false) => b.last(x),
-            (Self::Bi(b), true) => flat(b.sequence(x)),
-        }
-    }
 }
 
 fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {

@@ -5,32 +5,22 @@ use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::{Distribution, activation};
 
+use super::fused;
 use super::init::Init;
 use super::layers::apply;
-use crate::dto::{MergeMode, RecurrentConfig};
+use crate::dto::{Activation, MergeMode, RecurrentConfig};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    SimpleRnn,
-    Lstm,
-    Gru,
-}
+/// The cell: SimpleRNN, LSTM or GRU; the kernels' enum, with Keras' gate order and parameter count.
+pub use kiln_kernels::rnn::Cell;
 
-impl Cell {
-    /// Gates stacked in the kernels: 1, 4 (i, f, c, o) or 3 (z, r, h).
-    pub fn gates(self) -> usize {
-        match self {
-            Cell::SimpleRnn => 1,
-            Cell::Lstm => 4,
-            Cell::Gru => 3,
-        }
-    }
-
-    /// Keras' parameter count for `units` on `input` features.
-    pub fn params(self, input: usize, units: usize) -> usize {
-        let biases = if self == Cell::Gru { 2 } else { 1 }; // reset_after: input and recurrent bias
-        self.gates().saturating_mul(units).saturating_mul(input.saturating_add(units).saturating_add(biases))
-    }
+/// How the time loop runs. `Auto` fuses it into one operation (`fused.rs`) on the
+/// CPU backend when it can, and otherwise builds the per-step graph of burn ops,
+/// which `Reference` forces (the equivalence tests compare the two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Path {
+    #[default]
+    Auto,
+    Reference,
 }
 
 /// One recurrent layer: kernel `[in, g·u]`, recurrent kernel `[u, g·u]` (orthogonal),
@@ -44,6 +34,8 @@ pub struct Recurrent {
     pub cell: Cell,
     #[module(skip)]
     pub config: RecurrentConfig,
+    #[module(skip)]
+    pub path: Path,
 }
 
 impl Recurrent {
@@ -61,6 +53,7 @@ impl Recurrent {
             bias: Param::from_tensor(Tensor::from_data(TensorData::new(bias, [biases * g * u]), device)),
             cell,
             config: config.clone(),
+            path: Path::Auto,
         }
     }
 
@@ -69,7 +62,19 @@ impl Recurrent {
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, units]`
     pub fn last(&self, x: Tensor<3>) -> Tensor<2> {
-        self.scan(x, false, |_| {})
+        self.last_state(x, false)
+    }
+
+    /// The state after the last step read, forwards or `backwards`.
+    fn last_state(&self, x: Tensor<3>, backwards: bool) -> Tensor<2> {
+        match self.fused(x.clone(), backwards) {
+            Some(hs) => {
+                let [batch, seq, units] = hs.dims();
+                let t = if backwards { 0 } else { seq - 1 };
+                hs.slice([0..batch, t..t + 1, 0..units]).reshape([batch, units])
+            }
+            None => self.scan(x, backwards, |_| {}),
+        }
     }
 
     /// Every hidden state (`return_sequences=True`).
@@ -83,12 +88,43 @@ impl Recurrent {
     /// Every hidden state in time order; `backwards` reads the sequence from its
     /// end (Keras' `go_backwards`) and puts the outputs back in time order.
     fn states(&self, x: Tensor<3>, backwards: bool) -> Tensor<3> {
+        if let Some(hs) = self.fused(x.clone(), backwards) {
+            return hs;
+        }
         let mut hs = Vec::with_capacity(x.dims()[1]);
         self.scan(x, backwards, |h| hs.push(h.unsqueeze_dim::<3>(1))); // [batch, 1, units] each
         if backwards {
             hs.reverse();
         }
         Tensor::cat(hs, 1) // [batch, seq, units]
+    }
+
+    /// Every state in time order from the fused time loop, or `None` where it does
+    /// not apply: not the CPU backend, `Path::Reference`, an activation the kernels
+    /// lack (softmax, gelu), or recurrent dropout while training (its per-step masks
+    /// stay on the reference path). The input mask is drawn exactly as the reference
+    /// path draws it, so one seed gives both paths the same masks.
+    fn fused(&self, x: Tensor<3>, backwards: bool) -> Option<Tensor<3>> {
+        let device = x.device();
+        let act = match self.config.activation {
+            Activation::Linear => kiln_kernels::rnn::Act::Linear,
+            Activation::Relu => kiln_kernels::rnn::Act::Relu,
+            Activation::Sigmoid => kiln_kernels::rnn::Act::Sigmoid,
+            Activation::Tanh => kiln_kernels::rnn::Act::Tanh,
+            Activation::Elu => kiln_kernels::rnn::Act::Elu,
+            Activation::Selu => kiln_kernels::rnn::Act::Selu,
+            Activation::Swish => kiln_kernels::rnn::Act::Swish,
+            Activation::Softmax | Activation::Gelu => return None,
+        };
+        let recurrent_dropout = device.is_autodiff() && self.config.recurrent_dropout > 0.0;
+        if self.path != Path::Auto || recurrent_dropout || !fused::available(&device, x.dtype()) {
+            return None;
+        }
+        let [batch, seq, input] = x.dims();
+        let (inputs, recurrent) = self.projections(batch, input, &device);
+        let shape = kiln_kernels::rnn::Shape { cell: self.cell, act, batch, seq, units: self.config.units, backwards };
+        let b_rec = recurrent.bias.map(|b| b.reshape([shape.width()]));
+        Some(fused::states(shape, inputs.apply_all(x), recurrent.w, b_rec))
     }
 
     /// The time loop every cell shares: calls `each` with h after every step and
@@ -192,6 +228,26 @@ impl Projection {
         Self { w, bias, mask }
     }
 
+    /// All timesteps at once, as one matmul (the mask is the same at every step).
+    ///
+    /// # Shapes
+    /// - x `[batch, seq, in]` → `[batch, seq, g·u]`
+    fn apply_all(&self, x: Tensor<3>) -> Tensor<3> {
+        let [batch, seq, input] = x.dims();
+        let x = match &self.mask {
+            Mask::None => x,
+            Mask::Shared(mask) => x * mask.clone().unsqueeze_dim::<3>(1), // [batch, 1, in]
+            Mask::PerGate(..) => unreachable!("per-gate masks come with recurrent dropout, which stays on the reference path"),
+        };
+        let y = x.reshape([batch * seq, input]).matmul(self.w.clone());
+        let y = match &self.bias {
+            Some(b) => y + b.clone(),
+            None => y,
+        };
+        let width = y.dims()[1];
+        y.reshape([batch, seq, width])
+    }
+
     /// # Shapes
     /// - x `[batch, in]` → `[batch, g·u]`
     fn apply(&self, x: Tensor<2>) -> Tensor<2> {
@@ -235,7 +291,7 @@ impl Bidirectional {
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, 2·units]` (concat) or `[batch, units]`
     pub fn last(&self, x: Tensor<3>) -> Tensor<2> {
-        self.merge(self.forward.last(x.clone()), self.backward.scan(x, true, |_| {}))
+        self.merge(self.forward.last(x.clone()), self.backward.last_state(x, true))
     }
 
     /// # Shapes

@@ -1,0 +1,607 @@
+//! The time loop of Keras' recurrent cells (SimpleRNN, LSTM, GRU with
+//! `reset_after=True`) and its backward pass (BPTT), on already projected inputs.
+//!
+//! The caller computes `xz = x·W + b` for all timesteps at once (one big matmul);
+//! these kernels run `h_t = cell(xz_t, h_{t-1}·U (+ b_rec))` from `h_0 = 0` and,
+//! backwards, the gradients with respect to `xz`, to the recurrent pre-activations
+//! (whose product with the previous states is the gradient of `U`: one matmul the
+//! caller does over all steps) and to GRU's recurrent bias.
+//!
+//! Layouts are row-major: `xz` `[batch, seq, g·u]`, `U` `[u, g·u]` with the gates
+//! stacked as Keras does (LSTM i, f, c, o; GRU z, r, h), outputs `[batch, seq, u]`
+//! in time order (with `backwards`, step `s` reads time `seq − 1 − s`, and its
+//! state is written at that time, as Keras' `go_backwards` reversed back).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    SimpleRnn,
+    Lstm,
+    Gru,
+}
+
+impl Cell {
+    /// Gates stacked in the kernels: 1, 4 (i, f, c, o) or 3 (z, r, h).
+    pub fn gates(self) -> usize {
+        match self {
+            Cell::SimpleRnn => 1,
+            Cell::Lstm => 4,
+            Cell::Gru => 3,
+        }
+    }
+
+    /// Keras' parameter count for `units` on `input` features.
+    pub fn params(self, input: usize, units: usize) -> usize {
+        let biases = if self == Cell::Gru { 2 } else { 1 }; // reset_after: input and recurrent bias
+        self.gates().saturating_mul(units).saturating_mul(input.saturating_add(units).saturating_add(biases))
+    }
+}
+
+/// The cell activation (Keras' `activation`; the gates are always sigmoids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    Linear,
+    Relu,
+    Sigmoid,
+    Tanh,
+    /// `x` for `x ≥ 0`, `e^x − 1` below.
+    Elu,
+    /// Keras' selu: `λ·elu_α(x)`.
+    Selu,
+    /// `x·σ(x)`.
+    Swish,
+}
+
+const SELU_ALPHA: f32 = 1.673_263_2;
+const SELU_SCALE: f32 = 1.050_701;
+
+/// `e^x` without a libm call, so loops of it vectorise: `2^k · e^r` with
+/// `|r| ≤ ln 2 / 2` and Cephes' degree-6 polynomial (about 2 ulp on the clamped range).
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0; // 1.5 · 2^23: adding it rounds to an integer
+    let x = x.clamp(-87.0, 88.0);
+    let k = (x * std::f32::consts::LOG2_E + MAGIC) - MAGIC;
+    let r = x - k * 0.693_359_4 - k * -2.121_944_4e-4;
+    let mut p = 1.987_569_1e-4;
+    p = p * r + 1.398_2e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 0.166_666_65;
+    p = p * r + 0.5;
+    let y = p * r * r + r + 1.0;
+    y * f32::from_bits(((k as i32 + 127) << 23) as u32)
+}
+
+#[inline(always)]
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// Cephes' tanhf: an odd polynomial below 0.625, `1 − 2/(e^{2x} + 1)` above; both
+/// computed and one selected, so loops of it vectorise.
+#[inline(always)]
+fn tanh(x: f32) -> f32 {
+    let a = x.abs();
+    let z = x * x;
+    let small = ((((-5.704_988_7e-3 * z + 2.063_908_9e-2) * z - 5.373_971_6e-2) * z + 0.133_314_42) * z - 0.333_332_82) * z * x + x;
+    let large = 1.0 - 2.0 / (exp(2.0 * a) + 1.0);
+    if a < 0.625 { small } else { large.copysign(x) }
+}
+
+/// An activation as a type, so each one gets its own copy of the loops, with
+/// nothing to branch on inside them (which is what lets them vectorise).
+trait Function {
+    fn value(x: f32) -> f32;
+    /// `(f(x), f'(x))`.
+    fn with_slope(x: f32) -> (f32, f32);
+}
+
+macro_rules! function {
+    ($name:ident, |$x:ident| $value:expr, $slope:expr) => {
+        struct $name;
+        impl Function for $name {
+            #[inline(always)]
+            fn value($x: f32) -> f32 {
+                $value
+            }
+            #[inline(always)]
+            fn with_slope($x: f32) -> (f32, f32) {
+                $slope
+            }
+        }
+    };
+}
+
+function!(Linear, |x| x, (x, 1.0));
+function!(Relu, |x| x.max(0.0), if x > 0.0 { (x, 1.0) } else { (0.0, 0.0) });
+function!(Sigmoid, |x| sigmoid(x), {
+    let s = sigmoid(x);
+    (s, s * (1.0 - s))
+});
+function!(Tanh, |x| tanh(x), {
+    let t = tanh(x);
+    (t, 1.0 - t * t)
+});
+function!(Elu, |x| if x < 0.0 { exp(x) - 1.0 } else { x }, {
+    let e = exp(x);
+    if x < 0.0 { (e - 1.0, e) } else { (x, 1.0) }
+});
+function!(Selu, |x| SELU_SCALE * if x < 0.0 { SELU_ALPHA * (exp(x) - 1.0) } else { x }, {
+    let e = exp(x);
+    if x < 0.0 { (SELU_SCALE * SELU_ALPHA * (e - 1.0), SELU_SCALE * SELU_ALPHA * e) } else { (SELU_SCALE * x, SELU_SCALE) }
+});
+function!(Swish, |x| x * sigmoid(x), {
+    let s = sigmoid(x);
+    (x * s, s * (1.0 + x * (1.0 - s)))
+});
+
+/// Calls `$f::<the activation's type>($args)`.
+macro_rules! with_function {
+    ($act:expr, $f:ident($($arg:expr),*)) => {
+        match $act {
+            Act::Linear => $f::<Linear>($($arg),*),
+            Act::Relu => $f::<Relu>($($arg),*),
+            Act::Sigmoid => $f::<Sigmoid>($($arg),*),
+            Act::Tanh => $f::<Tanh>($($arg),*),
+            Act::Elu => $f::<Elu>($($arg),*),
+            Act::Selu => $f::<Selu>($($arg),*),
+            Act::Swish => $f::<Swish>($($arg),*),
+        }
+    };
+}
+
+/// One recurrent layer's sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub cell: Cell,
+    pub act: Act,
+    pub batch: usize,
+    pub seq: usize,
+    pub units: usize,
+    /// Read the sequence from its end (Keras' `go_backwards`, Bidirectional's backward layer).
+    pub backwards: bool,
+}
+
+impl Shape {
+    /// The width of the stacked gates, `g·u`.
+    pub fn width(&self) -> usize {
+        self.cell.gates() * self.units
+    }
+
+    /// The time index step `s` reads.
+    fn time(&self, s: usize) -> usize {
+        if self.backwards { self.seq - 1 - s } else { s }
+    }
+}
+
+/// What the forward pass keeps for the backward one, step-major (`[seq, batch, ·]`
+/// in processing order): the gate pre-activations, the states, and the LSTM carry
+/// or the GRU's `h·U_h + b_rec_h`.
+#[derive(Debug, Clone, Default)]
+pub struct Saved {
+    pre: Vec<f32>,
+    h: Vec<f32>,
+    c: Vec<f32>,
+    rh: Vec<f32>,
+}
+
+impl Saved {
+    /// Bytes held, for memory accounting.
+    pub fn bytes(&self) -> usize {
+        4 * (self.pre.len() + self.h.len() + self.c.len() + self.rh.len())
+    }
+}
+
+/// The forward pass: every state `[batch, seq, u]` in time order, and what the
+/// backward pass needs when `save`.
+///
+/// `xz` `[batch, seq, g·u]`, `u` `[u, g·u]`, `b_rec` `[g·u]` (GRU only, else ignored).
+pub fn forward(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
+    with_function!(sh.act, forward_with(sh, xz, u, b_rec, save))
+}
+
+fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
+    let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
+    assert_eq!(xz.len(), batch * seq * width, "xz is [batch, seq, g·u]");
+    assert_eq!(u.len(), units * width, "U is [u, g·u]");
+    let b_rec = if sh.cell == Cell::Gru { b_rec } else { None };
+    if let Some(b) = b_rec {
+        assert_eq!(b.len(), width, "b_rec is [g·u]");
+    }
+    let step_pre = batch * width;
+    let step_h = batch * units;
+    let mut saved = save.then(|| Saved {
+        pre: vec![0.0; seq * step_pre],
+        h: vec![0.0; seq * step_h],
+        c: if sh.cell == Cell::Lstm { vec![0.0; seq * step_h] } else { Vec::new() },
+        rh: if sh.cell == Cell::Gru { vec![0.0; seq * step_h] } else { Vec::new() },
+    });
+    let mut pre_step = if save { Vec::new() } else { vec![0.0; step_pre] };
+    let mut h = vec![0.0f32; step_h];
+    let mut c = vec![0.0f32; step_h];
+    let mut r = vec![0.0f32; step_pre];
+    let mut hs = vec![0.0f32; batch * seq * units];
+    for s in 0..seq {
+        let t = sh.time(s);
+        match b_rec {
+            Some(b) => r.chunks_exact_mut(width).for_each(|row| row.copy_from_slice(b)),
+            None => r.fill(0.0),
+        }
+        if s > 0 {
+            matmul_acc(batch, units, width, &h, u, &mut r); // h_{t-1}·U; h_0 = 0
+        }
+        let (pre, rh) = match saved.as_mut() {
+            Some(sv) => (&mut sv.pre[s * step_pre..(s + 1) * step_pre], &mut sv.rh[..]),
+            None => (&mut pre_step[..], &mut [][..]),
+        };
+        for b in 0..batch {
+            let x = &xz[(b * seq + t) * width..][..width];
+            let rr = &r[b * width..][..width];
+            let p = &mut pre[b * width..][..width];
+            let hb = &mut h[b * units..][..units];
+            let cb = &mut c[b * units..][..units];
+            match sh.cell {
+                Cell::SimpleRnn => {
+                    for k in 0..units {
+                        p[k] = x[k] + rr[k];
+                        hb[k] = A::value(p[k]);
+                    }
+                }
+                Cell::Lstm => {
+                    for j in 0..width {
+                        p[j] = x[j] + rr[j];
+                    }
+                    let (pi, rest) = p.split_at(units);
+                    let (pf, rest) = rest.split_at(units);
+                    let (pc, po) = rest.split_at(units);
+                    for k in 0..units {
+                        let (i, f, o) = (sigmoid(pi[k]), sigmoid(pf[k]), sigmoid(po[k]));
+                        cb[k] = f * cb[k] + i * A::value(pc[k]);
+                        hb[k] = o * A::value(cb[k]);
+                    }
+                }
+                Cell::Gru => {
+                    let rh = if save { &mut rh[(s * batch + b) * units..][..units] } else { &mut [][..] };
+                    for k in 0..units {
+                        let (pz, pr) = (x[k] + rr[k], x[units + k] + rr[units + k]);
+                        let (z, reset) = (sigmoid(pz), sigmoid(pr));
+                        let ph = x[2 * units + k] + reset * rr[2 * units + k];
+                        hb[k] = z * hb[k] + (1.0 - z) * A::value(ph);
+                        p[k] = pz;
+                        p[units + k] = pr;
+                        p[2 * units + k] = ph;
+                        if save {
+                            rh[k] = rr[2 * units + k];
+                        }
+                    }
+                }
+            }
+            hs[(b * seq + t) * units..][..units].copy_from_slice(hb);
+        }
+        if let Some(sv) = saved.as_mut() {
+            sv.h[s * step_h..(s + 1) * step_h].copy_from_slice(&h);
+            if sh.cell == Cell::Lstm {
+                sv.c[s * step_h..(s + 1) * step_h].copy_from_slice(&c);
+            }
+        }
+    }
+    (hs, saved)
+}
+
+/// Gradients of one backward pass.
+#[derive(Debug, Clone)]
+pub struct Grads {
+    /// With respect to `xz`, `[batch, seq, g·u]`.
+    pub xz: Vec<f32>,
+    /// With respect to the recurrent pre-activations `h_{t-1}·U (+ b_rec)`, same layout;
+    /// `None` when it equals `xz` (SimpleRNN, LSTM).
+    pub recurrent: Option<Vec<f32>>,
+    /// The state each step started from, `[batch, seq, u]` in the same time order:
+    /// `dU = prev_states^T · recurrent` over all `batch·seq` rows.
+    pub prev_states: Vec<f32>,
+    /// With respect to GRU's recurrent bias `[g·u]`.
+    pub b_rec: Option<Vec<f32>>,
+}
+
+/// The backward pass from `dhs`, the gradient of every state `[batch, seq, u]`.
+pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32]) -> Grads {
+    with_function!(sh.act, backward_with(sh, u, saved, dhs))
+}
+
+fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32]) -> Grads {
+    let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
+    assert_eq!(dhs.len(), batch * seq * units, "dhs is [batch, seq, u]");
+    assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
+    let ut = transpose(u, units, width); // [g·u, u]
+    let (step_pre, step_h) = (batch * width, batch * units);
+    let gru = sh.cell == Cell::Gru;
+    let mut dxz = vec![0.0f32; batch * seq * width];
+    let mut drec_all = if gru { vec![0.0f32; batch * seq * width] } else { Vec::new() };
+    let mut dh = vec![0.0f32; step_h]; // the gradient reaching h_t
+    let mut dc = vec![0.0f32; step_h]; // LSTM: the gradient reaching c_t through c_{t+1}
+    let mut dz = vec![0.0f32; step_pre]; // this step's gradient w.r.t. the recurrent pre-activations
+    let zeros = vec![0.0f32; step_h];
+    for s in (0..seq).rev() {
+        let t = sh.time(s);
+        for b in 0..batch {
+            let src = &dhs[(b * seq + t) * units..][..units];
+            for (d, g) in dh[b * units..][..units].iter_mut().zip(src) {
+                *d += g;
+            }
+        }
+        let pre = &saved.pre[s * step_pre..][..step_pre];
+        let h_prev = if s > 0 { &saved.h[(s - 1) * step_h..][..step_h] } else { &zeros[..] };
+        for b in 0..batch {
+            let p = &pre[b * width..][..width];
+            let dzb = &mut dz[b * width..][..width];
+            let dhb = &mut dh[b * units..][..units];
+            let dxb = &mut dxz[(b * seq + t) * width..][..width];
+            match sh.cell {
+                Cell::SimpleRnn => {
+                    for k in 0..units {
+                        dzb[k] = dhb[k] * A::with_slope(p[k]).1;
+                    }
+                    dxb.copy_from_slice(dzb);
+                    dhb.fill(0.0);
+                }
+                Cell::Lstm => {
+                    let c = &saved.c[s * step_h + b * units..][..units];
+                    let c_prev: &[f32] = if s > 0 { &saved.c[(s - 1) * step_h + b * units..][..units] } else { &zeros[..units] };
+                    let dcb = &mut dc[b * units..][..units];
+                    for k in 0..units {
+                        let (i, f, o) = (sigmoid(p[k]), sigmoid(p[units + k]), sigmoid(p[3 * units + k]));
+                        let (cand, dcand) = A::with_slope(p[2 * units + k]);
+                        let (tc, dtc) = A::with_slope(c[k]);
+                        let dct = dcb[k] + dhb[k] * o * dtc;
+                        dzb[k] = dct * cand * i * (1.0 - i);
+                        dzb[units + k] = dct * c_prev[k] * f * (1.0 - f);
+                        dzb[2 * units + k] = dct * i * dcand;
+                        dzb[3 * units + k] = dhb[k] * tc * o * (1.0 - o);
+                        dcb[k] = dct * f;
+                        dhb[k] = 0.0;
+                    }
+                    dxb.copy_from_slice(dzb);
+                }
+                Cell::Gru => {
+                    let rh = &saved.rh[s * step_h + b * units..][..units];
+                    let hp = &h_prev[b * units..][..units];
+                    let drb = &mut drec_all[(b * seq + t) * width..][..width];
+                    for k in 0..units {
+                        let (z, reset) = (sigmoid(p[k]), sigmoid(p[units + k]));
+                        let (n, dn_slope) = A::with_slope(p[2 * units + k]);
+                        let d = dhb[k];
+                        let dph = d * (1.0 - z) * dn_slope;
+                        let dpz = d * (hp[k] - n) * z * (1.0 - z);
+                        let dpr = dph * rh[k] * reset * (1.0 - reset);
+                        dxb[k] = dpz;
+                        dxb[units + k] = dpr;
+                        dxb[2 * units + k] = dph;
+                        dzb[k] = dpz;
+                        dzb[units + k] = dpr;
+                        dzb[2 * units + k] = dph * reset;
+                        dhb[k] = d * z; // the direct path h_t = z·h_{t-1} + …
+                    }
+                    drb.copy_from_slice(dzb);
+                }
+            }
+        }
+        if s > 0 {
+            matmul_acc(batch, width, units, &dz, &ut, &mut dh); // through h_{t-1}·U; h_0 is no parameter
+        }
+        // Gradients vanishing over hundreds of steps turn subnormal, and subnormal
+        // arithmetic is up to 100× slower on x86: flush what is carried.
+        flush(&mut dh);
+        flush(&mut dc);
+    }
+    let mut prev_states = vec![0.0f32; batch * seq * units];
+    for s in 1..seq {
+        let t = sh.time(s);
+        for b in 0..batch {
+            prev_states[(b * seq + t) * units..][..units].copy_from_slice(&saved.h[(s - 1) * step_h + b * units..][..units]);
+        }
+    }
+    let b_rec = gru.then(|| {
+        let mut sum = vec![0.0f32; width];
+        for row in drec_all.chunks_exact(width) {
+            for (a, v) in sum.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
+        sum
+    });
+    Grads { xz: dxz, recurrent: gru.then_some(drec_all), prev_states, b_rec }
+}
+
+/// Zeroes values below 1e-30 in magnitude (f32 turns subnormal below 1.2e-38).
+#[inline(always)]
+fn flush(values: &mut [f32]) {
+    for v in values {
+        *v = if v.abs() < 1e-30 { 0.0 } else { *v };
+    }
+}
+
+/// `[rows, cols]` → `[cols, rows]`.
+pub fn transpose(a: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let mut t = vec![0.0f32; rows * cols];
+    for i in 0..rows {
+        for j in 0..cols {
+            t[j * rows + i] = a[i * cols + j];
+        }
+    }
+    t
+}
+
+const MR: usize = 4;
+const NR: usize = 16;
+
+/// `c[m, n] += a[m, k] · b[k, n]`, all row-major and dense: register tiles of
+/// 4 rows × 16 columns that the compiler keeps in vector registers, columns
+/// outermost so a `k × 16` panel of `b` stays in L1 while every row of `a` passes.
+pub fn matmul_acc(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+    let n_main = n / NR * NR;
+    let m_main = m / MR * MR;
+    for j0 in (0..n_main).step_by(NR) {
+        for i0 in (0..m_main).step_by(MR) {
+            let mut acc = [[0.0f32; NR]; MR];
+            let rows: [&[f32]; MR] = std::array::from_fn(|r| &a[(i0 + r) * k..][..k]);
+            for p in 0..k {
+                let bp: &[f32; NR] = b[p * n + j0..][..NR].try_into().unwrap();
+                for r in 0..MR {
+                    let av = rows[r][p];
+                    for jj in 0..NR {
+                        acc[r][jj] += av * bp[jj];
+                    }
+                }
+            }
+            for r in 0..MR {
+                let row: &mut [f32; NR] = (&mut c[(i0 + r) * n + j0..][..NR]).try_into().unwrap();
+                for jj in 0..NR {
+                    row[jj] += acc[r][jj];
+                }
+            }
+        }
+        for i in m_main..m {
+            let mut acc = [0.0f32; NR];
+            for p in 0..k {
+                let av = a[i * k + p];
+                let bp: &[f32; NR] = b[p * n + j0..][..NR].try_into().unwrap();
+                for jj in 0..NR {
+                    acc[jj] += av * bp[jj];
+                }
+            }
+            for (cv, v) in c[i * n + j0..][..NR].iter_mut().zip(acc) {
+                *cv += v;
+            }
+        }
+    }
+    if n_main < n {
+        for i in 0..m {
+            let crow = &mut c[i * n + n_main..i * n + n];
+            for p in 0..k {
+                let av = a[i * k + p];
+                for (cv, bv) in crow.iter_mut().zip(&b[p * n + n_main..p * n + n]) {
+                    *cv += av * bv;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn lcg(seed: u64, n: usize, scale: f32) -> Vec<f32> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                scale * (((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn matmul_matches_naive() {
+        for (m, k, n) in [(1, 1, 1), (5, 3, 17), (4, 16, 16), (9, 7, 35), (64, 100, 400), (3, 40, 100)] {
+            let (a, b) = (lcg(1, m * k, 1.0), lcg(2, k * n, 1.0));
+            let mut c = lcg(3, m * n, 1.0);
+            let mut want = c.clone();
+            for i in 0..m {
+                for j in 0..n {
+                    want[i * n + j] += (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum::<f32>();
+                }
+            }
+            matmul_acc(m, k, n, &a, &b, &mut c);
+            for (g, w) in c.iter().zip(&want) {
+                assert!((g - w).abs() <= 1e-4 * (1.0 + w.abs()), "{m}×{k}×{n}: {g} vs {w}");
+            }
+        }
+    }
+
+    /// `Σ hs·R` for the finite differences.
+    fn loss(sh: &Shape, xz: &[f32], u: &[f32], b_rec: &[f32], r: &[f32]) -> f64 {
+        let (hs, _) = forward(sh, xz, u, Some(b_rec), false);
+        hs.iter().zip(r).map(|(h, r)| f64::from(*h) * f64::from(*r)).sum()
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        for cell in [Cell::SimpleRnn, Cell::Lstm, Cell::Gru] {
+            for (act, backwards) in [(Act::Tanh, false), (Act::Tanh, true), (Act::Sigmoid, false), (Act::Swish, true)] {
+                let sh = Shape { cell, act, batch: 2, seq: 4, units: 3, backwards };
+                let w = sh.width();
+                let xz = lcg(5, 2 * 4 * w, 1.0);
+                let u = lcg(6, 3 * w, 0.5);
+                let b_rec = lcg(7, w, 0.5);
+                let r = lcg(8, 2 * 4 * 3, 1.0);
+                let (_, saved) = forward(&sh, &xz, &u, Some(&b_rec), true);
+                let g = backward(&sh, &u, &saved.unwrap(), &r);
+                let numeric = |which: usize, i: usize| {
+                    let eps = 1e-2f32;
+                    let mut args = [xz.clone(), u.clone(), b_rec.clone()];
+                    args[which][i] += eps;
+                    let plus = loss(&sh, &args[0], &args[1], &args[2], &r);
+                    args[which][i] -= 2.0 * eps;
+                    let minus = loss(&sh, &args[0], &args[1], &args[2], &r);
+                    ((plus - minus) / (2.0 * f64::from(eps))) as f32
+                };
+                let drec = g.recurrent.clone().unwrap_or_else(|| g.xz.clone());
+                let mut du = vec![0.0f32; 3 * w];
+                matmul_acc(3, 2 * 4, w, &transpose(&g.prev_states, 2 * 4, 3), &drec, &mut du);
+                let label = format!("{cell:?} {act:?} backwards {backwards}");
+                for i in 0..xz.len() {
+                    let n = numeric(0, i);
+                    assert!((g.xz[i] - n).abs() < 2e-3 * (1.0 + n.abs()), "{label} dxz[{i}] {} vs {n}", g.xz[i]);
+                }
+                for i in 0..du.len() {
+                    let n = numeric(1, i);
+                    assert!((du[i] - n).abs() < 2e-3 * (1.0 + n.abs()), "{label} dU[{i}] {} vs {n}", du[i]);
+                }
+                if cell == Cell::Gru {
+                    let db = g.b_rec.as_ref().unwrap();
+                    for i in 0..w {
+                        let n = numeric(2, i);
+                        assert!((db[i] - n).abs() < 2e-3 * (1.0 + n.abs()), "{label} db_rec[{i}] {} vs {n}", db[i]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    /// This process' CPU time in ms (Linux; stat(5) fields 14 and 15, 100 Hz ticks).
+    fn cpu_ms() -> u64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+        let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        (tick(11) + tick(12)) * 10
+    }
+
+    /// `cargo test -p kiln-kernels -- --ignored --nocapture`: M1's LSTM(100), maxlen 500, batch 64.
+    #[test]
+    #[ignore]
+    fn m1_lstm_timing() {
+        let sh = Shape { cell: Cell::Lstm, act: Act::Tanh, batch: 64, seq: 500, units: 100, backwards: false };
+        let w = sh.width();
+        let xz = super::tests::lcg(1, 64 * 500 * w, 1.0);
+        let u = super::tests::lcg(2, 100 * w, 0.2);
+        let dhs = super::tests::lcg(3, 64 * 500 * 100, 0.01);
+        let c0 = cpu_ms();
+        let (_, saved) = forward(&sh, &xz, &u, None, true);
+        let c1 = cpu_ms();
+        let g = backward(&sh, &u, &saved.unwrap(), &dhs);
+        let c2 = cpu_ms();
+        let mut m = vec![0.0f32; 64 * w];
+        for _ in 0..1000 {
+            matmul_acc(64, 100, w, &dhs[..64 * 100], &u, &mut m);
+        }
+        let c3 = cpu_ms();
+        println!("cpu ms: forward {} backward {} ({}), 1000 h·U {}", c1 - c0, c2 - c1, g.xz.len(), c3 - c2);
+    }
+}
