@@ -24,6 +24,8 @@ use Expect::{Accepted, Refused};
 const FOUND: &[(&str, &str, Expect)] = &[
     ("tokenizer-br-before-e-acute", "`<br` then a multi-byte letter: the <br> check sliced inside it (panic)", Accepted(&["3 texts"])),
     ("word_vectors-header-huge-count", "a header of 10^14 words sized a buffer by it (allocation abort)", Refused(&["header says 99999999999999 words", "the file has 1", "correct the count"])),
+    ("keras_code-min-int-floordiv-minus-one", "-2**63 // -1 overflowed the division (panic, in release builds too)", Refused(&["layer 3 (Dense)", "must end with Dense(1"])),
+    ("keras_code-min-int-negated", "-(-2**63) overflowed the negation (panic)", Refused(&["layer 3 (Dense)", "must end with Dense(1"])),
     ("word_vectors-header-huge-dim", "a header of 10^14 values a word sized a buffer by it (allocation abort)", Refused(&["line 2", "the header says 99999999999999", "correct the header"])),
 ];
 
