@@ -43,21 +43,25 @@ fn target(file: &str) -> Option<fn(&[u8]) -> kiln::Result<String>> {
     })
 }
 
-/// The problem with one file's answer, if any.
+/// What one file gives (`PANIC …` for a panic), and the problem with it, if any.
 fn check(file: &str, bytes: &[u8]) -> (String, Option<String>) {
     let Some(run) = target(file) else { return (String::new(), Some(format!("{file}: name it TARGET-what"))) };
-    let Some(&(_, _, expect)) = FOUND.iter().find(|(f, _, _)| *f == file) else {
-        return (String::new(), Some(format!("{file}: add a row to FOUND")));
-    };
-    let (message, ok) = match (catch_unwind(AssertUnwindSafe(|| run(bytes))), expect) {
-        (Err(panic), _) => {
+    let got = match catch_unwind(AssertUnwindSafe(|| run(bytes))) {
+        Err(panic) => {
             let why = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
-            (format!("PANIC {}", why.unwrap_or_default()), false)
+            return (format!("PANIC {}", why.unwrap_or_default()), Some(format!("{file}: panicked")));
         }
-        (Ok(Ok(read)), Accepted(_)) => (read, true),
-        (Ok(Err(e)), Refused(_)) => (e.to_string(), true),
-        (Ok(Ok(read)), Refused(_)) => (format!("ACCEPTED {read}"), false),
-        (Ok(Err(e)), Accepted(_)) => (format!("REFUSED {e}"), false),
+        Ok(got) => got,
+    };
+    let Some(&(_, _, expect)) = FOUND.iter().find(|(f, _, _)| *f == file) else {
+        let message = got.map_or_else(|e| e.to_string(), |read| read);
+        return (message, Some(format!("{file}: add a row to FOUND")));
+    };
+    let (message, ok) = match (got, expect) {
+        (Ok(read), Accepted(_)) => (read, true),
+        (Err(e), Refused(_)) => (e.to_string(), true),
+        (Ok(read), Refused(_)) => (format!("ACCEPTED {read}"), false),
+        (Err(e), Accepted(_)) => (format!("REFUSED {e}"), false),
     };
     let (Accepted(words) | Refused(words)) = expect;
     let missing: Vec<&str> = words.iter().copied().filter(|w| !message.to_lowercase().contains(&w.to_lowercase())).collect();
