@@ -417,7 +417,7 @@ ensure_cargo_fuzz() {
 }
 
 # fuzz_stat LOG NAME: the last `stat::NAME: value` libFuzzer printed.
-fuzz_stat() { awk -F': *' -v k="stat::$2" '$1 == k { v = $2 } END { print v + 0 }' "$1"; }
+fuzz_stat() { awk -v k="stat::$2:" '$1 == k { v = $2 } END { print v + 0 }' "$1"; }
 
 cmd_fuzz() {
   local seconds=60 targets=() t
@@ -436,7 +436,8 @@ cmd_fuzz() {
     local log="$OUT/fuzz/$t.log" artifacts="fuzz/artifacts/$t" dict=() before after rc=0
     mkdir -p "fuzz/corpus/$t" "$artifacts"
     [ ! -f "fuzz/dicts/$t.dict" ] || dict=("-dict=fuzz/dicts/$t.dict")
-    local seeds=("fuzz/seeds/$t")
+    local seeds=()
+    [ ! -d "fuzz/seeds/$t" ] || seeds+=("fuzz/seeds/$t")
     [ "$t" != keras_code ] || seeds+=(tests/fixtures/keras_code)
     before="$(ls "$artifacts" | sort)"
     log "fuzz $t for ${seconds}s (log: $log)"
