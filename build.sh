@@ -8,6 +8,7 @@
 #   ./build.sh zoo [models=m1_lstm,m2_cnn,...] [key=value ...]
 #                                            natively train presets; print accuracy beside Keras 3
 #   ./build.sh reliability                   bad inputs (native + page), ten runs' memory, fuzz: one table
+#   ./build.sh fuzz [SECONDS] [TARGET ...]   cargo fuzz each parser SECONDS (60); print the table
 #
 # KILN_PROFILE=dev (or --dev) builds the dev profile instead of release.
 # Honours CARGO_TARGET_DIR. Progress goes to stderr; `train` keeps stdout for
@@ -436,6 +437,69 @@ cmd_zoo() {
   run cargo "${args[@]}" -- zoo "$@"
 }
 
+# ------------------------------------------------------------------- fuzz --
+# The parsers under libFuzzer (fuzz/, its own workspace; nightly + AddressSanitizer), each for a
+# fixed budget, one after another. Not part of `test`. A finding stops its target and is saved
+# under fuzz/artifacts/TARGET/; reproduce it with `cargo +nightly fuzz run TARGET FILE`.
+FUZZ_TARGETS=(data_file fasttext archive tokenizer keras_code saved_run word_vectors)
+FUZZ_LIMITS=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10)
+FUZZ_BUILD=(-a --codegen-units 16)
+
+ensure_cargo_fuzz() {
+  rustup toolchain list | grep -q '^nightly' || run rustup toolchain install nightly --profile minimal
+  command -v cargo-fuzz >/dev/null || run cargo install cargo-fuzz
+}
+
+# fuzz_stat LOG NAME: the last `stat::NAME: value` libFuzzer printed.
+fuzz_stat() { awk -v k="stat::$2:" '$1 == k { v = $2 } END { print v + 0 }' "$1"; }
+
+cmd_fuzz() {
+  local seconds=60 targets=() t
+  if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then seconds="$1"; shift; fi
+  for t in "$@"; do
+    [[ " ${FUZZ_TARGETS[*]} " == *" $t "* ]] || die "fuzz: unknown target '$t' (have: ${FUZZ_TARGETS[*]})"
+    targets+=("$t")
+  done
+  [ ${#targets[@]} -gt 0 ] || targets=("${FUZZ_TARGETS[@]}")
+  timed "tools: nightly + cargo-fuzz" ensure_cargo_fuzz
+  local fuzz_args=("${FUZZ_BUILD[@]}" --target-dir "$TARGET_DIR")
+  timed "fuzz: build" run cargo +nightly fuzz build "${fuzz_args[@]}"
+  mkdir -p "$OUT/fuzz"
+  local rows=() json=() total_findings=0
+  for t in "${targets[@]}"; do
+    local log="$OUT/fuzz/$t.log" artifacts="fuzz/artifacts/$t" dict=() before after rc=0
+    mkdir -p "fuzz/corpus/$t" "$artifacts"
+    [ ! -f "fuzz/dicts/$t.dict" ] || dict=("-dict=fuzz/dicts/$t.dict")
+    local seeds=()
+    [ ! -d "fuzz/seeds/$t" ] || seeds+=("fuzz/seeds/$t")
+    [ "$t" != keras_code ] || seeds+=(tests/fixtures/keras_code)
+    before="$(ls "$artifacts" | sort)"
+    log "fuzz $t for ${seconds}s (log: $log)"
+    local t0=$SECONDS
+    cargo +nightly fuzz run "${fuzz_args[@]}" "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
+      -max_total_time="$seconds" "${FUZZ_LIMITS[@]}" -print_final_stats=1 "${dict[@]}" >"$log" 2>&1 || rc=$?
+    after="$(ls "$artifacts" | sort)"
+    local new findings
+    new="$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after") | sed '/^$/d')"
+    findings="$(printf '%s' "$new" | grep -c . || true)"
+    [ "$rc" -eq 0 ] || [ "$findings" -gt 0 ] || findings="exit $rc"
+    record_timing "fuzz: $t" $((SECONDS - t0)) "$rc"
+    rows+=("$(printf '%-13s %12s %9s  %s' "$t" "$(fuzz_stat "$log" number_of_executed_units)" \
+      "$(fuzz_stat "$log" average_exec_per_sec)" "$findings$(printf '%s' "$new" | sed "s|^| $artifacts/|" | tr '\n' ' ')")")
+    [ "$findings" = 0 ] || total_findings=$((total_findings + 1))
+    local nfind=1
+    [[ ! "$findings" =~ ^[0-9]+$ ]] || nfind="$findings"
+    json+=("$(printf '{"target":"%s","seconds":%s,"executions":%s,"exec_per_s":%s,"findings":%s}' "$t" "$seconds" \
+      "$(fuzz_stat "$log" number_of_executed_units)" "$(fuzz_stat "$log" average_exec_per_sec)" "$nfind")")
+  done
+  # Read by `./build.sh reliability` (tools/reliability_table.mjs).
+  (IFS=,; printf '{"targets":[%s]}\n' "${json[*]}") >"$OUT/fuzz.json"
+  print_timings
+  printf '\n== fuzz, %ss per target ==\n%-13s %12s %9s  %s\n' "$seconds" target executions "exec/s" findings
+  printf '%s\n' "${rows[@]}"
+  [ "$total_findings" -eq 0 ]
+}
+
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 [ $# -gt 0 ] || { usage; exit 2; }
@@ -458,6 +522,7 @@ case "$cmd" in
   train) cmd_train "$@" ;;
   zoo) cmd_zoo "$@" ;;
   reliability) [ $# -eq 0 ] || die "reliability takes no arguments"; cmd_reliability ;;
+  fuzz) cmd_fuzz "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

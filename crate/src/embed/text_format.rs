@@ -134,12 +134,18 @@ impl Vectors {
             }
         };
         let expected = |found: usize| match format {
-            TextFormat::Word2vec => format!("has {found} values; the header says {dim}"),
+            TextFormat::Word2vec => format!("has {found} values; the header says {dim}: correct the header (`count dim`) or the line"),
             TextFormat::Glove => format!("has {found} values; the first line has {dim}"),
         };
-        let mut words = Vec::with_capacity(count.unwrap_or(body.len()));
-        let mut data = Vec::with_capacity(words.capacity() * dim);
-        let mut first_line: HashMap<String, usize> = HashMap::with_capacity(words.capacity());
+        // Each line left holds one word: a header that counts more is refused before it sizes
+        // anything, and values take two bytes at least (a digit and a space).
+        if let Some(count) = count.filter(|&c| c > body.len()) {
+            return Err(miscount(count, body.len()));
+        }
+        let rows = count.unwrap_or(body.len());
+        let mut words = Vec::with_capacity(rows);
+        let mut data = Vec::with_capacity(rows.saturating_mul(dim).min(text.len() / 2));
+        let mut first_line: HashMap<String, usize> = HashMap::with_capacity(rows);
         for (n, line) in body {
             let mut fields = line.trim_end().split([' ', '\t']).filter(|f| !f.is_empty());
             let Some(word) = fields.next() else { continue };
@@ -160,14 +166,18 @@ impl Vectors {
             words.push(word.to_string());
         }
         if let Some(count) = count.filter(|&c| c != words.len()) {
-            return Err(KilnError::Data(format!(
-                "word vectors: the header says {count} words but the file has {}",
-                words.len()
-            )));
+            return Err(miscount(count, words.len()));
         }
         let counts = vec![0; words.len()];
         Ok((Self::new(words, counts, dim, data)?, format))
     }
+}
+
+fn miscount(count: usize, found: usize) -> KilnError {
+    KilnError::Data(format!(
+        "word vectors: the header says {count} words but the file has {found}: correct the count in the first line \
+         (`count dim`)"
+    ))
 }
 
 /// `Some(Ok((count, dim)))` for a word2vec header, `Some(Err(()))` for two whole numbers that

@@ -113,7 +113,7 @@ impl Env {
             },
             Expr::List(items) | Expr::Tuple(items) => items.iter().map(ev).collect::<Option<Vec<_>>>().map(Value::Seq),
             Expr::Neg(inner) => match ev(inner)? {
-                Value::Int(i) => Some(Value::Int(-i)),
+                Value::Int(i) => i.checked_neg().map(Value::Int),
                 Value::Float(f) => Some(Value::Float(-f)),
                 _ => None,
             },
@@ -137,8 +137,9 @@ fn arith(op: &str, l: Value, r: Value) -> Option<Value> {
             "+" => a.checked_add(b).map(Int),
             "-" => a.checked_sub(b).map(Int),
             "*" => a.checked_mul(b).map(Int),
-            "//" if b != 0 => Some(Int(a.div_euclid(b))),
-            "%" if b != 0 => Some(Int(a.rem_euclid(b))),
+            // `checked_`: zero, and i64::MIN // -1, which overflows even in release builds.
+            "//" => a.checked_div_euclid(b).map(Int),
+            "%" => a.checked_rem_euclid(b).map(Int),
             "/" if b != 0 => Some(Float(a as f64 / b as f64)),
             "**" if (0..64).contains(&b) => a.checked_pow(b as u32).map(Int),
             _ => None,

@@ -11,7 +11,8 @@ pub fn normalize(text: &str) -> String {
         let tail = &rest[pos..];
         let len = ["<br />", "<br/>", "<br>"]
             .iter()
-            .find(|tag| tail.len() >= tag.len() && tail[..tag.len()].eq_ignore_ascii_case(tag))
+            // Bytes, not `str` slices: `<br` may be followed by a multi-byte letter.
+            .find(|tag| tail.as_bytes().get(..tag.len()).is_some_and(|head| head.eq_ignore_ascii_case(tag.as_bytes())))
             .map(|tag| tag.len());
         match len {
             Some(n) => {
