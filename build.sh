@@ -500,7 +500,7 @@ cmd_fuzz() {
   [ "$total_findings" -eq 0 ]
 }
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 [ $# -gt 0 ] || { usage; exit 2; }
 cmd="$1"; shift
