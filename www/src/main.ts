@@ -47,7 +47,10 @@ const charts = new Charts(byId("charts"));
 const fitBox = byId("fit-note");
 const resultsBox = byId("results");
 const logBox = byId("log");
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+// `probe=1` (./build.sh bench): the worker counts GPU dispatches and logs them (probe.ts).
+const workerUrl = new URL("./worker.js", import.meta.url);
+if (new URLSearchParams(location.search).get("probe") === "1") workerUrl.searchParams.set("probe", "1");
+const worker = new Worker(workerUrl, { type: "module" });
 const send = (msg: ToWorker): void => worker.postMessage(msg);
 const calls = new WasmCalls(send);
 const downloads = new DownloadsRow(byId("downloads"), charts, () => session.history);

@@ -5,6 +5,7 @@
 import { chooseBackend, type Gpu } from "./backend.js";
 import { translate, type MessageKey, type Params, type Text } from "./i18n.js";
 import { loadDataset } from "./imdb_data.js";
+import { dispatchCount, installProbe, PROBE, probeLine } from "./probe.js";
 import { RunVectors } from "./run_vectors.js";
 import { eventsFromHistory, getRun, putRun, storageError } from "./saved_runs.js";
 import {
@@ -25,6 +26,7 @@ interface WorkerScope {
   navigator: { gpu?: Gpu };
 }
 const scope = self as unknown as WorkerScope;
+if (PROBE) installProbe();
 
 const post = (msg: FromWorker): void => scope.postMessage(msg);
 /** A status line by i18n key: English in `message` (logs), the key for the page to show in its language. */
@@ -261,8 +263,10 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         if (c.stopped) break;
         training();
       }
+      const d0 = dispatchCount();
       const t0 = performance.now();
       const event = await run.next();
+      if (PROBE) probeLine(event.type, performance.now() - t0, dispatchCount() - d0);
       if (event.type !== "prepared") track(event);
       lastEvent = event.type;
       if (event.type === "done") {
