@@ -74,8 +74,16 @@ function budget(model, target) {
   if (target === 'kiln-webgpu') return { warmup: 1, steps: 2, cap: 60, timeout: 300 };
   return { warmup: 1, steps: 4, cap: 90, timeout: 300 };
 }
-/** The combinations that take minutes per step on a software GPU: skipped by --quick and --no-slow. */
-const slow = (model, target) => MODEL[model].heavy && (target === 'kiln-webgpu' || target === 'tfjs-webgpu');
+/** Why a combination is left out: the LSTMs on WebGPU take minutes per step on a software GPU
+ *  (--quick and --no-slow skip them); --quick keeps only M4 on WebGPU (each WebGPU job spends
+ *  half a minute compiling shaders on SwiftShader). */
+function skipWhy(model, target) {
+  const gpu = target === 'kiln-webgpu' || target === 'tfjs-webgpu';
+  if (!gpu) return null;
+  if (QUICK && model !== 'M4') return 'skipped (quick)';
+  if (NO_SLOW && MODEL[model].heavy) return 'skipped (--no-slow)';
+  return null;
+}
 
 /** The smallest IMDB subset whose first epoch has the job's steps (20 % may be held out for validation). */
 function dataFor(batch, steps) {
@@ -107,7 +115,7 @@ async function browserJob(browser, base, job) {
     data, model: MODEL[model].preset, batch_size: String(batch), epochs: '1000', patience: '',
     backend, autostart: '1', probe: '1',
   });
-  const rec = { target: `kiln-${backend}`, model, batch, data, profile: PROFILE, warmup: b.warmup, steps_planned: b.steps };
+  const rec = { target: `kiln-${backend}`, model, batch, data, profile: wasmProfile, warmup: b.warmup, steps_planned: b.steps };
   const { context, page } = await newPage(browser);
   const probes = [];
   let resolveDone;
@@ -255,7 +263,11 @@ async function tfjsJobs(models) {
   const recs = [];
   // one invocation per backend, so the slow LSTM-on-webgpu jobs can be left out on their own
   for (const backend of ['wasm', 'webgpu']) {
-    const ms = models.filter((m) => MODEL[m].tfjs && !(NO_SLOW && slow(m, `tfjs-${backend}`)));
+    const ms = models.filter((m) => MODEL[m].tfjs && !skipWhy(m, `tfjs-${backend}`));
+    for (const m of models) {
+      const why = MODEL[m].tfjs && skipWhy(m, `tfjs-${backend}`);
+      if (why) skipped.push({ target: `tfjs-${backend}`, model: m, batch: 64, why });
+    }
     if (!ms.length) continue;
     const args = [path.join(dir, 'bench.mjs'), `--models=${ms.join(',')}`, `--backends=${backend}`, '--acc-backend=none', `--tag=${TAG}`];
     if (QUICK) args.push('--quick');
@@ -322,8 +334,11 @@ const skipped = [];
 const notes = [];
 const wasmPath = path.join(ROOT, 'www/pkg/kiln_bg.wasm');
 const wasm = fs.existsSync(wasmPath) ? fs.readFileSync(wasmPath) : null;
+// the profile www/pkg was built with, as build.sh stamped it (not what was asked for)
+const stampPath = path.join(ROOT, 'www/pkg/.kiln-stamp');
+const wasmProfile = fs.existsSync(stampPath) ? fs.readFileSync(stampPath, 'utf8').split(' ')[0] : PROFILE;
 const meta = {
-  tag: TAG, mode: QUICK ? 'quick' : NO_SLOW ? 'full, slow combinations skipped' : 'full', profile: PROFILE, native_profile: NATIVE_PROFILE,
+  tag: TAG, mode: QUICK ? 'quick' : NO_SLOW ? 'full, slow combinations skipped' : 'full', profile: wasmProfile, native_profile: NATIVE_PROFILE,
   started_utc: started.toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_before: loadBefore },
   wasm_bytes: wasm ? wasm.length : null, wasm_gzip_bytes: wasm ? zlib.gzipSync(wasm, { level: 6 }).length : null,
   models: MODELS, targets: ONLY,
@@ -341,8 +356,9 @@ if (browserTargets.length) {
   for (const target of browserTargets) {
     const backend = target.slice('kiln-'.length);
     for (const j of jobs) {
-      if (NO_SLOW && slow(j.model, target)) {
-        skipped.push({ target, model: j.model, batch: j.batch, why: QUICK ? 'skipped in --quick' : 'skipped (--no-slow)' });
+      const why = skipWhy(j.model, target);
+      if (why) {
+        skipped.push({ target, model: j.model, batch: j.batch, why });
         continue;
       }
       log(`==> ${target} ${j.model} batch ${j.batch}`);
@@ -392,7 +408,7 @@ const fmtMs = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x >= 10
 function cell(target, model, batch) {
   const r = find(target, model, batch);
   const s = skip(target, model, batch);
-  if (s) return s.why.replace('skipped in --quick', 'skipped (quick)');
+  if (s) return s.why;
   if (!r) return '–';
   if (r.ms_per_step_median == null) {
     const e = String(r.error || 'no result');
