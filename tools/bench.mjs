@@ -336,9 +336,11 @@ const wasmPath = path.join(ROOT, 'www/pkg/kiln_bg.wasm');
 const wasm = fs.existsSync(wasmPath) ? fs.readFileSync(wasmPath) : null;
 // the profile www/pkg was built with, as build.sh stamped it (not what was asked for)
 const stampPath = path.join(ROOT, 'www/pkg/.kiln-stamp');
-const wasmProfile = fs.existsSync(stampPath) ? fs.readFileSync(stampPath, 'utf8').split(' ')[0] : PROFILE;
+const stamp = fs.existsSync(stampPath) ? fs.readFileSync(stampPath, 'utf8') : '';
+const wasmProfile = stamp ? stamp.split(' ')[0] : PROFILE;
+const wasmOpt = /wasm-opt|binaryen/i.test(stamp);
 const meta = {
-  tag: TAG, mode: QUICK ? 'quick' : NO_SLOW ? 'full, slow combinations skipped' : 'full', profile: wasmProfile, native_profile: NATIVE_PROFILE,
+  tag: TAG, mode: QUICK ? 'quick' : NO_SLOW ? 'full, slow combinations skipped' : 'full', profile: wasmProfile, native_profile: NATIVE_PROFILE, wasm_opt: wasmOpt,
   started_utc: started.toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_before: loadBefore },
   wasm_bytes: wasm ? wasm.length : null, wasm_gzip_bytes: wasm ? zlib.gzipSync(wasm, { level: 6 }).length : null,
   models: MODELS, targets: ONLY,
@@ -455,7 +457,7 @@ const HEAD = ['model', 'batch', 'Kiln browser CPU', 'Kiln browser WebGPU', 'Kiln
   'dispatches/step (WebGPU)', 'first step CPU / WebGPU', 'peak MB: wasm CPU / wasm WebGPU / GPU buffers'];
 const la = (a) => a.join(', ');
 const header = [
-  `Kiln ${meta.profile} wasm (${meta.wasm_bytes ? `${(meta.wasm_bytes / 1e6).toFixed(1)} MB, ${(meta.wasm_gzip_bytes / 1e6).toFixed(1)} MB gzipped` : 'not built'}), ` +
+  `Kiln ${meta.profile} wasm${meta.profile === 'release' && !wasmOpt ? ' without wasm-opt' : ''} (${meta.wasm_bytes ? `${(meta.wasm_bytes / 1e6).toFixed(1)} MB, ${(meta.wasm_gzip_bytes / 1e6).toFixed(1)} MB gzipped` : 'not built'}), ` +
     `native ${NATIVE_PROFILE}; ${meta.browser ?? 'no browser run'}; WebGPU: ${meta.webgpu_reason ?? '–'}; ${meta.host.cpus} cores, ` +
     `load average ${la(loadBefore)} before, ${la(meta.loadavg_after)} after; mode ${meta.mode}; ${meta.started_utc.slice(0, 16)}Z, ${meta.wall_s} s.`,
   'ms per training step: median (p10–p90) after the warm-up. Ratios: Kiln\'s median ÷ the peer\'s (below 1×: Kiln is faster). ' +
