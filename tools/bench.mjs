@@ -127,6 +127,7 @@ async function browserJob(browser, base, job) {
     if (text.startsWith('[kiln] PROBE ')) {
       const p = JSON.parse(text.slice('[kiln] PROBE '.length));
       if (p.type === 'prepared') rec.prepare_ms = Math.round(Date.now() - t0);
+      if (p.type === 'progress') rec.dispatches_total = p.dispatches_total;
       if (p.type !== 'step') return;
       probes.push(p);
       if (probes.length === 1) firstStepAt = Date.now();
@@ -182,7 +183,8 @@ async function browserJob(browser, base, job) {
   if (outcome === 'cap') rec.notes = `time cap ${b.cap} s hit after ${timedMs.length} timed steps`;
   if (outcome === 'timeout') {
     rec.error = `timeout after ${b.timeout} s`;
-    rec.notes = probes.length ? `${probes.length} step(s) finished (first ${Math.round(ms[0] / 1000)} s)` : 'no step finished';
+    rec.notes = `${probes.length ? `${probes.length} step(s) finished (first ${Math.round(ms[0] / 1000)} s)` : 'no step finished'}; ` +
+      `${rec.dispatches_total ?? 0} GPU dispatches issued in all`;
     if (!timedMs.length) Object.assign(rec, stats([]));
   } else if (outcome !== 'ok' && outcome !== 'cap') {
     rec.error = outcome;
@@ -365,7 +367,8 @@ if (browserTargets.length) {
       }
       log(`==> ${target} ${j.model} batch ${j.batch}`);
       const rec = await browserJob(browser, base, { ...j, backend });
-      log(`    ${rec.ms_per_step_median ?? rec.error} ms/step, first step ${rec.first_step_ms} ms, ${rec.dispatches_per_step ?? '-'} dispatches/step`);
+      log(rec.ms_per_step_median == null ? `    ${rec.error}: ${rec.notes ?? ''}`
+        : `    ${rec.ms_per_step_median} ms/step, first step ${rec.first_step_ms} ms, ${rec.dispatches_per_step ?? '-'} dispatches/step`);
       if (rec.backend_reason && !meta[`${backend}_reason`]) meta[`${backend}_reason`] = rec.backend_reason;
       results.push(rec);
     }
@@ -379,7 +382,7 @@ if (ONLY.includes('native')) {
   for (const j of jobs) {
     log(`==> native ${j.model} batch ${j.batch}`);
     const rec = await nativeJob(bin, j);
-    log(`    ${rec.ms_per_step_median ?? rec.error} ms/step`);
+    log(rec.ms_per_step_median == null ? `    ${rec.error}` : `    ${rec.ms_per_step_median} ms/step`);
     results.push(rec);
   }
 }
@@ -446,7 +449,8 @@ for (const { model, batch } of jobs) {
       cell('kiln-cpu', model, batch), cell('kiln-webgpu', model, batch), cell('native', model, batch),
       cell('keras', model, batch), cell('tfjs-wasm', model, batch), cell('tfjs-webgpu', model, batch),
       ratio(cpu, keras), ratio(cpu, wasmPeer), ratio(gpu, gpuPeer), ratio(gpu, cpu), ratio(nat, keras),
-      gpu?.dispatches_per_step == null ? '–' : String(gpu.dispatches_per_step),
+      gpu?.dispatches_per_step != null ? String(gpu.dispatches_per_step)
+        : gpu?.dispatches_total ? `over ${gpu.dispatches_total.toLocaleString('en-US')} (unfinished step)` : '–',
       `${sec(cpu?.first_step_ms)} / ${sec(gpu?.first_step_ms)}`,
       `${mb(cpu?.wasm_bytes_peak)} / ${mb(gpu?.wasm_bytes_peak)} / ${mb(gpu?.gpu_buffer_bytes_peak)}`,
     ],

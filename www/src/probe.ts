@@ -30,8 +30,10 @@ function wrap(proto: Record<string, unknown> | undefined, name: string, before: 
   };
 }
 
-/** Wrap the WebGPU methods; call before the wasm module creates its device. */
+/** Wrap the WebGPU methods; call before the wasm module creates its device. Every 5 s it also
+ *  logs the dispatches so far (`"type":"progress"`), so a step that never ends still tells. */
 export function installProbe(): void {
+  setInterval(() => console.log(`[kiln] PROBE {"type":"progress","dispatches_total":${counters.dispatches}}`), 5000);
   const g = globalThis as unknown as Record<string, { prototype: Record<string, unknown> } | undefined>;
   const count = (): void => {
     counters.dispatches += 1;
