@@ -9,6 +9,10 @@
 #                                            natively train presets; print accuracy beside Keras 3
 #   ./build.sh reliability                   bad inputs (native + page), ten runs' memory, fuzz: one table
 #   ./build.sh fuzz [SECONDS] [TARGET ...]   cargo fuzz each parser SECONDS (60); print the table
+#   ./build.sh bench [--quick] [--no-slow] [--dev] [--native-profile dev|release]
+#                    [--models=M1,...] [--only=kiln-cpu,kiln-webgpu,native,tfjs,keras]
+#                                            ms/step of Kiln (browser CPU, WebGPU, native) beside
+#                                            ../shared/peers (TF.js, Keras): one table, out/bench.json
 #
 # KILN_PROFILE=dev (or --dev) builds the dev profile instead of release.
 # Honours CARGO_TARGET_DIR. Progress goes to stderr; `train` keeps stdout for
@@ -500,7 +504,43 @@ cmd_fuzz() {
   [ "$total_findings" -eq 0 ]
 }
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+# Speed beside the peers (tools/bench.mjs): the page in headless Chromium on
+# both backends, kiln-train natively, then ../shared/peers' TF.js and Keras
+# harnesses; one Markdown table on stdout, out/bench.json and out/bench.md.
+# Not part of `test`: it takes minutes (--quick) to an hour.
+cmd_bench() {
+  local bargs=() native_profile=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --dev) PROFILE=dev ;;
+      --release) PROFILE=release ;;
+      --native-profile) shift; native_profile="${1:?--native-profile needs dev or release}" ;;
+      --native-profile=*) native_profile="${1#--native-profile=}" ;;
+      --*) bargs+=("$1") ;;
+      *) die "bench: unexpected argument '$1'" ;;
+    esac
+    shift
+  done
+  native_profile="${native_profile:-$PROFILE}"
+  local nargs=(build -p kiln --bin kiln-train)
+  if [ "$native_profile" = release ]; then nargs+=(--release); elif [ "$native_profile" != dev ]; then nargs+=("--profile=$native_profile"); fi
+  {
+    build_all "$PROFILE"
+    timed "tools: chromium" ensure_chromium
+    timed "build: kiln-train ($native_profile)" run cargo "${nargs[@]}"
+  } >&2
+  print_timings >&2
+  local port rc=0
+  port="$(free_port)"
+  start_server "$port"
+  run node tools/bench.mjs --url "http://127.0.0.1:$port/" --profile "$PROFILE" \
+    --native-bin "$TARGET_DIR/$(profile_dir "$native_profile")/kiln-train" --native-profile "$native_profile" \
+    "${bargs[@]}" || rc=$?
+  stop_server
+  return $rc
+}
+
+usage() { awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0" | sed 's/^# \{0,1\}//'; }
 
 [ $# -gt 0 ] || { usage; exit 2; }
 cmd="$1"; shift
@@ -523,6 +563,7 @@ case "$cmd" in
   zoo) cmd_zoo "$@" ;;
   reliability) [ $# -eq 0 ] || die "reliability takes no arguments"; cmd_reliability ;;
   fuzz) cmd_fuzz "$@" ;;
+  bench) cmd_bench "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

@@ -25,6 +25,7 @@ import type {
   RunEvent,
   Summary,
 } from "./protocol.js";
+import { probeMemory } from "./probe.js";
 
 /** A dataset (IMDB, the Korean sample or a loaded file). */
 export interface KilnData {
@@ -153,7 +154,7 @@ export function loadKiln(url: URL = KILN_URL): Promise<KilnModule> {
     } catch (e) {
       throw new Error(`Kiln's wasm module (${url.pathname}) could not be loaded: run ./build.sh first (${errorText(e)})`);
     }
-    await mod.default();
+    probeMemory(await mod.default());
     return mod;
   })();
   loading.catch(() => {

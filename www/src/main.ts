@@ -48,7 +48,10 @@ const charts = new Charts(byId("charts"));
 const fitBox = byId("fit-note");
 const resultsBox = byId("results");
 const logBox = byId("log");
-const worker = new WorkerHost(new URL("./worker.js", import.meta.url), {
+// `probe=1` (./build.sh bench): the worker counts GPU dispatches and logs them (probe.ts).
+const workerUrl = new URL("./worker.js", import.meta.url);
+if (new URLSearchParams(location.search).get("probe") === "1") workerUrl.searchParams.set("probe", "1");
+const worker = new WorkerHost(workerUrl, {
   message: (msg) => onMessage(msg),
   loadError: (reason) => {
     fail(t("error.workerLoad", { reason: reason || t("error.seeConsole") }));

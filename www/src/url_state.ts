@@ -152,8 +152,8 @@ export interface ParseResult {
   errors: string[];
 }
 
-/** Keys the page reads itself, not run settings: `lang` (ui/lang_switch.ts). */
-const PAGE_KEYS: ReadonlySet<string> = new Set(["lang"]);
+/** Keys the page reads itself, not run settings: `lang` (ui/lang_switch.ts), `probe` (main.ts, probe.ts). */
+const PAGE_KEYS: ReadonlySet<string> = new Set(["lang", "probe"]);
 
 /** `?model=m4_pooled&epochs=2` over the chosen preset's defaults; `layers=` makes the model custom. */
 export function parseSettings(search: string, presets: readonly Preset[]): ParseResult {

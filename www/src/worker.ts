@@ -7,6 +7,7 @@ import { classifyFault, oomMessage } from "./faults.js";
 import { GpuWatch } from "./gpu_watch.js";
 import { translate, type MessageKey, type Params, type Text } from "./i18n.js";
 import { loadDataset } from "./imdb_data.js";
+import { dispatchCount, installProbe, PROBE, probeLine } from "./probe.js";
 import { RunVectors } from "./run_vectors.js";
 import { eventsFromHistory, getRun, putRun, storageError } from "./saved_runs.js";
 import {
@@ -27,6 +28,8 @@ interface WorkerScope {
   navigator: { gpu?: Gpu };
 }
 const scope = self as unknown as WorkerScope;
+if (PROBE) installProbe();
+
 /** Wraps navigator.gpu before wgpu asks it for a device, to learn when the device is lost. */
 const gpuWatch = new GpuWatch(scope.navigator.gpu);
 
@@ -330,6 +333,7 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         if (c.stopped) break;
         training();
       }
+      const d0 = dispatchCount();
       const t0 = performance.now();
       let event: RunEvent;
       try {
@@ -341,6 +345,7 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         diverged = true;
         break;
       }
+      if (PROBE) probeLine(event.type, performance.now() - t0, dispatchCount() - d0);
       if (event.type !== "prepared") track(event);
       lastEvent = event.type;
       if (event.type === "done") {

@@ -4,11 +4,13 @@
 //! report and a final JSON line. `kiln-train zoo …` runs
 //! several presets and prints their accuracy beside Keras' (`cli/zoo.rs`);
 //! `kiln-train baseline kind=logreg|svm …` fits seed 000's baselines (`cli/baseline.rs`);
-//! `kiln-train word2vec …` trains word vectors on the training texts (`cli/word2vec.rs`).
+//! `kiln-train word2vec …` trains word vectors on the training texts (`cli/word2vec.rs`);
+//! `kiln-train bench steps=N …` times training steps for `./build.sh bench` (`cli/bench.rs`).
 //! `export=keras:PATH`, `export=tfjs:PATH` or `export=tokenizer:PATH` write the trained
 //! model's exports (`cli/export.rs`).
 
 mod baseline;
+mod bench;
 mod export;
 mod word2vec;
 mod zoo;
@@ -26,6 +28,7 @@ pub fn main() {
         Some("zoo") => zoo::run(&args[1..]),
         Some("baseline") => baseline::run(&args[1..]),
         Some("word2vec") => word2vec::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => run(&args).map(|_| ()),
     };
     if let Err(message) = result {
