@@ -1,7 +1,9 @@
 // Reliability (README "Reliability"): bad inputs through the page after a trained run, and ten
 // runs in one tab. `bad_inputs_page` writes $OUT/reliability.json (input, message, longest
 // main-thread task), `ten_runs` $OUT/memory.json. See run.mjs for how the tests run.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { TextEncoder } from 'node:util';
 import { resolve } from 'node:path';
 import { gzipSync, deflateRawSync } from 'node:zlib';
 import { MIN, OUT, assert, captureWorker, open, sleep, until } from './helpers.mjs';
@@ -253,6 +255,70 @@ async function feedRunFile(page, name, buffer) {
   return page.locator('#saved-runs-message').innerText();
 }
 
+/** A file the page accepts or refuses: its message (#errors, or the file status), after Load when it inspects. */
+async function feedAnyFile(page, path, timeout = MIN) {
+  await page.locator('#file-input').setInputFiles(path);
+  const settled = () => page.waitForFunction(() => {
+    const s = document.querySelector('#file-status')?.dataset.state;
+    return !document.querySelector('#errors').hidden || s === 'error' || (s === 'ready' && document.querySelector('#file-load'));
+  }, null, { timeout, polling: 250 });
+  await settled();
+  const state = await page.evaluate(() => (document.querySelector('#errors').hidden ? document.querySelector('#file-status').dataset.state : 'error'));
+  if (state === 'error') return page.evaluate(() => `${document.querySelector('#errors').innerText} ${document.querySelector('#file-status').innerText}`.trim());
+  const inspection = await page.locator('#file-inspection').innerText();
+  await page.click('#file-load');
+  await page.waitForFunction(() => !document.querySelector('#errors').hidden || document.querySelector('#file-status').dataset.state === 'error' || /rows loaded/.test(document.querySelector('#file-status').textContent), null, { timeout, polling: 250 });
+  return page.evaluate((ins) => `${document.querySelector('#errors').hidden ? '' : document.querySelector('#errors').innerText} ${document.querySelector('#file-status').innerText} | ${ins}`.trim(), inspection);
+}
+
+const KOREAN = '아주 재미있는 영화였어요\t1\n지루하고 별로였다\t0\n배우들 연기가 최고\t1\n';
+/** KOREAN in EUC-KR (KS X 1001), through the browser's own encoder: Node's TextEncoder is UTF-8 only, so the table comes from TextDecoder. */
+function eucKr(text) {
+  const table = new Map();
+  const dec = new TextDecoder('euc-kr');
+  for (let a = 0xb0; a <= 0xc8; a++) for (let b = 0xa1; b <= 0xfe; b++) table.set(dec.decode(Buffer.from([a, b])), [a, b]);
+  const out = [];
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) out.push(ch.charCodeAt(0));
+    else out.push(...(table.get(ch) ?? (() => { throw new Error(`no EUC-KR code for ${ch}`); })()));
+  }
+  return Buffer.from(out);
+}
+
+/** The run file with its settings changed to another model (the first hidden Dense twice as wide); header rewritten, arrays as they were. */
+function foreignModel(real) {
+  const n = Number(real.readBigUInt64LE(0));
+  const header = JSON.parse(real.subarray(8, 8 + n).toString('utf8'));
+  const kiln = JSON.parse(header.__metadata__.kiln);
+  const dense = kiln.config.layers.find((l) => l.kind === 'dense' || l.kind === 'lstm');
+  dense.units *= 2;
+  kiln.config.model = 'custom';
+  header.__metadata__.kiln = JSON.stringify(kiln);
+  let text = JSON.stringify(header);
+  text += ' '.repeat((8 - (text.length % 8)) % 8);
+  const json = Buffer.from(text);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([len, json, real.subarray(8 + n)]);
+}
+
+/** A 200 MB CSV (two classes) written with a stream under $OUT/reliability-inputs/big/. */
+async function bigFile() {
+  const dir = resolve(OUT, 'reliability-inputs', 'big');
+  mkdirSync(dir, { recursive: true });
+  const file = resolve(dir, 'big.csv');
+  const out = createWriteStream(file);
+  out.write('text,label\n');
+  const chunk = Array.from({ length: 10_000 }, (_, i) => `a ${i % 2 ? 'good' : 'bad'} film with some words number ${i},${i % 2}\n`).join('');
+  for (let size = 0; size < 200 * 2 ** 20; size += chunk.length) {
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return file;
+}
+const FULL = process.env.KILN_RELIABILITY_FULL === '1';
+
 /** `url` in a second tab of the same context (same saved runs); its messages and longest task. */
 async function feedUrl(t, base, query) {
   const page = await t.context.newPage();
@@ -274,7 +340,7 @@ export const reliabilityTests = [
   {
     name: 'bad_inputs_page',
     title: 'after a trained run, 45 bad inputs (files, settings in the form and the address, Keras code, run files) each get a clear message; no panic, no main-thread task over 1 s, the run stays',
-    timeout: 6 * MIN,
+    timeout: (FULL ? 12 : 6) * MIN,
     async run(browser, base) {
       const t = await open(browser, base, `${RUN}&epochs=2&autostart=1`, { initScript: recordLongTasks });
       const { page } = t;
@@ -304,6 +370,9 @@ export const reliabilityTests = [
             ['truncated real run file', half(real)],
             ['run header length 2^64', hugeHeader],
           ].map(([input, bytes]) => ({ entry: 'saved run', input, want: ['not a readable Kiln run file'], feed: () => feedRunFile(page, `${input.replace(/\W+/g, '-')}.kiln`, bytes) })),
+          { entry: 'saved run', input: 'a run from another model (Dense units x2)', want: ['another model', 'parameters'], feed: () => feedRunFile(page, 'other-model.kiln', foreignModel(real)) },
+          { entry: 'file', input: 'EUC-KR bytes (accepted, decoded)', want: ['decoded as EUC-KR', '3 rows loaded', '아주 재미있는 영화였어요'], feed: () => feedAnyFile(page, onDisk('nsmc.txt', Buffer.concat([Buffer.from('document\tlabel\n'), eucKr(KOREAN)]))) },
+          ...(FULL ? [{ entry: 'file', input: '200 MB CSV', want: [], big: true, feed: async () => feedAnyFile(page, await bigFile(), 4 * MIN) }] : []),
         ];
         const rows = [];
         const problems = [];
@@ -332,6 +401,7 @@ export const reliabilityTests = [
           const why = [];
           const missing = c.want.filter((w) => !message.toLowerCase().includes(w.toLowerCase()));
           if (missing.length) why.push(`message lacks ${JSON.stringify(missing)}`);
+          if (c.big && (!message || /NO MESSAGE/.test(message))) why.push('no message for the 200 MB file');
           const panics = [message, ...t.log.slice(logAt)].filter((l) => PANIC.test(l));
           if (panics.length) why.push(`panic: ${panics[0].slice(0, 200)}`);
           if (ms >= 1000) why.push(`main thread blocked ${ms} ms`);

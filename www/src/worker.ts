@@ -387,10 +387,33 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
 }
 
 /** A run file picked by the user: checked, then listed among the saved runs. */
+/** Elements of the `model/…` arrays in a safetensors file (readSavedRun has read its header already). */
+function storedParams(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, { shape?: number[] }>;
+  let n = 0;
+  for (const [name, t] of Object.entries(header)) {
+    if (name.startsWith("model/") && Array.isArray(t.shape)) n += t.shape.reduce((a, b) => a * b, 1);
+  }
+  return n;
+}
+
 async function importRun(file: File): Promise<void> {
   const kiln = await loadKiln();
   const bytes = new Uint8Array(await file.arrayBuffer());
   const info = kiln.readSavedRun(bytes);
+  // A run whose weights do not fit its own settings (made for another model, or edited) is refused
+  // here, not when it is opened: the file's model/* arrays against the settings' parameter count.
+  const stored = storedParams(bytes);
+  const wanted = (await kiln.summarize(info.config)).total_params;
+  if (stored !== wanted) {
+    throw new Error(
+      `this run file's weights (${stored.toLocaleString("en-US")} parameters) do not fit the model in its settings ` +
+        `(${info.config.model}, ${wanted.toLocaleString("en-US")} parameters): it was saved from another model or edited. ` +
+        "Open the file the run was downloaded as, unchanged",
+    );
+  }
   const name = file.name.replace(/\.kiln$/, "");
   const key = `run-${Date.now()}-import`;
   try {
