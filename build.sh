@@ -420,7 +420,7 @@ cmd_reliability() {
     build_web
     port="$(free_port)"
     start_server "$port"
-    KILN_URL="http://127.0.0.1:$port/" KILN_TEN_RUNS_WEBGPU=1 run node tests/e2e/run.mjs --only bad_inputs_page,ten_runs >&2 )
+    KILN_URL="http://127.0.0.1:$port/" KILN_TEN_RUNS_WEBGPU=1 KILN_RELIABILITY_FULL=1 run node tests/e2e/run.mjs --only bad_inputs_page,ten_runs >&2 )
   rc=$?
   record_timing "reliability: page (dev build)" $((SECONDS - t0)) $rc
   [ $rc -eq 0 ] || failed+=("e2e bad_inputs_page,ten_runs (exit $rc)")
