@@ -51,7 +51,7 @@ row('memory after ten runs', part(memory, (m) => {
   const first = m.first_run_peak;
   const last = m.after_ten;
   const gpu = m.runs.filter((r) => r.backend === 'webgpu').length;
-  return `wasm ${mb(last.wasm)} vs ${mb(first.wasm)} after run 1; JS heap page ${mb(last.page_heap)} vs ${mb(first.page_heap)}, worker ${mb(last.worker_heap)} vs ${mb(first.worker_heap)} (run 1 peak); runs 7→10 +${mb(Math.max(0, m.growth_7_to_10.wasm))} wasm; ${gpu} on WebGPU${typeof m.gpu_buffers === 'object' && m.gpu_buffers ? `, live GPU buffers ${mb(m.gpu_buffers.after_last)} after run ${m.gpu_buffers.runs.at(-1)} vs ${mb(m.gpu_buffers.after_first)} after run ${m.gpu_buffers.runs[0]} (margin ${mb(m.gpu_buffers.margin)})` : ''}`;
+  return `wasm ${mb(last.wasm)} vs ${mb(first.wasm)} after run 1; JS heap page ${mb(last.page_heap)} vs ${mb(first.page_heap)}, worker ${mb(last.worker_heap)} vs ${mb(first.worker_heap)} (run 1 peak); runs 7→10 +${mb(Math.max(0, m.growth_7_to_10.wasm))} wasm; ${gpu} on WebGPU${typeof m.gpu_buffers === 'object' && m.gpu_buffers ? `, live GPU buffers ${mb(m.gpu_buffers.after_last)} after run ${m.gpu_buffers.runs.at(-1)} vs ${mb(m.gpu_buffers.after_steady)} after run ${m.gpu_buffers.steady_run} (margin ${mb(m.gpu_buffers.margin)}; ${mb(m.gpu_buffers.after_first)} after run ${m.gpu_buffers.runs[0]})` : ''}`;
 }));
 row('fuzz', fuzz());
 console.log(`\n== reliability ==\n${rows.join('\n')}`);

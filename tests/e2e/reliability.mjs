@@ -602,6 +602,7 @@ reliabilityTests.push({
           after_first: g0.gpu_buffer_bytes,
           after_last: gN.gpu_buffer_bytes,
           after_steady: gpuRows.find((r) => r.run === GPU_STEADY_RUN)?.gpu_buffer_bytes ?? null,
+          steady_run: GPU_STEADY_RUN,
           peak: Math.max(...gpuRows.map((r) => r.gpu_buffer_peak_bytes ?? 0)),
           margin: GPU_MARGIN,
         };
