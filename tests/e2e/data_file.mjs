@@ -27,9 +27,11 @@ function inspection(page) {
 }
 
 /** The text of #errors once it shows (throws after the timeout). */
-async function errorBox(page, timeoutMs = 60_000) {
+async function errorBox(page, timeoutMs = 60_000, naming = null) {
   const box = page.locator('#errors');
   await box.waitFor({ state: 'visible', timeout: timeoutMs });
+  // The box may still show the previous file's error: wait until it names this one.
+  if (naming) await page.waitForFunction((n) => document.querySelector('#errors')?.textContent?.includes(n), naming, { timeout: timeoutMs }).catch(() => {});
   return box.innerText();
 }
 
@@ -89,7 +91,7 @@ export const dataFileTests = [
       const messages = [];
       for (const c of cases) {
         await upload(t, c.file);
-        const text = await errorBox(t.page);
+        const text = await errorBox(t.page, 60_000, c.file.name);
         assert(c.want.test(text) && text.includes(c.file.name), `${c.file.name}: the message should say why and name the file, got: ${text}`);
         assert(await t.page.locator('#file-status[data-state="error"]').count() === 1, `${c.file.name}: the file status should show the error`);
         messages.push(text.split('\n').at(-1));
