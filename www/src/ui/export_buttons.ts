@@ -8,6 +8,7 @@ import type { ExportFormat } from "../protocol.js";
 import type { MessageKey } from "../i18n.js";
 import { el, elId } from "./dom.js";
 import { marked, setText, translateElements } from "./lang_switch.js";
+import { saveFile } from "./save_file.js";
 
 /** What each button writes: its id, label and failure line (i18n keys), file name (from the model's name) and type. */
 export const EXPORTS: readonly {
@@ -27,17 +28,7 @@ export function safeName(model: string): string {
 }
 
 function download(bytes: Uint8Array, name: string, type: string): number {
-  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
-  const url = URL.createObjectURL(blob);
-  const link = el("a");
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return blob.size;
+  return saveFile(name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
 }
 
 export class ExportButtons {

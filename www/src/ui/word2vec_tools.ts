@@ -10,6 +10,7 @@ import { analogyQuery, analogyText, averageModel, DOWNLOAD_NAME, shownWord, type
 import type { MessageKey, Params } from "../i18n.js";
 import { el, elId } from "./dom.js";
 import { marked, setAttr, setPlain, setText } from "./lang_switch.js";
+import { saveFile } from "./save_file.js";
 import type { Word2VecHost } from "./word2vec_panel.js";
 import { WordMap } from "./word_map.js";
 
@@ -215,17 +216,8 @@ export class Word2VecTools {
   private async save(): Promise<void> {
     try {
       const text = await this.host.calls.call({ fn: "word2vecText" });
-      const blob = new Blob([text], { type: "text/plain;charset=utf-8" });
-      const url = URL.createObjectURL(blob);
-      const link = el("a");
-      link.href = url;
-      link.download = DOWNLOAD_NAME;
-      link.hidden = true;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setText(this.useStatus, "w2v.saved", { name: DOWNLOAD_NAME, size: (blob.size / 1024).toFixed(0) });
+      const size = saveFile(DOWNLOAD_NAME, text);
+      setText(this.useStatus, "w2v.saved", { name: DOWNLOAD_NAME, size: (size / 1024).toFixed(0) });
     } catch (e) {
       setText(this.useStatus, "dl.failed", { message: errorText(e) });
     }
