@@ -6,7 +6,7 @@
 // The downloaded files are kept in $OUT for tools/gensim_check.py.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MIN, OUT, assert, screenshot, sleep, until, watchTraining, withPage } from './helpers.mjs';
+import { MIN, OUT, assert, canvasInk, screenshot, sleep, until, watchTraining, withPage } from './helpers.mjs';
 
 const QUERY = 'data=imdb-1k&model=pooled&epochs=2&batch_size=64&num_words=2000&backend=cpu&autostart=1';
 
@@ -16,18 +16,6 @@ async function download(page, selector, saveAs) {
   const bytes = readFileSync(await d.path());
   writeFileSync(resolve(OUT, saveAs ?? d.suggestedFilename()), bytes);
   return { name: d.suggestedFilename(), bytes, text: bytes.toString('utf8') };
-}
-
-/** Pixels drawn on a canvas (alpha > 0). */
-function canvasInk(page, selector) {
-  return page.evaluate((sel) => {
-    const c = document.querySelector(sel);
-    if (!c || !c.width || !c.height) return 0;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
-    return ink;
-  }, selector);
 }
 
 /** The nearest words the Embeddings block lists for `word`. */

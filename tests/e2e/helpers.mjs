@@ -226,3 +226,15 @@ export async function withPage(browser, base, query, body, { ready: waitReady = 
     await t.context.close();
   }
 }
+
+/** Pixels drawn on a canvas (alpha > 0). */
+export function canvasInk(page, selector) {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    if (!c || !c.width || !c.height) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+    return ink;
+  }, selector);
+}

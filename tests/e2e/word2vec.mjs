@@ -5,19 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KO } from './evaluation.mjs';
-import { MIN, OUT, assert, screenshot, sleep, until, watchTraining, withPage } from './helpers.mjs';
-
-/** Pixels drawn on a canvas (alpha > 0). */
-function canvasInk(page, selector) {
-  return page.evaluate((sel) => {
-    const c = document.querySelector(sel);
-    if (!c || !c.width || !c.height) return 0;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
-    return ink;
-  }, selector);
-}
+import { MIN, OUT, assert, canvasInk, screenshot, sleep, until, watchTraining, withPage } from './helpers.mjs';
 
 /** Fills the panel's settings, presses Train word2vec, samples the panel until it is done (or shows an error). */
 async function trainWord2Vec(t, fields, timeoutMs) {
