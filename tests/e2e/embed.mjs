@@ -63,12 +63,17 @@ export const embedTests = [
           `kiln:done test_accuracy ${done.test_accuracy} should be the page's ${inside.result?.test_accuracy}`);
         assert(done.history.loss.length === 1 && done.backend === 'cpu' && done.stopped_early === false && done.f1 >= 0, `done: ${JSON.stringify(done)}`);
         assert(inside.model === 'none' && inside.form === 'none' && inside.header === 'none' && inside.run !== 'none', `hide=setup,model,…: ${JSON.stringify(inside)}`);
-        await sleep(1000); // the evaluation panel fills in after kiln:done, and its kiln:size follows
         assert(/embed=1/.test(inside.search) && /hide=setup/.test(inside.search) && !/autostart/.test(inside.search),
           `the frame's address keeps embed= and hide= (a reload keeps them), without autostart: ${inside.search}`);
-        const sizes = (await hostEvents(t.page)).frame.filter((m) => m.type === 'kiln:size');
-        const frameHeight = await t.page.locator('#kiln-frame').evaluate((e) => e.style.height);
-        const bodyHeight = await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+        // the evaluation panel fills in after kiln:done and its kiln:size follows: wait for the sizes to settle
+        let sizes, frameHeight, bodyHeight;
+        for (let i = 0; i < 100; i++) {
+          sizes = (await hostEvents(t.page)).frame.filter((m) => m.type === 'kiln:size');
+          frameHeight = await t.page.locator('#kiln-frame').evaluate((e) => e.style.height);
+          bodyHeight = await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+          if (sizes.length > 0 && sizes.at(-1).height === bodyHeight && frameHeight === `${bodyHeight}px`) break;
+          await sleep(200);
+        }
         assert(sizes.length > 0 && frameHeight === `${sizes.at(-1).height}px` && sizes.at(-1).height === bodyHeight,
           `the host sizes the iframe on kiln:size (${frameHeight}, body ${bodyHeight}, sizes ${sizes.map((s) => s.height)})`);
         assert(sizes.length < 40, `kiln:size should settle, not follow its own resizing: ${sizes.length} messages`);
