@@ -4,6 +4,8 @@
 
 #[path = "common.rs"]
 mod common;
+#[path = "recurrent_common.rs"]
+mod recurrent_common;
 
 use burn::prelude::Device;
 use kiln::data::Dataset;
@@ -76,6 +78,57 @@ async fn webgpu_backend_loss_falls() {
         assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");
     }
     word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding(&device).await;
+    fused_recurrent_matches_reference_on_webgpu(&device).await;
+}
+
+/// The GPU time-loop kernels (model/rnn_cube.rs) against the per-step reference
+/// graph on WebGPU: outputs and the gradients of x and of every parameter, read
+/// back asynchronously. (tests/recurrent_fused.rs runs the full table natively.)
+async fn fused_recurrent_matches_reference_on_webgpu(gpu: &Device) {
+    use burn::prelude::*;
+    use kiln::dto::{MergeMode, RecurrentConfig};
+    use kiln::model::{Cell, Path};
+    use recurrent_common::{Lcg, Under};
+
+    async fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+        t.into_data_async().await.expect("a GPU read").to_vec::<f32>().expect("f32 values")
+    }
+    async fn run(layer: &Under, x: &Tensor<3>, sequences: bool) -> Vec<Vec<f32>> {
+        let x = x.clone().require_grad();
+        let y = layer.forward(x.clone(), sequences);
+        let r = Lcg(17).tensor(y.dims(), 1.0, &x.device());
+        let mut out = vec![values(y.clone()).await];
+        let grads = (y * r).sum().backward();
+        out.push(values(x.grad(&grads).expect("x has a gradient")).await);
+        for l in layer.directions() {
+            out.push(values(l.kernel.val().grad(&grads).expect("a gradient")).await);
+            out.push(values(l.recurrent_kernel.val().grad(&grads).expect("a gradient")).await);
+            out.push(values(l.bias.val().grad(&grads).expect("a gradient")).await);
+        }
+        out
+    }
+    let device = gpu.clone().autodiff();
+    for (cell, seq, units, batch, sequences, bidirectional) in [
+        (Cell::SimpleRnn, 7, 3, 5, true, false),
+        (Cell::Lstm, 1, 17, 1, false, true),
+        (Cell::Lstm, 33, 5, 5, true, true),
+        (Cell::Gru, 7, 17, 5, false, true),
+        (Cell::Gru, 9, 130, 6, false, false),
+    ] {
+        let config = RecurrentConfig { return_sequences: sequences, ..RecurrentConfig::new(units) };
+        let mut layer = Under::new(cell, &config, bidirectional.then_some(MergeMode::Concat), 4, &device);
+        let x = Lcg(seq as u64 * 31 + units as u64).tensor([batch, seq, 4], 1.0, &device);
+        let fused = run(&layer, &x, sequences).await;
+        layer.directions_mut().into_iter().for_each(|l| l.path = Path::Reference);
+        let reference = run(&layer, &x, sequences).await;
+        for (part, (got, want)) in fused.iter().zip(&reference).enumerate() {
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(want) {
+                let err = (g - w).abs() / w.abs().max(1.0);
+                assert!(err <= 1e-4, "{cell:?} seq {seq} units {units}: part {part}: fused {g} vs reference {w}");
+            }
+        }
+    }
 }
 
 /// Subword training runs on the page's single thread: `tokenizers` would otherwise hand its

@@ -24,6 +24,7 @@ import { faultTests } from './faults.mjs';
 import { securityTests } from './security.mjs';
 import { word2vecTests } from './word2vec.mjs';
 import { i18nTests } from './i18n.mjs';
+import { speedTests } from './speed.mjs';
 import {
   MIN,
   OUT,
@@ -307,6 +308,7 @@ const tests = [
   ...baselineTests,
   ...word2vecTests,
   ...i18nTests,
+  ...speedTests,
   ...savedRunTests,
   ...faultTests,
   ...exportTests,

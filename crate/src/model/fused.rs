@@ -3,7 +3,7 @@
 //! buffers, registered with burn's autodiff as a custom `Backward` step (burn's
 //! `extension` feature exposes the `Autodiff<Flex>` primitives behind a `Tensor`).
 //!
-//! Never used on wgpu: the buffers are read synchronously, which is only free
+//! Never used on wgpu (fused_gpu.rs is the GPU twin): the buffers are read synchronously, which is only free
 //! (and only allowed in wasm) on the CPU.
 
 use std::borrow::Cow;

@@ -3,10 +3,12 @@
 mod build;
 mod conv;
 mod fused;
+mod fused_gpu;
 mod init;
 mod layers;
 mod norm;
 mod recurrent;
+mod rnn_cube;
 mod weights;
 
 use burn::prelude::*;

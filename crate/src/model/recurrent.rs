@@ -5,7 +5,7 @@ use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::{Distribution, activation};
 
-use super::fused;
+use super::{fused, fused_gpu};
 use super::init::Init;
 use super::layers::apply;
 use crate::dto::{Activation, MergeMode, RecurrentConfig};
@@ -13,8 +13,8 @@ use crate::dto::{Activation, MergeMode, RecurrentConfig};
 /// The cell: SimpleRNN, LSTM or GRU; the kernels' enum, with Keras' gate order and parameter count.
 pub use kiln_kernels::rnn::Cell;
 
-/// How the time loop runs. `Auto` fuses it into one operation (`fused.rs`) on the
-/// CPU backend when it can, and otherwise builds the per-step graph of burn ops,
+/// How the time loop runs. `Auto` fuses it into one operation (`fused.rs` on the CPU,
+/// `fused_gpu.rs` on the GPU) when it can, and otherwise builds the per-step graph of burn ops,
 /// which `Reference` forces (the equivalence tests compare the two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Path {
@@ -100,7 +100,8 @@ impl Recurrent {
     }
 
     /// Every state in time order from the fused time loop, or `None` where it does
-    /// not apply: not the CPU backend, `Path::Reference`, an activation the kernels
+    /// not apply: a backend without the kernels (or a GPU layer too wide for workgroup
+    /// memory), `Path::Reference`, an activation the kernels
     /// lack (softmax, gelu), or recurrent dropout while training (its per-step masks
     /// stay on the reference path). The input mask is drawn exactly as the reference
     /// path draws it, so one seed gives both paths the same masks.
@@ -117,14 +118,17 @@ impl Recurrent {
             Activation::Softmax | Activation::Gelu => return None,
         };
         let recurrent_dropout = device.is_autodiff() && self.config.recurrent_dropout > 0.0;
-        if self.path != Path::Auto || recurrent_dropout || !fused::available(&device, x.dtype()) {
+        let cpu = fused::available(&device, x.dtype());
+        let gpu = !cpu && fused_gpu::available(&device, x.dtype(), self.cell, self.config.units);
+        if self.path != Path::Auto || recurrent_dropout || !(cpu || gpu) {
             return None;
         }
         let [batch, seq, input] = x.dims();
         let (inputs, recurrent) = self.projections(batch, input, &device);
         let shape = kiln_kernels::rnn::Shape { cell: self.cell, act, batch, seq, units: self.config.units, backwards };
         let b_rec = recurrent.bias.map(|b| b.reshape([shape.width()]));
-        Some(fused::states(shape, inputs.apply_all(x), recurrent.w, b_rec))
+        let xz = inputs.apply_all(x);
+        Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec) })
     }
 
     /// The time loop every cell shares: calls `each` with h after every step and

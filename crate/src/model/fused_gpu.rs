@@ -1,0 +1,241 @@
+//! The recurrent time loop as ONE burn operation on the GPU (burn's cubecl
+//! backend: WebGPU in the browser, wgpu natively): `rnn_cube`'s forward kernel,
+//! and as its autodiff `Backward` the BPTT kernel plus one matmul for `dU`.
+//! A layer's training step costs a fixed number of dispatches whatever the
+//! sequence length (the stock per-step graph launched dozens per timestep).
+//!
+//! Nothing here reads a tensor back: the kernels only enqueue work.
+
+use std::fmt;
+
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::{BalancedCheckpointing, CheckpointStrategy, NoCheckpointing};
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, OpsPrep};
+use burn::backend::tensor::FloatTensor;
+use burn::backend::ops::FloatTensorOps;
+use burn::backend::{Autodiff, Cube, DispatchDevice, DispatchKindConversion, DispatchTensor, GradientCheckpointingStrategy};
+use burn::prelude::*;
+use burn::tensor::DType;
+use burn_cubecl::kernel::into_contiguous;
+use burn_cubecl::ops::numeric::empty_device_dtype;
+use burn_cubecl::tensor::CubeTensor;
+use cubecl::ir::{ElemType, FloatKind};
+use cubecl::prelude::{CubeCount, CubeDim};
+use kiln_kernels::rnn::{self, Act, Cell};
+
+use super::rnn_cube;
+
+/// WebGPU's guaranteed workgroup memory (`maxComputeWorkgroupStorageSize`).
+const SHARED_BYTES: usize = 16_384;
+/// Batch rows per workgroup at most: each weight read serves this many rows.
+const MAX_TILE: usize = 4;
+
+/// Batch rows per workgroup for a layer, or `None` when one row's states do not
+/// fit in workgroup memory (then the layer takes the reference path).
+fn tile(cell: Cell, units: usize) -> Option<usize> {
+    let floats = (2 + cell.gates()).checked_mul(units)?; // h, c and the gate row
+    (0..=MAX_TILE.trailing_zeros()).rev().map(|p| 1 << p).find(|t| floats * t * 4 <= SHARED_BYTES)
+}
+
+/// Whether the fused kernels can run on `device` for `units` of `cell` in `dtype`.
+pub fn available(device: &Device, dtype: DType, cell: Cell, units: usize) -> bool {
+    dtype == DType::F32 && units > 0 && matches!(device.clone().inner().as_dispatch(), DispatchDevice::Cube(_)) && tile(cell, units).is_some()
+}
+
+/// Every state of the time loop, `[batch, seq, units]` in time order, as
+/// `fused::states` on the CPU. The caller checks [`available`] first.
+pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>) -> Tensor<3> {
+    let b_rec = b_rec.filter(|_| shape.cell == Cell::Gru);
+    match xz.device().gradient_checkpointing_strategy() {
+        None => {
+            const CUBE: &str = "a cubecl tensor (fused_gpu::available)";
+            let xz = xz.try_into_primitive::<Cube>().expect(CUBE);
+            let u = u.try_into_primitive::<Cube>().expect(CUBE);
+            let b_rec = b_rec.map(|b| b.try_into_primitive::<Cube>().expect(CUBE));
+            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec).hs)
+        }
+        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec),
+        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec),
+    }
+}
+
+/// One autodiff operation over `xz`, `u` and (GRU) `b_rec`: 2 or 3 parents.
+fn tracked<C: CheckpointStrategy>(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>) -> Tensor<3>
+where
+    DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
+{
+    const AD: &str = "an autodiff cubecl tensor (fused_gpu::available)";
+    let xz = xz.try_into_primitive::<Autodiff<Cube, C>>().expect(AD);
+    let u = u.try_into_primitive::<Autodiff<Cube, C>>().expect(AD);
+    let b_rec = b_rec.map(|b| b.try_into_primitive::<Autodiff<Cube, C>>().expect(AD));
+    let (xp, up) = (xz.primitive().clone(), u.primitive().clone());
+    let bp = b_rec.as_ref().map(|b| b.primitive().clone());
+    let out = match b_rec {
+        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp),
+        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp),
+    };
+    Tensor::from_primitive::<Autodiff<Cube, C>>(out)
+}
+
+fn record<C: CheckpointStrategy, const N: usize>(
+    prep: OpsPrep<FusedRecurrentGpu, Cube, State, C, N>,
+    shape: rnn::Shape,
+    xz: CubeTensor,
+    u: CubeTensor,
+    b_rec: Option<CubeTensor>,
+) -> FloatTensor<Autodiff<Cube, C>>
+where
+    FusedRecurrentGpu: Backward<Cube, N, State = State>,
+{
+    match prep.compute_bound().stateful() {
+        OpsKind::Tracked(prep) => {
+            let f = forward(&shape, xz, u.clone(), b_rec);
+            let hs = f.hs.clone();
+            prep.finish(State { shape, u, saved: f }, hs)
+        }
+        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec).hs),
+    }
+}
+
+/// What the forward kernel wrote: the states, the gate pre-activations and the
+/// LSTM carries / GRU's `h·U_h + b_rec_h`.
+#[derive(Clone)]
+struct Forward {
+    hs: CubeTensor,
+    pre: CubeTensor,
+    cs: CubeTensor,
+}
+
+#[derive(Clone)]
+struct State {
+    shape: rnn::Shape,
+    u: CubeTensor,
+    saved: Forward,
+}
+
+impl fmt::Debug for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "State({:?})", self.shape)
+    }
+}
+
+/// The kernels' compile-time switches for a layer.
+struct Plan {
+    cell: u32,
+    act: u32,
+    gates: usize,
+    tile: usize,
+    cubes: u32,
+    threads: u32,
+}
+
+fn plan(sh: &rnn::Shape) -> Plan {
+    let tile = tile(sh.cell, sh.units).expect("fused_gpu::available checked the layer fits");
+    let cell = match sh.cell {
+        Cell::SimpleRnn => rnn_cube::SIMPLE_RNN,
+        Cell::Lstm => rnn_cube::LSTM,
+        Cell::Gru => rnn_cube::GRU,
+    };
+    let act = match sh.act {
+        Act::Linear => rnn_cube::LINEAR,
+        Act::Relu => rnn_cube::RELU,
+        Act::Sigmoid => rnn_cube::SIGMOID,
+        Act::Tanh => rnn_cube::TANH,
+        Act::Elu => rnn_cube::ELU,
+        Act::Selu => rnn_cube::SELU,
+        Act::Swish => rnn_cube::SWISH,
+    };
+    // enough threads for a gate column each, in whole warps, at most 256
+    let threads = sh.width().max(sh.units * tile).next_multiple_of(32).min(256) as u32;
+    Plan { cell, act, gates: sh.cell.gates(), tile, cubes: sh.batch.div_ceil(tile) as u32, threads }
+}
+
+fn empty(like: &CubeTensor, dims: Vec<usize>) -> CubeTensor {
+    empty_device_dtype(like.client.clone(), like.device.clone(), dims.into(), like.dtype)
+}
+
+fn f32_type() -> ElemType {
+    ElemType::Float(FloatKind::F32)
+}
+
+/// One dispatch: every state from `xz` `[batch, seq, g·u]`.
+fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>) -> Forward {
+    let p = plan(sh);
+    let (xz, u) = (into_contiguous(xz), into_contiguous(u));
+    let b_rec = b_rec.map_or_else(|| u.clone(), into_contiguous); // read by GRU only
+    let hs = empty(&xz, vec![sh.batch, sh.seq, sh.units]);
+    let pre = empty(&xz, vec![sh.batch, sh.seq, sh.width()]);
+    let cs = if sh.cell == Cell::SimpleRnn { empty(&xz, vec![1]) } else { empty(&xz, vec![sh.batch, sh.seq, sh.units]) };
+    rnn_cube::forward_kernel::launch(
+        &xz.client,
+        CubeCount::Static(p.cubes, 1, 1),
+        CubeDim::new_1d(p.threads),
+        xz.clone().into_tensor_arg(),
+        u.into_tensor_arg(),
+        b_rec.into_tensor_arg(),
+        hs.clone().into_tensor_arg(),
+        pre.clone().into_tensor_arg(),
+        cs.clone().into_tensor_arg(),
+        p.cell,
+        p.act,
+        sh.units,
+        p.gates,
+        p.tile,
+        sh.backwards,
+        f32_type(),
+    );
+    Forward { hs, pre, cs }
+}
+
+/// The backward step: BPTT in one dispatch, then `dU = prevᵀ · drec` as one
+/// matmul over all `batch·seq` rows and GRU's `db_rec` as one sum.
+#[derive(Debug)]
+struct FusedRecurrentGpu;
+
+impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
+    type State = State;
+
+    fn backward(self, ops: Ops<State, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        let (xz_node, u_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
+        let dhs = into_contiguous(grads.consume::<Cube>(&ops.node));
+        let State { shape: sh, u, saved } = ops.state;
+        let p = plan(&sh);
+        let (rows, width) = (sh.batch * sh.seq, sh.width());
+        let gru = sh.cell == Cell::Gru;
+        let dxz = empty(&dhs, vec![sh.batch, sh.seq, width]);
+        let drec = if gru { empty(&dhs, vec![sh.batch, sh.seq, width]) } else { empty(&dhs, vec![1]) };
+        let prev = empty(&dhs, vec![sh.batch, sh.seq, sh.units]);
+        rnn_cube::backward_kernel::launch(
+            &dhs.client,
+            CubeCount::Static(p.cubes, 1, 1),
+            CubeDim::new_1d(p.threads),
+            into_contiguous(u).into_tensor_arg(),
+            dhs.clone().into_tensor_arg(),
+            saved.pre.into_tensor_arg(),
+            saved.cs.into_tensor_arg(),
+            saved.hs.into_tensor_arg(),
+            dxz.clone().into_tensor_arg(),
+            drec.clone().into_tensor_arg(),
+            prev.clone().into_tensor_arg(),
+            p.cell,
+            p.act,
+            sh.units,
+            p.gates,
+            p.tile,
+            sh.backwards,
+            f32_type(),
+        );
+        let recurrent = Cube::float_reshape(if gru { drec } else { dxz.clone() }, [rows, width].into());
+        if let Some(node) = u_node {
+            let prev = Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())); // [u, batch·seq]
+            grads.register::<Cube>(node.id, Cube::float_matmul(prev, recurrent.clone()));
+        }
+        if let (Some(node), true) = (b_node, gru) {
+            grads.register::<Cube>(node.id, Cube::float_reshape(Cube::float_sum_dim(recurrent, 0), [width].into()));
+        }
+        if let Some(node) = xz_node {
+            grads.register::<Cube>(node.id, dxz);
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! The time loop of Keras' recurrent cells as two CubeCL kernels (WGSL on
+//! WebGPU): the forward pass and its BPTT, each ONE dispatch for the whole
+//! sequence. The same maths as `kiln_kernels::rnn` on the CPU.
+//!
+//! A cube (workgroup) takes `tile` batch rows and loops over time inside the
+//! kernel; the rows' states live in workgroup memory, so a step costs two
+//! barriers instead of two launches. Each thread owns gate columns (forward
+//! `z = h·U`) or units (the cell, and backward `dh = dz·Uᵀ`), and reads every
+//! weight once per step for all `tile` rows.
+//!
+//! Layouts are row-major and batch-major: `xz`, `pre`, `dxz` `[batch, seq, g·u]`,
+//! `hs`, `cs`, `prev` `[batch, seq, u]`, indexed by time (with `backwards`, step
+//! `s` reads time `seq − 1 − s`).
+
+use cubecl::prelude::*;
+
+pub const SIMPLE_RNN: u32 = 0;
+pub const LSTM: u32 = 1;
+pub const GRU: u32 = 2;
+
+pub const LINEAR: u32 = 0;
+pub const RELU: u32 = 1;
+pub const SIGMOID: u32 = 2;
+pub const TANH: u32 = 3;
+pub const ELU: u32 = 4;
+pub const SELU: u32 = 5;
+pub const SWISH: u32 = 6;
+
+const SELU_ALPHA: f32 = 1.673_263_2;
+const SELU_SCALE: f32 = 1.050_701;
+
+/// `1/(1 + e^−x)`, clamped so `exp` never overflows (WGSL leaves overflow undefined).
+#[cube]
+fn sigmoid<F: Float>(x: F) -> F {
+    let x = F::clamp(x, F::new(-80.0_f32), F::new(80.0_f32));
+    F::new(1.0_f32) / (F::new(1.0_f32) + F::exp(F::new(0.0_f32) - x))
+}
+
+/// `tanh`, clamped: some WGSL `tanh`s compute `e^2x` and return NaN for large `x`.
+#[cube]
+fn tanh<F: Float>(x: F) -> F {
+    F::tanh(F::clamp(x, F::new(-15.0_f32), F::new(15.0_f32)))
+}
+
+/// The cell activation.
+#[cube]
+fn act_value<F: Float>(x: F, #[comptime] act: u32) -> F {
+    if comptime!(act == RELU) {
+        F::max(x, F::new(0.0_f32))
+    } else if comptime!(act == SIGMOID) {
+        sigmoid::<F>(x)
+    } else if comptime!(act == TANH) {
+        tanh::<F>(x)
+    } else if comptime!(act == ELU) {
+        let e = F::exp(F::min(x, F::new(0.0_f32))) - F::new(1.0_f32);
+        select(x < F::new(0.0_f32), e, x)
+    } else if comptime!(act == SELU) {
+        let e = F::new(SELU_ALPHA) * (F::exp(F::min(x, F::new(0.0_f32))) - F::new(1.0_f32));
+        F::new(SELU_SCALE) * select(x < F::new(0.0_f32), e, x)
+    } else if comptime!(act == SWISH) {
+        x * sigmoid::<F>(x)
+    } else {
+        x
+    }
+}
+
+/// The activation's slope at `x`.
+#[cube]
+fn act_slope<F: Float>(x: F, #[comptime] act: u32) -> F {
+    let zero = F::new(0.0_f32);
+    let one = F::new(1.0_f32);
+    if comptime!(act == RELU) {
+        select(x > zero, one, zero)
+    } else if comptime!(act == SIGMOID) {
+        let s = sigmoid::<F>(x);
+        s * (one - s)
+    } else if comptime!(act == TANH) {
+        let t = tanh::<F>(x);
+        one - t * t
+    } else if comptime!(act == ELU) {
+        select(x < zero, F::exp(F::min(x, zero)), one)
+    } else if comptime!(act == SELU) {
+        F::new(SELU_SCALE) * select(x < zero, F::new(SELU_ALPHA) * F::exp(F::min(x, zero)), one)
+    } else if comptime!(act == SWISH) {
+        let s = sigmoid::<F>(x);
+        s * (one + x * (one - s))
+    } else {
+        one
+    }
+}
+
+/// The time index of processing step `s`.
+#[cube]
+fn time_of(s: usize, seq: usize, #[comptime] backwards: bool) -> usize {
+    if comptime!(backwards) { seq - 1 - s } else { s }
+}
+
+/// Every state `hs` from `xz = x·W + b`, the recurrent kernel `u` `[u, g·u]` and
+/// GRU's recurrent bias `b_rec` `[g·u]` (a 1-element dummy otherwise); saves the
+/// gate pre-activations `pre` and the LSTM carries / GRU's `h·U_h + b_rec_h` in `cs`.
+#[cube(launch)]
+pub fn forward_kernel<F: Float>(
+    xz: &Tensor<F>,
+    u: &Tensor<F>,
+    b_rec: &Tensor<F>,
+    hs: &mut Tensor<F>,
+    pre: &mut Tensor<F>,
+    cs: &mut Tensor<F>,
+    #[comptime] cell: u32,
+    #[comptime] act: u32,
+    #[comptime] units: usize,
+    #[comptime] gates: usize,
+    #[comptime] tile: usize,
+    #[comptime] backwards: bool,
+    #[define(F)] _dtype: ElemType,
+) {
+    let batch = xz.shape(0);
+    let seq = xz.shape(1);
+    let width = comptime!(units * gates);
+    let b0 = CUBE_POS_X as usize * tile;
+    let tid = UNIT_POS_X as usize;
+    let threads = CUBE_DIM_X as usize;
+    let zero = F::new(0.0_f32);
+    let one = F::new(1.0_f32);
+    let mut h = Shared::<[F]>::new_slice(comptime!(tile * units));
+    let mut c = Shared::<[F]>::new_slice(comptime!(tile * units));
+    let mut z = Shared::<[F]>::new_slice(comptime!(tile * width));
+    let mut i = tid;
+    while i < comptime!(tile * units) {
+        h[i] = zero;
+        c[i] = zero;
+        i += threads;
+    }
+    sync_cube();
+    for s in 0..seq {
+        let t = time_of(s, seq, backwards);
+        // z = h_{t-1}·U (+ b_rec): a column per thread, every row of the tile
+        let mut j = tid;
+        while j < width {
+            let mut acc = Array::<F>::new(tile);
+            #[unroll]
+            for r in 0..tile {
+                acc[r] = zero;
+            }
+            for k in 0..units {
+                let w = u[k * width + j];
+                #[unroll]
+                for r in 0..tile {
+                    acc[r] += h[r * units + k] * w;
+                }
+            }
+            let mut bias = zero;
+            if comptime!(cell == GRU) {
+                bias = b_rec[j];
+            }
+            #[unroll]
+            for r in 0..tile {
+                z[r * width + j] = acc[r] + bias;
+            }
+            j += threads;
+        }
+        sync_cube();
+        // the cell: a unit per thread
+        let mut i = tid;
+        while i < comptime!(tile * units) {
+            let r = i / units;
+            let k = i % units;
+            let b = b0 + r;
+            if b < batch {
+                let xrow = (b * seq + t) * width;
+                let zrow = r * width;
+                let hrow = (b * seq + t) * units;
+                if comptime!(cell == SIMPLE_RNN) {
+                    let p = xz[xrow + k] + z[zrow + k];
+                    let hn = act_value::<F>(p, act);
+                    pre[xrow + k] = p;
+                    h[i] = hn;
+                    hs[hrow + k] = hn;
+                } else if comptime!(cell == LSTM) {
+                    let pi = xz[xrow + k] + z[zrow + k];
+                    let pf = xz[xrow + units + k] + z[zrow + units + k];
+                    let pc = xz[xrow + 2 * units + k] + z[zrow + 2 * units + k];
+                    let po = xz[xrow + 3 * units + k] + z[zrow + 3 * units + k];
+                    let cn = sigmoid::<F>(pf) * c[i] + sigmoid::<F>(pi) * act_value::<F>(pc, act);
+                    let hn = sigmoid::<F>(po) * act_value::<F>(cn, act);
+                    pre[xrow + k] = pi;
+                    pre[xrow + units + k] = pf;
+                    pre[xrow + 2 * units + k] = pc;
+                    pre[xrow + 3 * units + k] = po;
+                    cs[hrow + k] = cn;
+                    c[i] = cn;
+                    h[i] = hn;
+                    hs[hrow + k] = hn;
+                } else {
+                    let pz = xz[xrow + k] + z[zrow + k];
+                    let pr = xz[xrow + units + k] + z[zrow + units + k];
+                    let gz = sigmoid::<F>(pz);
+                    let reset = sigmoid::<F>(pr);
+                    let rh = z[zrow + 2 * units + k];
+                    let ph = xz[xrow + 2 * units + k] + reset * rh;
+                    let hn = gz * h[i] + (one - gz) * act_value::<F>(ph, act);
+                    pre[xrow + k] = pz;
+                    pre[xrow + units + k] = pr;
+                    pre[xrow + 2 * units + k] = ph;
+                    cs[hrow + k] = rh;
+                    h[i] = hn;
+                    hs[hrow + k] = hn;
+                }
+            }
+            i += threads;
+        }
+        sync_cube();
+    }
+}
+
+/// BPTT from `dhs` (the gradient of every state): the gradients of `xz` (`dxz`)
+/// and of the recurrent pre-activations (`drec`, GRU only; else they equal `dxz`),
+/// and `prev`, the state each step started from (for `dU = prevᵀ·drec`).
+#[cube(launch)]
+pub fn backward_kernel<F: Float>(
+    u: &Tensor<F>,
+    dhs: &Tensor<F>,
+    pre: &Tensor<F>,
+    cs: &Tensor<F>,
+    hs: &Tensor<F>,
+    dxz: &mut Tensor<F>,
+    drec: &mut Tensor<F>,
+    prev: &mut Tensor<F>,
+    #[comptime] cell: u32,
+    #[comptime] act: u32,
+    #[comptime] units: usize,
+    #[comptime] gates: usize,
+    #[comptime] tile: usize,
+    #[comptime] backwards: bool,
+    #[define(F)] _dtype: ElemType,
+) {
+    let batch = dhs.shape(0);
+    let seq = dhs.shape(1);
+    let width = comptime!(units * gates);
+    let b0 = CUBE_POS_X as usize * tile;
+    let tid = UNIT_POS_X as usize;
+    let threads = CUBE_DIM_X as usize;
+    let zero = F::new(0.0_f32);
+    let one = F::new(1.0_f32);
+    let mut dh = Shared::<[F]>::new_slice(comptime!(tile * units));
+    let mut dc = Shared::<[F]>::new_slice(comptime!(tile * units));
+    let mut dz = Shared::<[F]>::new_slice(comptime!(tile * width));
+    let mut i = tid;
+    while i < comptime!(tile * units) {
+        dh[i] = zero;
+        dc[i] = zero;
+        i += threads;
+    }
+    let mut j = tid;
+    while j < comptime!(tile * width) {
+        dz[j] = zero;
+        j += threads;
+    }
+    sync_cube();
+    let mut s = seq;
+    while s > 0 {
+        s -= 1;
+        let t = time_of(s, seq, backwards);
+        // the cell's gradients: a unit per thread
+        let mut i = tid;
+        while i < comptime!(tile * units) {
+            let r = i / units;
+            let k = i % units;
+            let b = b0 + r;
+            if b < batch {
+                let xrow = (b * seq + t) * width;
+                let zrow = r * width;
+                let hrow = (b * seq + t) * units;
+                let mut hprev = zero;
+                let mut cprev = zero;
+                if s > 0 {
+                    let tp = time_of(s - 1, seq, backwards);
+                    hprev = hs[(b * seq + tp) * units + k];
+                    if comptime!(cell == LSTM) {
+                        cprev = cs[(b * seq + tp) * units + k];
+                    }
+                }
+                prev[hrow + k] = hprev;
+                let d = dh[i] + dhs[hrow + k];
+                if comptime!(cell == SIMPLE_RNN) {
+                    let g = d * act_slope::<F>(pre[xrow + k], act);
+                    dxz[xrow + k] = g;
+                    dz[zrow + k] = g;
+                    dh[i] = zero;
+                } else if comptime!(cell == LSTM) {
+                    let gi = sigmoid::<F>(pre[xrow + k]);
+                    let gf = sigmoid::<F>(pre[xrow + units + k]);
+                    let pc = pre[xrow + 2 * units + k];
+                    let go = sigmoid::<F>(pre[xrow + 3 * units + k]);
+                    let cand = act_value::<F>(pc, act);
+                    let ct = cs[hrow + k];
+                    let tc = act_value::<F>(ct, act);
+                    let dct = dc[i] + d * go * act_slope::<F>(ct, act);
+                    let d_i = dct * cand * gi * (one - gi);
+                    let d_f = dct * cprev * gf * (one - gf);
+                    let d_c = dct * gi * act_slope::<F>(pc, act);
+                    let d_o = d * tc * go * (one - go);
+                    dxz[xrow + k] = d_i;
+                    dxz[xrow + units + k] = d_f;
+                    dxz[xrow + 2 * units + k] = d_c;
+                    dxz[xrow + 3 * units + k] = d_o;
+                    dz[zrow + k] = d_i;
+                    dz[zrow + units + k] = d_f;
+                    dz[zrow + 2 * units + k] = d_c;
+                    dz[zrow + 3 * units + k] = d_o;
+                    dc[i] = dct * gf;
+                    dh[i] = zero;
+                } else {
+                    let gz = sigmoid::<F>(pre[xrow + k]);
+                    let reset = sigmoid::<F>(pre[xrow + units + k]);
+                    let ph = pre[xrow + 2 * units + k];
+                    let n = act_value::<F>(ph, act);
+                    let rh = cs[hrow + k];
+                    let dph = d * (one - gz) * act_slope::<F>(ph, act);
+                    let dpz = d * (hprev - n) * gz * (one - gz);
+                    let dpr = dph * rh * reset * (one - reset);
+                    dxz[xrow + k] = dpz;
+                    dxz[xrow + units + k] = dpr;
+                    dxz[xrow + 2 * units + k] = dph;
+                    drec[xrow + k] = dpz;
+                    drec[xrow + units + k] = dpr;
+                    drec[xrow + 2 * units + k] = dph * reset;
+                    dz[zrow + k] = dpz;
+                    dz[zrow + units + k] = dpr;
+                    dz[zrow + 2 * units + k] = dph * reset;
+                    dh[i] = d * gz; // the direct path h_t = z·h_{t-1} + …
+                }
+            }
+            i += threads;
+        }
+        sync_cube();
+        // through h_{t-1}·U: dh += dz·Uᵀ, a unit per thread (its row of U), every row of the tile
+        if s > 0 {
+            let mut k = tid;
+            while k < units {
+                let mut acc = Array::<F>::new(tile);
+                #[unroll]
+                for r in 0..tile {
+                    acc[r] = zero;
+                }
+                for j in 0..width {
+                    let w = u[k * width + j];
+                    #[unroll]
+                    for r in 0..tile {
+                        acc[r] += dz[r * width + j] * w;
+                    }
+                }
+                #[unroll]
+                for r in 0..tile {
+                    dh[r * units + k] += acc[r];
+                }
+                k += threads;
+            }
+        }
+        sync_cube();
+    }
+}

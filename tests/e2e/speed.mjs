@@ -1,0 +1,64 @@
+// Speed structure on WebGPU (issue 6): the GPU work of a training step must not
+// grow with the sequence length. The page's `probe=1` worker counts the
+// `dispatchWorkgroups` calls of every step (www/src/probe.ts); each recurrent layer's
+// time loop is one forward and one backward kernel (crate/src/model/rnn_cube.rs).
+import { MIN, assert, assertClean, open, sleep } from './helpers.mjs';
+
+const layers = (list) => encodeURIComponent(JSON.stringify(list));
+const EMB = { kind: 'embedding', output_dim: 16 };
+const OUT = { kind: 'dense', units: 1, activation: 'sigmoid' };
+const LSTM = (rs) => ({ kind: 'lstm', units: 24, return_sequences: rs });
+const BIGRU = { kind: 'bidirectional', layer: { kind: 'gru', units: 8 } };
+
+/** The dispatches of training steps 2 and 3 of a WebGPU run (step 1 may allocate). */
+async function stepDispatches(browser, base, list, maxlen) {
+  const query = `data=imdb-1k&model=custom&layers=${layers(list)}&maxlen=${maxlen}&num_words=1000&batch_size=32&epochs=100&patience=&optimizer=sgd&backend=webgpu&probe=1&autostart=1`;
+  const steps = [];
+  const t = await open(browser, base, query, {
+    beforeGoto: ({ page }) =>
+      page.on('console', (msg) => {
+        const text = msg.text();
+        if (!text.startsWith('[kiln] PROBE ')) return;
+        const p = JSON.parse(text.slice('[kiln] PROBE '.length));
+        if (p.type === 'step') steps.push(p);
+      }),
+  });
+  try {
+    const t0 = Date.now();
+    while (steps.length < 3) {
+      if (Date.now() - t0 > 8 * MIN) throw new Error(`maxlen ${maxlen}: ${steps.length} steps in 8 min`);
+      const st = await t.page.evaluate(() => window.kiln?.state ?? null);
+      if (st?.status === 'error') throw new Error(`maxlen ${maxlen}: ${st.message}`);
+      assert(st?.backend !== 'cpu', `the run should be on WebGPU, not ${st?.backend}`);
+      await sleep(300);
+    }
+    assertClean(t);
+    return { d2: steps[1].dispatches, d3: steps[2].dispatches, ms: Math.round(steps[2].ms) };
+  } finally {
+    await t.context.close();
+  }
+}
+
+export const speedTests = [
+  {
+    name: 'webgpu-dispatches',
+    title: 'WebGPU: the dispatches of a recurrent training step do not grow with maxlen (fused time loop)',
+    timeout: 30 * MIN,
+    async run(browser, base) {
+      const one = [EMB, LSTM(false), OUT];
+      const three = [EMB, LSTM(true), LSTM(true), BIGRU, OUT];
+      const r = {};
+      for (const [name, list] of [['one', one], ['three', three]]) {
+        for (const maxlen of [20, 80]) r[`${name}@${maxlen}`] = await stepDispatches(browser, base, list, maxlen);
+      }
+      for (const name of ['one', 'three']) {
+        const [a, b] = [r[`${name}@20`], r[`${name}@80`]];
+        assert(a.d2 === b.d2 && a.d3 === b.d3, `${name}: dispatches per step at maxlen 20 and 80 should be equal: ${JSON.stringify(r)}`);
+      }
+      // three recurrent layers (LSTM, LSTM, and a Bidirectional GRU's two) instead of one: 3 more time loops
+      const perLayer = (r['three@20'].d3 - r['one@20'].d3) / 3;
+      return `dispatches per step: 1 LSTM ${r['one@20'].d3} (maxlen 20 and 80), LSTM+LSTM+BiGRU ${r['three@20'].d3}; ` +
+        `${perLayer.toFixed(1)} per extra recurrent layer incl. its Adam updates; ms/step at maxlen 80: ${r['one@80'].ms}, ${r['three@80'].ms}`;
+    },
+  },
+];
