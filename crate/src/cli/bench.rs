@@ -3,7 +3,9 @@
 //! has fewer), without evaluating, and prints one JSON line: every step's wall time in ms (the
 //! first, which allocates, is reported apart), the time to prepare the data and the model, and
 //! the peak resident memory. The driver computes the median and p10/p90 from the list, the same
-//! way for every target.
+//! way for every target. `device=wgpu` trains on the first wgpu adapter instead of the CPU
+//! (Vulkan natively: a real GPU, or Mesa's lavapipe); `rnn=reference` builds the recurrent
+//! layers' per-step graph instead of the fused time loop, to measure one against the other.
 
 use std::time::Instant;
 
@@ -17,11 +19,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut steps = 20usize;
     let mut warmup = 3usize;
     let mut settings = Vec::new();
+    let mut device = Device::flex();
+    let mut backend = "native-cpu (burn flex)";
+    let mut rnn = "fused";
     for (k, v) in pairs {
         let num = || v.parse::<usize>().map_err(|_| format!("{k}: expected a count, got `{v}`"));
         match k {
             "steps" => steps = num()?.max(1),
             "warmup" => warmup = num()?,
+            "device" => match v {
+                "cpu" => {}
+                "wgpu" => (device, backend) = (Device::wgpu(Default::default()), "native-wgpu"),
+                _ => return Err(format!("device: expected cpu or wgpu, got `{v}`")),
+            },
+            "rnn" => match v {
+                "fused" => {}
+                "reference" => {
+                    crate::model::use_reference_path(true);
+                    rnn = "reference";
+                }
+                _ => return Err(format!("rnn: expected fused or reference, got `{v}`")),
+            },
             _ => settings.push((k, v)),
         }
     }
@@ -32,7 +50,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     config.early_stopping = None;
     let t0 = Instant::now();
     let data = super::dataset(&config, &data_dir, file)?;
-    let mut run = Run::with_vectors(config.clone(), &data, &Device::flex(), None).map_err(|e| e.to_string())?;
+    let mut run = Run::with_vectors(config.clone(), &data, &device, None).map_err(|e| e.to_string())?;
     let mut prepare_ms = 0.0;
     let mut step_ms = Vec::new();
     let want = warmup + steps;
@@ -49,7 +67,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let result = serde_json::json!({
         "model": config.model, "data": data.name, "batch": config.batch_size, "maxlen": config.maxlen,
-        "backend": "native-cpu (burn flex)", "profile": if cfg!(debug_assertions) { "dev" } else { "release" },
+        "backend": backend, "rnn": rnn, "profile": if cfg!(debug_assertions) { "dev" } else { "release" },
         "warmup": warmup, "prepare_ms": prepare_ms, "step_ms": step_ms,
         "peak_rss_bytes": peak_rss_bytes(),
     });

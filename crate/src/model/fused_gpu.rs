@@ -167,24 +167,29 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
     let hs = empty(&xz, vec![sh.batch, sh.seq, sh.units]);
     let pre = empty(&xz, vec![sh.batch, sh.seq, sh.width()]);
     let cs = if sh.cell == Cell::SimpleRnn { empty(&xz, vec![1]) } else { empty(&xz, vec![sh.batch, sh.seq, sh.units]) };
-    rnn_cube::forward_kernel::launch(
-        &xz.client,
-        CubeCount::Static(p.cubes, 1, 1),
-        CubeDim::new_1d(p.threads),
-        xz.clone().into_tensor_arg(),
-        u.into_tensor_arg(),
-        b_rec.into_tensor_arg(),
-        hs.clone().into_tensor_arg(),
-        pre.clone().into_tensor_arg(),
-        cs.clone().into_tensor_arg(),
-        p.cell,
-        p.act,
-        sh.units,
-        p.gates,
-        p.tile,
-        sh.backwards,
-        f32_type(),
-    );
+    // SAFETY: every index the kernel reads or writes is in bounds for these shapes: rows past
+    // `batch` are skipped, units and gate columns loop below `units` and `g·u`, and the
+    // 1-element stand-ins (`b_rec` outside GRU, `cs` for SimpleRNN) are never touched.
+    unsafe {
+        rnn_cube::forward_kernel::launch_unchecked(
+            &xz.client,
+            CubeCount::Static(p.cubes, 1, 1),
+            CubeDim::new_1d(p.threads),
+            xz.clone().into_tensor_arg(),
+            u.into_tensor_arg(),
+            b_rec.into_tensor_arg(),
+            hs.clone().into_tensor_arg(),
+            pre.clone().into_tensor_arg(),
+            cs.clone().into_tensor_arg(),
+            p.cell,
+            p.act,
+            sh.units,
+            p.gates,
+            p.tile,
+            sh.backwards,
+            f32_type(),
+        );
+    }
     Forward { hs, pre, cs }
 }
 
@@ -206,26 +211,29 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
         let dxz = empty(&dhs, vec![sh.batch, sh.seq, width]);
         let drec = if gru { empty(&dhs, vec![sh.batch, sh.seq, width]) } else { empty(&dhs, vec![1]) };
         let prev = empty(&dhs, vec![sh.batch, sh.seq, sh.units]);
-        rnn_cube::backward_kernel::launch(
-            &dhs.client,
-            CubeCount::Static(p.cubes, 1, 1),
-            CubeDim::new_1d(p.threads),
-            into_contiguous(u).into_tensor_arg(),
-            dhs.clone().into_tensor_arg(),
-            saved.pre.into_tensor_arg(),
-            saved.cs.into_tensor_arg(),
-            saved.hs.into_tensor_arg(),
-            dxz.clone().into_tensor_arg(),
-            drec.clone().into_tensor_arg(),
-            prev.clone().into_tensor_arg(),
-            p.cell,
-            p.act,
-            sh.units,
-            p.gates,
-            p.tile,
-            sh.backwards,
-            f32_type(),
-        );
+        // SAFETY: as in `forward`; `drec` is a stand-in outside GRU and only GRU writes it.
+        unsafe {
+            rnn_cube::backward_kernel::launch_unchecked(
+                &dhs.client,
+                CubeCount::Static(p.cubes, 1, 1),
+                CubeDim::new_1d(p.threads),
+                into_contiguous(u).into_tensor_arg(),
+                dhs.clone().into_tensor_arg(),
+                saved.pre.into_tensor_arg(),
+                saved.cs.into_tensor_arg(),
+                saved.hs.into_tensor_arg(),
+                dxz.clone().into_tensor_arg(),
+                drec.clone().into_tensor_arg(),
+                prev.clone().into_tensor_arg(),
+                p.cell,
+                p.act,
+                sh.units,
+                p.gates,
+                p.tile,
+                sh.backwards,
+                f32_type(),
+            );
+        }
         let recurrent = Cube::float_reshape(if gru { drec } else { dxz.clone() }, [rows, width].into());
         if let Some(node) = u_node {
             let prev = Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())); // [u, batch·seq]

@@ -38,6 +38,14 @@ pub struct Recurrent {
     pub path: Path,
 }
 
+/// Layers built after `use_reference_path(true)` take the per-step graph (`kiln-train
+/// bench rnn=reference` measures the fused loops against it); tests set `path` per layer.
+static REFERENCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn use_reference_path(on: bool) {
+    REFERENCE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 impl Recurrent {
     pub fn new(cell: Cell, config: &RecurrentConfig, input: usize, init: &mut Init, device: &Device) -> Self {
         let u = config.units;
@@ -53,7 +61,7 @@ impl Recurrent {
             bias: Param::from_tensor(Tensor::from_data(TensorData::new(bias, [biases * g * u]), device)),
             cell,
             config: config.clone(),
-            path: Path::Auto,
+            path: if REFERENCE.load(std::sync::atomic::Ordering::Relaxed) { Path::Reference } else { Path::Auto },
         }
     }
 

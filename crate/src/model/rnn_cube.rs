@@ -98,7 +98,7 @@ fn time_of(s: usize, seq: usize, #[comptime] backwards: bool) -> usize {
 /// Every state `hs` from `xz = x·W + b`, the recurrent kernel `u` `[u, g·u]` and
 /// GRU's recurrent bias `b_rec` `[g·u]` (a 1-element dummy otherwise); saves the
 /// gate pre-activations `pre` and the LSTM carries / GRU's `h·U_h + b_rec_h` in `cs`.
-#[cube(launch)]
+#[cube(launch_unchecked)]
 pub fn forward_kernel<F: Float>(
     xz: &Tensor<F>,
     u: &Tensor<F>,
@@ -216,7 +216,7 @@ pub fn forward_kernel<F: Float>(
 /// BPTT from `dhs` (the gradient of every state): the gradients of `xz` (`dxz`)
 /// and of the recurrent pre-activations (`drec`, GRU only; else they equal `dxz`),
 /// and `prev`, the state each step started from (for `dU = prevᵀ·drec`).
-#[cube(launch)]
+#[cube(launch_unchecked)]
 pub fn backward_kernel<F: Float>(
     u: &Tensor<F>,
     dhs: &Tensor<F>,
