@@ -81,6 +81,7 @@ struct Case {
     bidirectional: bool,
     activation: Activation,
     dropout: f64,
+    recurrent_dropout: f64,
 }
 
 /// Runs both paths on one case; the description of the worst mismatch over 1e-5.
@@ -94,19 +95,20 @@ fn compare_within(case: &Case, device: &Device, tolerance: f32) -> Option<String
         activation: case.activation,
         return_sequences: case.sequences,
         dropout: case.dropout,
+        recurrent_dropout: case.recurrent_dropout,
         ..RecurrentConfig::new(case.units)
     };
     let mut layer = with_biases(case.cell, &config, case.bidirectional, input, device);
     let x = Lcg(case.seq as u64 * 31 + case.units as u64).tensor([case.batch, case.seq, input], 1.0, device);
-    let seed = (case.dropout > 0.0).then_some(1234);
+    let seed = (case.dropout > 0.0 || case.recurrent_dropout > 0.0).then_some(1234);
     let fused = run(&layer, &x, case.sequences, seed);
     set_path(&mut layer, Path::Reference);
     let reference = run(&layer, &x, case.sequences, seed);
     let (err, at) = worst(&fused, &reference);
     (err > tolerance).then(|| {
         format!(
-            "{:?} seq {} units {} batch {} sequences {} bidirectional {} {:?} dropout {}: err {err:e} at {at}",
-            case.cell, case.seq, case.units, case.batch, case.sequences, case.bidirectional, case.activation, case.dropout
+            "{:?} seq {} units {} batch {} sequences {} bidirectional {} {:?} dropout {} recurrent_dropout {}: err {err:e} at {at}",
+            case.cell, case.seq, case.units, case.batch, case.sequences, case.bidirectional, case.activation, case.dropout, case.recurrent_dropout
         )
     })
 }
@@ -114,6 +116,10 @@ fn compare_within(case: &Case, device: &Device, tolerance: f32) -> Option<String
 /// Every cell × seq {1, 7, 33} × units {1, 3, 17}, cycling batch {1, 5},
 /// return_sequences, Bidirectional and a few activations through the combinations.
 fn cases(dropout: f64) -> Vec<Case> {
+    cases_with(dropout, 0.0)
+}
+
+fn cases_with(dropout: f64, recurrent_dropout: f64) -> Vec<Case> {
     let activations = [Activation::Tanh, Activation::Relu, Activation::Tanh, Activation::Sigmoid, Activation::Linear, Activation::Swish];
     let mut cases = Vec::new();
     for cell in CELLS {
@@ -127,6 +133,7 @@ fn cases(dropout: f64) -> Vec<Case> {
                 bidirectional: (i / 4) % 2 == 1 || i % 3 == 0,
                 activation: activations[i % activations.len()],
                 dropout,
+                recurrent_dropout,
             });
         }
     }
@@ -177,7 +184,7 @@ fn fused_gpu_matches_reference_in_inference_and_other_activations() {
     let mut cases = cases(0.0);
     for cell in CELLS {
         for activation in [Activation::Elu, Activation::Selu] {
-            cases.push(Case { cell, seq: 5, units: 3, batch: 2, sequences: true, bidirectional: true, activation, dropout: 0.0 });
+            cases.push(Case { cell, seq: 5, units: 3, batch: 2, sequences: true, bidirectional: true, activation, dropout: 0.0, recurrent_dropout: 0.0 });
         }
     }
     all_match_within(cases, &gpu(), 1e-4);
@@ -187,25 +194,42 @@ fn fused_gpu_matches_reference_in_inference_and_other_activations() {
 fn fused_gpu_matches_reference_with_large_layers() {
     // more units than a workgroup has threads, several batch tiles and a ragged last one
     let device = gpu().autodiff();
-    let cases = CELLS.map(|cell| Case { cell, seq: 9, units: 130, batch: 11, sequences: false, bidirectional: true, activation: Activation::Tanh, dropout: 0.0 });
+    let cases = CELLS.map(|cell| Case {
+        cell,
+        seq: 9,
+        units: 130,
+        batch: 11,
+        sequences: false,
+        bidirectional: true,
+        activation: Activation::Tanh,
+        dropout: 0.0,
+        recurrent_dropout: 0.3,
+    });
     all_match_within(cases.into(), &device, 1e-4);
 }
 
 #[test]
-fn other_activations_and_recurrent_dropout_fall_back() {
-    // elu and selu are fused; softmax, gelu and recurrent dropout take the reference path.
+fn fused_matches_reference_with_recurrent_dropout() {
+    // Keras' per-gate masks on h (and on x), drawn by the same seed on both paths.
+    let cases = cases_with(0.2, 0.4).into_iter().filter(|c| c.units != 1).collect();
+    all_match(cases, &Device::flex().autodiff());
+}
+
+#[test]
+fn fused_gpu_matches_reference_with_recurrent_dropout() {
+    let cases = cases_with(0.2, 0.4).into_iter().filter(|c| c.units != 1).collect();
+    all_match_within(cases, &gpu().autodiff(), 1e-4);
+}
+
+#[test]
+fn other_activations_fall_back() {
+    // elu and selu are fused; softmax and gelu take the reference path.
     let device = Device::flex().autodiff();
     for cell in CELLS {
         for activation in [Activation::Elu, Activation::Selu, Activation::Softmax, Activation::Gelu] {
-            let case = Case { cell, seq: 5, units: 3, batch: 2, sequences: true, bidirectional: true, activation, dropout: 0.0 };
+            let case = Case { cell, seq: 5, units: 3, batch: 2, sequences: true, bidirectional: true, activation, dropout: 0.0, recurrent_dropout: 0.0 };
             assert_eq!(compare(&case, &device), None);
         }
-        let config = RecurrentConfig { recurrent_dropout: 0.3, dropout: 0.2, ..RecurrentConfig::new(3) };
-        let mut layer = with_biases(cell, &config, false, 4, &device);
-        let x = Lcg(2).tensor([2, 6, 4], 1.0, &device);
-        let auto = run(&layer, &x, false, Some(9));
-        set_path(&mut layer, Path::Reference);
-        assert_eq!(auto, run(&layer, &x, false, Some(9)), "{cell:?}: recurrent dropout runs the reference path");
     }
 }
 

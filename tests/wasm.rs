@@ -82,8 +82,9 @@ async fn webgpu_backend_loss_falls() {
 }
 
 /// The GPU time-loop kernels (model/rnn_cube.rs) against the per-step reference
-/// graph on WebGPU: outputs and the gradients of x and of every parameter, read
-/// back asynchronously. (tests/recurrent_fused.rs runs the full table natively.)
+/// graph on WebGPU: outputs and the gradients of x and of every parameter, with and
+/// without dropout masks, read back asynchronously. (tests/recurrent_fused.rs runs
+/// the full table natively.)
 async fn fused_recurrent_matches_reference_on_webgpu(gpu: &Device) {
     use burn::prelude::*;
     use kiln::dto::{MergeMode, RecurrentConfig};
@@ -94,6 +95,7 @@ async fn fused_recurrent_matches_reference_on_webgpu(gpu: &Device) {
         t.into_data_async().await.expect("a GPU read").to_vec::<f32>().expect("f32 values")
     }
     async fn run(layer: &Under, x: &Tensor<3>, sequences: bool) -> Vec<Vec<f32>> {
+        x.device().seed(1234); // the same dropout masks on both paths
         let x = x.clone().require_grad();
         let y = layer.forward(x.clone(), sequences);
         let r = Lcg(17).tensor(y.dims(), 1.0, &x.device());
@@ -108,14 +110,20 @@ async fn fused_recurrent_matches_reference_on_webgpu(gpu: &Device) {
         out
     }
     let device = gpu.clone().autodiff();
-    for (cell, seq, units, batch, sequences, bidirectional) in [
-        (Cell::SimpleRnn, 7, 3, 5, true, false),
-        (Cell::Lstm, 1, 17, 1, false, true),
-        (Cell::Lstm, 33, 5, 5, true, true),
-        (Cell::Gru, 7, 17, 5, false, true),
-        (Cell::Gru, 9, 130, 6, false, false),
+    for (cell, seq, units, batch, sequences, bidirectional, dropouts) in [
+        (Cell::SimpleRnn, 7, 3, 5, true, false, 0.0),
+        (Cell::Lstm, 1, 17, 1, false, true, 0.0),
+        (Cell::Lstm, 33, 5, 5, true, true, 0.0),
+        (Cell::Lstm, 12, 9, 6, false, false, 0.3),
+        (Cell::Gru, 7, 17, 5, false, true, 0.0),
+        (Cell::Gru, 9, 130, 6, false, false, 0.3),
     ] {
-        let config = RecurrentConfig { return_sequences: sequences, ..RecurrentConfig::new(units) };
+        let config = RecurrentConfig {
+            return_sequences: sequences,
+            dropout: dropouts,
+            recurrent_dropout: dropouts,
+            ..RecurrentConfig::new(units)
+        };
         let mut layer = Under::new(cell, &config, bidirectional.then_some(MergeMode::Concat), 4, &device);
         let x = Lcg(seq as u64 * 31 + units as u64).tensor([batch, seq, 4], 1.0, &device);
         let fused = run(&layer, &x, sequences).await;

@@ -195,15 +195,17 @@ impl Saved {
 /// The forward pass: every state `[batch, seq, u]` in time order, and what the
 /// backward pass needs when `save`.
 ///
-/// `xz` `[batch, seq, g·u]`, `u` `[u, g·u]`, `b_rec` `[g·u]` (GRU only, else ignored).
-pub fn forward(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
-    with_function!(sh.act, forward_with(sh, xz, u, b_rec, save))
+/// `xz` `[batch, seq, g·u]`, `u` `[u, g·u]`, `b_rec` `[g·u]` (GRU only, else ignored),
+/// `mask` Keras' recurrent dropout, `[g, batch, u]`: gate `g` reads `h ⊙ mask[g]`.
+pub fn forward(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
+    with_function!(sh.act, forward_with(sh, xz, u, b_rec, mask, save))
 }
 
-fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
+fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(xz.len(), batch * seq * width, "xz is [batch, seq, g·u]");
     assert_eq!(u.len(), units * width, "U is [u, g·u]");
+    let masked = mask.map(|m| Masked::new(sh, u, m));
     let b_rec = if sh.cell == Cell::Gru { b_rec } else { None };
     if let Some(b) = b_rec {
         assert_eq!(b.len(), width, "b_rec is [g·u]");
@@ -228,7 +230,10 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[
             None => r.fill(0.0),
         }
         if s > 0 {
-            matmul_acc(batch, units, width, &h, u, &mut r); // h_{t-1}·U; h_0 = 0
+            match &masked {
+                None => matmul_acc(batch, units, width, &h, u, &mut r), // h_{t-1}·U; h_0 = 0
+                Some(m) => m.forward(&h, &mut r),
+            }
         }
         let (pre, rh) = match saved.as_mut() {
             Some(sv) => (&mut sv.pre[s * step_pre..(s + 1) * step_pre], &mut sv.rh[..]),
@@ -303,16 +308,18 @@ pub struct Grads {
     pub b_rec: Option<Vec<f32>>,
 }
 
-/// The backward pass from `dhs`, the gradient of every state `[batch, seq, u]`.
-pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32]) -> Grads {
-    with_function!(sh.act, backward_with(sh, u, saved, dhs))
+/// The backward pass from `dhs`, the gradient of every state `[batch, seq, u]`,
+/// with the forward pass' recurrent dropout `mask`.
+pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<&[f32]>) -> Grads {
+    with_function!(sh.act, backward_with(sh, u, saved, dhs, mask))
 }
 
-fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32]) -> Grads {
+fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<&[f32]>) -> Grads {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(dhs.len(), batch * seq * units, "dhs is [batch, seq, u]");
     assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
-    let ut = transpose(u, units, width); // [g·u, u]
+    let ut = if mask.is_some() { Vec::new() } else { transpose(u, units, width) }; // [g·u, u]
+    let masked = mask.map(|m| Masked::new(sh, u, m));
     let (step_pre, step_h) = (batch * width, batch * units);
     let gru = sh.cell == Cell::Gru;
     let mut dxz = vec![0.0f32; batch * seq * width];
@@ -386,7 +393,10 @@ fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32])
             }
         }
         if s > 0 {
-            matmul_acc(batch, width, units, &dz, &ut, &mut dh); // through h_{t-1}·U; h_0 is no parameter
+            match &masked {
+                None => matmul_acc(batch, width, units, &dz, &ut, &mut dh), // through h_{t-1}·U; h_0 is no parameter
+                Some(m) => m.backward(&dz, &mut dh),
+            }
         }
         // Gradients vanishing over hundreds of steps turn subnormal, and subnormal
         // arithmetic is up to 100× slower on x86: flush what is carried.
@@ -410,6 +420,96 @@ fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32])
         sum
     });
     Grads { xz: dxz, recurrent: gru.then_some(drec_all), prev_states, b_rec }
+}
+
+/// `h_{t-1}·U` under Keras' recurrent dropout: gate `g` reads `h ⊙ mask[g]`, so each
+/// gate's `[u, u]` block of `U` is its own matmul.
+struct Masked<'a> {
+    batch: usize,
+    units: usize,
+    mask: &'a [f32],
+    /// `U`'s gate blocks `[u, u]`, and their transposes for the backward pass.
+    blocks: Vec<Vec<f32>>,
+    blocks_t: Vec<Vec<f32>>,
+}
+
+impl<'a> Masked<'a> {
+    fn new(sh: &Shape, u: &[f32], mask: &'a [f32]) -> Self {
+        let (units, width, gates) = (sh.units, sh.width(), sh.cell.gates());
+        assert_eq!(mask.len(), gates * sh.batch * units, "the recurrent dropout mask is [g, batch, u]");
+        let blocks: Vec<Vec<f32>> =
+            (0..gates).map(|g| (0..units * units).map(|i| u[(i / units) * width + g * units + i % units]).collect()).collect();
+        let blocks_t = blocks.iter().map(|b| transpose(b, units, units)).collect();
+        Self { batch: sh.batch, units, mask, blocks, blocks_t }
+    }
+
+    fn gate_mask(&self, g: usize) -> &[f32] {
+        &self.mask[g * self.batch * self.units..][..self.batch * self.units]
+    }
+
+    /// `r[:, gate g] += (h ⊙ mask[g]) · U_g` for every gate.
+    fn forward(&self, h: &[f32], r: &mut [f32]) {
+        let (batch, units) = (self.batch, self.units);
+        let width = units * self.blocks.len();
+        let mut hm = vec![0.0f32; batch * units];
+        let mut rg = vec![0.0f32; batch * units];
+        for (g, block) in self.blocks.iter().enumerate() {
+            for ((o, hv), mv) in hm.iter_mut().zip(h).zip(self.gate_mask(g)) {
+                *o = hv * mv;
+            }
+            rg.fill(0.0);
+            matmul_acc(batch, units, units, &hm, block, &mut rg);
+            for b in 0..batch {
+                for (o, v) in r[b * width + g * units..][..units].iter_mut().zip(&rg[b * units..][..units]) {
+                    *o += v;
+                }
+            }
+        }
+    }
+
+    /// `dh += Σ_g (dz[:, gate g] · U_gᵀ) ⊙ mask[g]`.
+    fn backward(&self, dz: &[f32], dh: &mut [f32]) {
+        let (batch, units) = (self.batch, self.units);
+        let width = units * self.blocks.len();
+        let mut dzg = vec![0.0f32; batch * units];
+        let mut t = vec![0.0f32; batch * units];
+        for (g, block_t) in self.blocks_t.iter().enumerate() {
+            for b in 0..batch {
+                dzg[b * units..][..units].copy_from_slice(&dz[b * width + g * units..][..units]);
+            }
+            t.fill(0.0);
+            matmul_acc(batch, units, units, &dzg, block_t, &mut t);
+            for ((o, v), m) in dh.iter_mut().zip(&t).zip(self.gate_mask(g)) {
+                *o += v * m;
+            }
+        }
+    }
+}
+
+/// `dU` `[u, g·u]` under recurrent dropout: per gate, `(prev ⊙ mask[g])ᵀ · drec[:, gate g]`
+/// over all `batch·seq` rows (`prev_states` and `drec` as `backward` returns them).
+pub fn recurrent_grad(sh: &Shape, prev_states: &[f32], drec: &[f32], mask: &[f32]) -> Vec<f32> {
+    let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
+    let rows = batch * seq;
+    let mut du = vec![0.0f32; units * width];
+    let mut pm = vec![0.0f32; rows * units];
+    let mut dg = vec![0.0f32; rows * units];
+    let mut out = vec![0.0f32; units * units];
+    for g in 0..sh.cell.gates() {
+        for row in 0..rows {
+            let m = &mask[(g * batch + row / seq) * units..][..units];
+            for ((o, p), mv) in pm[row * units..][..units].iter_mut().zip(&prev_states[row * units..][..units]).zip(m) {
+                *o = p * mv;
+            }
+            dg[row * units..][..units].copy_from_slice(&drec[row * width + g * units..][..units]);
+        }
+        out.fill(0.0);
+        matmul_acc(units, rows, units, &transpose(&pm, rows, units), &dg, &mut out);
+        for k in 0..units {
+            du[k * width + g * units..][..units].copy_from_slice(&out[k * units..][..units]);
+        }
+    }
+    du
 }
 
 /// Zeroes values below 1e-30 in magnitude (f32 turns subnormal below 1.2e-38).
@@ -521,36 +621,47 @@ mod tests {
     }
 
     /// `Σ hs·R` for the finite differences.
-    fn loss(sh: &Shape, xz: &[f32], u: &[f32], b_rec: &[f32], r: &[f32]) -> f64 {
-        let (hs, _) = forward(sh, xz, u, Some(b_rec), false);
+    fn loss(sh: &Shape, xz: &[f32], u: &[f32], b_rec: &[f32], mask: Option<&[f32]>, r: &[f32]) -> f64 {
+        let (hs, _) = forward(sh, xz, u, Some(b_rec), mask, false);
         hs.iter().zip(r).map(|(h, r)| f64::from(*h) * f64::from(*r)).sum()
     }
 
     #[test]
     fn gradients_match_finite_differences() {
         for cell in [Cell::SimpleRnn, Cell::Lstm, Cell::Gru] {
-            for (act, backwards) in [(Act::Tanh, false), (Act::Tanh, true), (Act::Sigmoid, false), (Act::Swish, true)] {
+            for (act, backwards, masked) in
+                [(Act::Tanh, false, false), (Act::Tanh, true, false), (Act::Sigmoid, false, true), (Act::Swish, true, true)]
+            {
                 let sh = Shape { cell, act, batch: 2, seq: 4, units: 3, backwards };
                 let w = sh.width();
                 let xz = lcg(5, 2 * 4 * w, 1.0);
                 let u = lcg(6, 3 * w, 0.5);
                 let b_rec = lcg(7, w, 0.5);
                 let r = lcg(8, 2 * 4 * 3, 1.0);
-                let (_, saved) = forward(&sh, &xz, &u, Some(&b_rec), true);
-                let g = backward(&sh, &u, &saved.unwrap(), &r);
+                // recurrent dropout: 0 or 1/keep per gate, row and unit
+                let mask: Vec<f32> = lcg(9, cell.gates() * 2 * 3, 1.0).iter().map(|v| if *v < 0.3 { 1.6 } else { 0.0 }).collect();
+                let mask = masked.then_some(&mask[..]);
+                let (_, saved) = forward(&sh, &xz, &u, Some(&b_rec), mask, true);
+                let g = backward(&sh, &u, &saved.unwrap(), &r, mask);
                 let numeric = |which: usize, i: usize| {
                     let eps = 1e-2f32;
                     let mut args = [xz.clone(), u.clone(), b_rec.clone()];
                     args[which][i] += eps;
-                    let plus = loss(&sh, &args[0], &args[1], &args[2], &r);
+                    let plus = loss(&sh, &args[0], &args[1], &args[2], mask, &r);
                     args[which][i] -= 2.0 * eps;
-                    let minus = loss(&sh, &args[0], &args[1], &args[2], &r);
+                    let minus = loss(&sh, &args[0], &args[1], &args[2], mask, &r);
                     ((plus - minus) / (2.0 * f64::from(eps))) as f32
                 };
                 let drec = g.recurrent.clone().unwrap_or_else(|| g.xz.clone());
-                let mut du = vec![0.0f32; 3 * w];
-                matmul_acc(3, 2 * 4, w, &transpose(&g.prev_states, 2 * 4, 3), &drec, &mut du);
-                let label = format!("{cell:?} {act:?} backwards {backwards}");
+                let du = match mask {
+                    None => {
+                        let mut du = vec![0.0f32; 3 * w];
+                        matmul_acc(3, 2 * 4, w, &transpose(&g.prev_states, 2 * 4, 3), &drec, &mut du);
+                        du
+                    }
+                    Some(m) => recurrent_grad(&sh, &g.prev_states, &drec, m),
+                };
+                let label = format!("{cell:?} {act:?} backwards {backwards} masked {masked}");
                 for i in 0..xz.len() {
                     let n = numeric(0, i);
                     assert!((g.xz[i] - n).abs() < 2e-3 * (1.0 + n.abs()), "{label} dxz[{i}] {} vs {n}", g.xz[i]);
@@ -593,9 +704,9 @@ mod bench {
         let u = super::tests::lcg(2, 100 * w, 0.2);
         let dhs = super::tests::lcg(3, 64 * 500 * 100, 0.01);
         let c0 = cpu_ms();
-        let (_, saved) = forward(&sh, &xz, &u, None, true);
+        let (_, saved) = forward(&sh, &xz, &u, None, None, true);
         let c1 = cpu_ms();
-        let g = backward(&sh, &u, &saved.unwrap(), &dhs);
+        let g = backward(&sh, &u, &saved.unwrap(), &dhs, None);
         let c2 = cpu_ms();
         let mut m = vec![0.0f32; 64 * w];
         for _ in 0..1000 {

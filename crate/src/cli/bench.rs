@@ -9,29 +9,21 @@
 
 use std::time::Instant;
 
-use burn::prelude::Device;
-
 use crate::dto::{RunConfig, RunEvent};
 use crate::train::{Run, block_on};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let (data_dir, file, pairs) = super::split_args(args)?;
+    let (data_dir, file, mut pairs) = super::split_args(args)?;
+    let (device, backend) = super::take_device(&mut pairs)?;
     let mut steps = 20usize;
     let mut warmup = 3usize;
     let mut settings = Vec::new();
-    let mut device = Device::flex();
-    let mut backend = "native-cpu (burn flex)";
     let mut rnn = "fused";
     for (k, v) in pairs {
         let num = || v.parse::<usize>().map_err(|_| format!("{k}: expected a count, got `{v}`"));
         match k {
             "steps" => steps = num()?.max(1),
             "warmup" => warmup = num()?,
-            "device" => match v {
-                "cpu" => {}
-                "wgpu" => (device, backend) = (Device::wgpu(Default::default()), "native-wgpu"),
-                _ => return Err(format!("device: expected cpu or wgpu, got `{v}`")),
-            },
             "rnn" => match v {
                 "fused" => {}
                 "reference" => {

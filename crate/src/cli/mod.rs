@@ -65,7 +65,8 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
         (v, rest.into_iter().cloned().collect())
     };
     let (exports, args) = export::split(&args)?;
-    let (data_dir, file, pairs) = split_args(&args)?;
+    let (data_dir, file, mut pairs) = split_args(&args)?;
+    let device = take_device(&mut pairs)?;
     let mut config = RunConfig::from_pairs(pairs.iter().copied()).map_err(|e| e.to_string())?;
     let vectors = match vectors.last().map(|a| &a["vectors=".len()..]) {
         None => None,
@@ -79,7 +80,7 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
         }
     };
     let data = dataset(&config, &data_dir, file)?;
-    let (result, run) = train_run(config, &data, vectors.as_ref())?;
+    let (result, run) = train_run(config, &data, vectors.as_ref(), device)?;
     export::write(&run, &exports)?;
     Ok(result)
 }
@@ -113,7 +114,27 @@ fn load(data_dir: &str) -> Result<(Imdb, Split), String> {
 
 /// One run, printed like Keras' `fit(verbose=1)`; returns the final JSON result.
 fn train(config: RunConfig, data: &Dataset, vectors: Option<&crate::embed::Vectors>) -> Result<serde_json::Value, String> {
-    train_run(config, data, vectors).map(|(result, _)| result)
+    train_run(config, data, vectors, (Device::flex(), "native-cpu (burn flex)")).map(|(result, _)| result)
+}
+
+/// `device=cpu|wgpu` (default cpu): the CPU backend, or the first wgpu adapter (Vulkan
+/// natively: a real GPU, or Mesa's lavapipe), and its name for the printed results.
+fn take_device(pairs: &mut Vec<(&str, &str)>) -> Result<(Device, &'static str), String> {
+    let mut device = (Device::flex(), "native-cpu (burn flex)");
+    let mut bad = None;
+    pairs.retain(|&(k, v)| match (k, v) {
+        ("device", "cpu") => false,
+        ("device", "wgpu") => {
+            device = (Device::wgpu(Default::default()), "native-wgpu");
+            false
+        }
+        ("device", _) => {
+            bad = Some(format!("device: expected cpu or wgpu, got `{v}`"));
+            false
+        }
+        _ => true,
+    });
+    bad.map_or(Ok(device), Err)
 }
 
 /// [`train`], keeping the finished run (for exports).
@@ -121,8 +142,9 @@ fn train_run(
     config: RunConfig,
     data: &Dataset,
     vectors: Option<&crate::embed::Vectors>,
+    (device, backend): (Device, &'static str),
 ) -> Result<(serde_json::Value, Run), String> {
-    let mut run = Run::with_vectors(config.clone(), data, &Device::flex(), vectors).map_err(|e| e.to_string())?;
+    let mut run = Run::with_vectors(config.clone(), data, &device, vectors).map_err(|e| e.to_string())?;
     let mut step_ms = Vec::new();
     let mut epoch_start = Instant::now();
     loop {
@@ -171,7 +193,7 @@ fn train_run(
                     e.precision, e.recall, e.specificity, e.f1, e.f2, e.auc
                 );
                 let result = serde_json::json!({
-                    "model": config.model, "data": data.name, "backend": "native-cpu (burn flex)",
+                    "model": config.model, "data": data.name, "backend": backend,
                     "epochs": history.loss.len(), "test_accuracy": test_accuracy, "test_loss": test_loss,
                     "f1": e.f1, "auc": e.auc, "restored_epoch": restored_epoch,
                     "ms_per_step_median": median(&mut step_ms), "history": history,

@@ -30,29 +30,31 @@ pub fn available(device: &Device, dtype: DType) -> bool {
 /// Every state of the time loop, `[batch, seq, units]` in time order, from the
 /// projected inputs `xz = x·W + b` `[batch, seq, g·u]`, the recurrent kernel `u`
 /// `[units, g·u]` and GRU's recurrent bias `[g·u]`. Gradients flow to all three.
+/// `mask`: Keras' recurrent dropout `[g, batch, units]` (a constant).
 ///
 /// The caller checks [`available`] first.
-pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>) -> Tensor<3> {
+pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>) -> Tensor<3> {
     let device = xz.device();
     debug_assert!(available(&device, xz.dtype()));
     let b_rec = b_rec.unwrap_or_else(|| Tensor::zeros([1], &device)); // ignored outside GRU
+    let mask = mask.map(|m| f32s(&m.inner().try_into_primitive::<Flex>().expect("a flex tensor (fused::available)")).into_owned());
     match device.gradient_checkpointing_strategy() {
-        None => untracked(shape, xz, u, b_rec),
-        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec),
-        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec),
+        None => untracked(shape, xz, u, b_rec, mask),
+        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask),
+        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask),
     }
 }
 
-fn untracked(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Tensor<1>) -> Tensor<3> {
+fn untracked(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Tensor<1>, mask: Option<Vec<f32>>) -> Tensor<3> {
     const FLEX: &str = "a flex tensor (fused::available)";
     let xz = xz.try_into_primitive::<Flex>().expect(FLEX);
     let u = u.try_into_primitive::<Flex>().expect(FLEX);
     let b_rec = b_rec.try_into_primitive::<Flex>().expect(FLEX);
-    let (hs, _) = rnn::forward(&shape, &f32s(&xz), &f32s(&u), Some(&f32s(&b_rec)), false);
+    let (hs, _) = rnn::forward(&shape, &f32s(&xz), &f32s(&u), Some(&f32s(&b_rec)), mask.as_deref(), false);
     Tensor::from_primitive::<Flex>(flex(hs, [shape.batch, shape.seq, shape.units]))
 }
 
-fn tracked<C: CheckpointStrategy>(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Tensor<1>) -> Tensor<3>
+fn tracked<C: CheckpointStrategy>(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Tensor<1>, mask: Option<Vec<f32>>) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Flex, C>>,
 {
@@ -63,11 +65,12 @@ where
     let dims = [shape.batch, shape.seq, shape.units];
     let out = match FusedRecurrent.prepare::<C>([xz.node(), u.node(), b_rec.node()]).compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
-            let (hs, saved) = rnn::forward(&shape, &xs, &us, Some(&bs), true);
-            let state = State { shape, u: Arc::new(us.into_owned()), saved: Arc::new(saved.expect("saved when asked")) };
+            let (hs, saved) = rnn::forward(&shape, &xs, &us, Some(&bs), mask.as_deref(), true);
+            let saved = Arc::new(saved.expect("saved when asked"));
+            let state = State { shape, u: Arc::new(us.into_owned()), saved, mask: mask.map(Arc::new) };
             prep.finish(state, flex(hs, dims))
         }
-        OpsKind::UnTracked(prep) => prep.finish(flex(rnn::forward(&shape, &xs, &us, Some(&bs), false).0, dims)),
+        OpsKind::UnTracked(prep) => prep.finish(flex(rnn::forward(&shape, &xs, &us, Some(&bs), mask.as_deref(), false).0, dims)),
     };
     Tensor::from_primitive::<Autodiff<Flex, C>>(out)
 }
@@ -82,6 +85,7 @@ struct State {
     shape: rnn::Shape,
     u: Arc<Vec<f32>>,
     saved: Arc<rnn::Saved>,
+    mask: Option<Arc<Vec<f32>>>,
 }
 
 impl fmt::Debug for State {
@@ -96,11 +100,15 @@ impl Backward<Flex, 3> for FusedRecurrent {
     fn backward(self, ops: Ops<State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let [xz_node, u_node, b_node] = ops.parents;
         let dhs = grads.consume::<Flex>(&ops.node);
-        let State { shape, u, saved } = ops.state;
-        let g = rnn::backward(&shape, &u, &saved, &f32s(&dhs));
+        let State { shape, u, saved, mask } = ops.state;
+        let g = rnn::backward(&shape, &u, &saved, &f32s(&dhs), mask.as_deref().map(|m| &m[..]));
         let (rows, width) = (shape.batch * shape.seq, shape.width());
+        if let (Some(node), Some(mask)) = (u_node.as_ref(), mask.as_deref()) {
+            let drec = g.recurrent.as_deref().unwrap_or(&g.xz);
+            grads.register::<Flex>(node.id, flex(rnn::recurrent_grad(&shape, &g.prev_states, drec, mask), [shape.units, width]));
+        }
         let dxz = flex(g.xz, [rows, width]);
-        if let Some(node) = u_node {
+        if let (Some(node), None) = (u_node, mask) {
             let recurrent = g.recurrent.map_or_else(|| dxz.clone(), |r| flex(r, [rows, width]));
             let prev = Flex::float_transpose(flex(g.prev_states, [rows, shape.units])); // [u, batch·seq]
             grads.register::<Flex>(node.id, Flex::float_matmul(prev, recurrent));

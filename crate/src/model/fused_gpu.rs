@@ -45,23 +45,25 @@ pub fn available(device: &Device, dtype: DType, cell: Cell, units: usize) -> boo
 
 /// Every state of the time loop, `[batch, seq, units]` in time order, as
 /// `fused::states` on the CPU. The caller checks [`available`] first.
-pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>) -> Tensor<3> {
+/// `mask`: Keras' recurrent dropout `[g, batch, units]` (a constant).
+pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>) -> Tensor<3> {
+    const CUBE: &str = "a cubecl tensor (fused_gpu::available)";
     let b_rec = b_rec.filter(|_| shape.cell == Cell::Gru);
+    let mask = mask.map(|m| m.inner().try_into_primitive::<Cube>().expect(CUBE));
     match xz.device().gradient_checkpointing_strategy() {
         None => {
-            const CUBE: &str = "a cubecl tensor (fused_gpu::available)";
             let xz = xz.try_into_primitive::<Cube>().expect(CUBE);
             let u = u.try_into_primitive::<Cube>().expect(CUBE);
             let b_rec = b_rec.map(|b| b.try_into_primitive::<Cube>().expect(CUBE));
-            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec).hs)
+            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec, mask).hs)
         }
-        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec),
-        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec),
+        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask),
+        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask),
     }
 }
 
 /// One autodiff operation over `xz`, `u` and (GRU) `b_rec`: 2 or 3 parents.
-fn tracked<C: CheckpointStrategy>(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>) -> Tensor<3>
+fn tracked<C: CheckpointStrategy>(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<CubeTensor>) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
 {
@@ -72,8 +74,8 @@ where
     let (xp, up) = (xz.primitive().clone(), u.primitive().clone());
     let bp = b_rec.as_ref().map(|b| b.primitive().clone());
     let out = match b_rec {
-        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp),
-        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp),
+        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp, mask),
+        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp, mask),
     };
     Tensor::from_primitive::<Autodiff<Cube, C>>(out)
 }
@@ -84,17 +86,18 @@ fn record<C: CheckpointStrategy, const N: usize>(
     xz: CubeTensor,
     u: CubeTensor,
     b_rec: Option<CubeTensor>,
+    mask: Option<CubeTensor>,
 ) -> FloatTensor<Autodiff<Cube, C>>
 where
     FusedRecurrentGpu: Backward<Cube, N, State = State>,
 {
     match prep.compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
-            let f = forward(&shape, xz, u.clone(), b_rec);
+            let f = forward(&shape, xz, u.clone(), b_rec, mask.clone());
             let hs = f.hs.clone();
-            prep.finish(State { shape, u, saved: f }, hs)
+            prep.finish(State { shape, u, saved: f, mask }, hs)
         }
-        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec).hs),
+        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec, mask).hs),
     }
 }
 
@@ -112,6 +115,7 @@ struct State {
     shape: rnn::Shape,
     u: CubeTensor,
     saved: Forward,
+    mask: Option<CubeTensor>,
 }
 
 impl fmt::Debug for State {
@@ -160,10 +164,12 @@ fn f32_type() -> ElemType {
 }
 
 /// One dispatch: every state from `xz` `[batch, seq, g·u]`.
-fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>) -> Forward {
+fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>) -> Forward {
     let p = plan(sh);
     let (xz, u) = (into_contiguous(xz), into_contiguous(u));
     let b_rec = b_rec.map_or_else(|| u.clone(), into_contiguous); // read by GRU only
+    let masked = mask.is_some();
+    let mask = mask.map_or_else(|| u.clone(), into_contiguous); // read when masked only
     let hs = empty(&xz, vec![sh.batch, sh.seq, sh.units]);
     let pre = empty(&xz, vec![sh.batch, sh.seq, sh.width()]);
     let cs = if sh.cell == Cell::SimpleRnn { empty(&xz, vec![1]) } else { empty(&xz, vec![sh.batch, sh.seq, sh.units]) };
@@ -178,6 +184,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
             xz.clone().into_tensor_arg(),
             u.into_tensor_arg(),
             b_rec.into_tensor_arg(),
+            mask.into_tensor_arg(),
             hs.clone().into_tensor_arg(),
             pre.clone().into_tensor_arg(),
             cs.clone().into_tensor_arg(),
@@ -187,6 +194,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
             p.gates,
             p.tile,
             sh.backwards,
+            masked,
             f32_type(),
         );
     }
@@ -204,7 +212,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
     fn backward(self, ops: Ops<State, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let (xz_node, u_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
         let dhs = into_contiguous(grads.consume::<Cube>(&ops.node));
-        let State { shape: sh, u, saved } = ops.state;
+        let State { shape: sh, u, saved, mask } = ops.state;
         let p = plan(&sh);
         let (rows, width) = (sh.batch * sh.seq, sh.width());
         let gru = sh.cell == Cell::Gru;
@@ -222,6 +230,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
                 saved.pre.into_tensor_arg(),
                 saved.cs.into_tensor_arg(),
                 saved.hs.into_tensor_arg(),
+                mask.clone().map_or_else(|| dhs.clone(), into_contiguous).into_tensor_arg(),
                 dxz.clone().into_tensor_arg(),
                 drec.clone().into_tensor_arg(),
                 prev.clone().into_tensor_arg(),
@@ -231,13 +240,17 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
                 p.gates,
                 p.tile,
                 sh.backwards,
+                mask.is_some(),
                 f32_type(),
             );
         }
         let recurrent = Cube::float_reshape(if gru { drec } else { dxz.clone() }, [rows, width].into());
         if let Some(node) = u_node {
-            let prev = Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())); // [u, batch·seq]
-            grads.register::<Cube>(node.id, Cube::float_matmul(prev, recurrent.clone()));
+            let du = match mask {
+                None => Cube::float_matmul(Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())), recurrent.clone()),
+                Some(mask) => masked_recurrent_grad(&sh, prev, recurrent.clone(), mask),
+            };
+            grads.register::<Cube>(node.id, du);
         }
         if let (Some(node), true) = (b_node, gru) {
             grads.register::<Cube>(node.id, Cube::float_reshape(Cube::float_sum_dim(recurrent, 0), [width].into()));
@@ -246,4 +259,16 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
             grads.register::<Cube>(node.id, dxz);
         }
     }
+}
+
+/// `dU` `[u, g·u]` under recurrent dropout: per gate `(prev ⊙ mask[g])ᵀ · drec[:, gate g]`,
+/// as one batched matmul over the gates.
+fn masked_recurrent_grad(sh: &rnn::Shape, prev: CubeTensor, drec: CubeTensor, mask: CubeTensor) -> CubeTensor {
+    let (g, b, t, u) = (sh.cell.gates(), sh.batch, sh.seq, sh.units);
+    let prev = Cube::float_reshape(prev, [1, b, t, u].into());
+    let mask = Cube::float_reshape(into_contiguous(mask), [g, b, 1, u].into());
+    let pm = Cube::float_reshape(Cube::float_mul(prev, mask), [g, b * t, u].into()); // [g, batch·seq, u]
+    let drec = Cube::float_swap_dims(Cube::float_reshape(drec, [b * t, g, u].into()), 0, 1); // [g, batch·seq, u]
+    let du = Cube::float_matmul(Cube::float_transpose(pm), drec); // [g, u, u]
+    Cube::float_reshape(into_contiguous(Cube::float_swap_dims(du, 0, 1)), [u, g * u].into())
 }

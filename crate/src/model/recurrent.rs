@@ -110,9 +110,9 @@ impl Recurrent {
     /// Every state in time order from the fused time loop, or `None` where it does
     /// not apply: a backend without the kernels (or a GPU layer too wide for workgroup
     /// memory), `Path::Reference`, an activation the kernels
-    /// lack (softmax, gelu), or recurrent dropout while training (its per-step masks
-    /// stay on the reference path). The input mask is drawn exactly as the reference
-    /// path draws it, so one seed gives both paths the same masks.
+    /// lack (softmax, gelu). The dropout masks (input, and recurrent while training) are
+    /// drawn exactly as the reference path draws them, so one seed gives both paths the
+    /// same masks.
     fn fused(&self, x: Tensor<3>, backwards: bool) -> Option<Tensor<3>> {
         let device = x.device();
         let act = match self.config.activation {
@@ -125,18 +125,18 @@ impl Recurrent {
             Activation::Swish => kiln_kernels::rnn::Act::Swish,
             Activation::Softmax | Activation::Gelu => return None,
         };
-        let recurrent_dropout = device.is_autodiff() && self.config.recurrent_dropout > 0.0;
         let cpu = fused::available(&device, x.dtype());
         let gpu = !cpu && fused_gpu::available(&device, x.dtype(), self.cell, self.config.units);
-        if self.path != Path::Auto || recurrent_dropout || !(cpu || gpu) {
+        if self.path != Path::Auto || !(cpu || gpu) {
             return None;
         }
         let [batch, seq, input] = x.dims();
         let (inputs, recurrent) = self.projections(batch, input, &device);
         let shape = kiln_kernels::rnn::Shape { cell: self.cell, act, batch, seq, units: self.config.units, backwards };
+        let mask = recurrent.gate_masks(); // recurrent dropout while training: [g, batch, u]
         let b_rec = recurrent.bias.map(|b| b.reshape([shape.width()]));
         let xz = inputs.apply_all(x);
-        Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec) })
+        Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask) })
     }
 
     /// The time loop every cell shares: calls `each` with h after every step and
@@ -249,7 +249,18 @@ impl Projection {
         let x = match &self.mask {
             Mask::None => x,
             Mask::Shared(mask) => x * mask.clone().unsqueeze_dim::<3>(1), // [batch, 1, in]
-            Mask::PerGate(..) => unreachable!("per-gate masks come with recurrent dropout, which stays on the reference path"),
+            Mask::PerGate(masks, w) => {
+                // each gate's input under its own mask: [g, batch, seq, in] · [g, in, u]
+                let [g, _, u] = w.dims();
+                let x = x.unsqueeze_dim::<4>(0) * masks.clone().unsqueeze_dim::<4>(2);
+                let y = x.reshape([g, batch * seq, input]).matmul(w.clone()); // [g, batch·seq, u]
+                let y = y.swap_dims(0, 1).reshape([batch * seq, g * u]);
+                let y = match &self.bias {
+                    Some(b) => y + b.clone(),
+                    None => y,
+                };
+                return y.reshape([batch, seq, g * u]);
+            }
         };
         let y = x.reshape([batch * seq, input]).matmul(self.w.clone());
         let y = match &self.bias {
@@ -258,6 +269,15 @@ impl Projection {
         };
         let width = y.dims()[1];
         y.reshape([batch, seq, width])
+    }
+
+    /// The dropout mask as the fused loops take it, `[g, batch, in]` (one gate: `[1, batch, in]`).
+    fn gate_masks(&self) -> Option<Tensor<3>> {
+        match &self.mask {
+            Mask::None => None,
+            Mask::Shared(mask) => Some(mask.clone().unsqueeze_dim(0)),
+            Mask::PerGate(masks, _) => Some(masks.clone()),
+        }
     }
 
     /// # Shapes

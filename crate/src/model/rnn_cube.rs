@@ -10,7 +10,8 @@
 //!
 //! Layouts are row-major and batch-major: `xz`, `pre`, `dxz` `[batch, seq, g·u]`,
 //! `hs`, `cs`, `prev` `[batch, seq, u]`, indexed by time (with `backwards`, step
-//! `s` reads time `seq − 1 − s`).
+//! `s` reads time `seq − 1 − s`). With `masked`, gate `g` reads `h ⊙ mask[g]`
+//! (Keras' recurrent dropout, `mask` `[g, batch, u]`).
 
 use cubecl::prelude::*;
 
@@ -89,6 +90,14 @@ fn act_slope<F: Float>(x: F, #[comptime] act: u32) -> F {
     }
 }
 
+/// The recurrent dropout mask `[g, batch, u]` for gate `g`, row `b`, unit `k`; a ragged
+/// last tile's rows past `batch` read the last row (their states are never written out).
+#[cube]
+fn mask_at<F: Float>(mask: &Tensor<F>, g: usize, b: usize, k: usize, batch: usize, #[comptime] units: usize) -> F {
+    let b = select(b < batch, b, batch - 1);
+    mask[(g * batch + b) * units + k]
+}
+
 /// The time index of processing step `s`.
 #[cube]
 fn time_of(s: usize, seq: usize, #[comptime] backwards: bool) -> usize {
@@ -103,6 +112,7 @@ pub fn forward_kernel<F: Float>(
     xz: &Tensor<F>,
     u: &Tensor<F>,
     b_rec: &Tensor<F>,
+    mask: &Tensor<F>,
     hs: &mut Tensor<F>,
     pre: &mut Tensor<F>,
     cs: &mut Tensor<F>,
@@ -112,6 +122,7 @@ pub fn forward_kernel<F: Float>(
     #[comptime] gates: usize,
     #[comptime] tile: usize,
     #[comptime] backwards: bool,
+    #[comptime] masked: bool,
     #[define(F)] _dtype: ElemType,
 ) {
     let batch = xz.shape(0);
@@ -142,11 +153,16 @@ pub fn forward_kernel<F: Float>(
             for r in 0..tile {
                 acc[r] = zero;
             }
+            let g = j / units;
             for k in 0..units {
                 let w = u[k * width + j];
                 #[unroll]
                 for r in 0..tile {
-                    acc[r] += h[r * units + k] * w;
+                    if comptime!(masked) {
+                        acc[r] += h[r * units + k] * mask_at::<F>(mask, g, b0 + r, k, batch, units) * w;
+                    } else {
+                        acc[r] += h[r * units + k] * w;
+                    }
                 }
             }
             let mut bias = zero;
@@ -223,6 +239,7 @@ pub fn backward_kernel<F: Float>(
     pre: &Tensor<F>,
     cs: &Tensor<F>,
     hs: &Tensor<F>,
+    mask: &Tensor<F>,
     dxz: &mut Tensor<F>,
     drec: &mut Tensor<F>,
     prev: &mut Tensor<F>,
@@ -232,6 +249,7 @@ pub fn backward_kernel<F: Float>(
     #[comptime] gates: usize,
     #[comptime] tile: usize,
     #[comptime] backwards: bool,
+    #[comptime] masked: bool,
     #[define(F)] _dtype: ElemType,
 ) {
     let batch = dhs.shape(0);
@@ -343,11 +361,27 @@ pub fn backward_kernel<F: Float>(
                 for r in 0..tile {
                     acc[r] = zero;
                 }
-                for j in 0..width {
-                    let w = u[k * width + j];
+                for g in 0..gates {
+                    let mut part = Array::<F>::new(tile);
                     #[unroll]
                     for r in 0..tile {
-                        acc[r] += dz[r * width + j] * w;
+                        part[r] = zero;
+                    }
+                    for jj in 0..units {
+                        let j = g * units + jj;
+                        let w = u[k * width + j];
+                        #[unroll]
+                        for r in 0..tile {
+                            part[r] += dz[r * width + j] * w;
+                        }
+                    }
+                    #[unroll]
+                    for r in 0..tile {
+                        if comptime!(masked) {
+                            acc[r] += part[r] * mask_at::<F>(mask, g, b0 + r, k, batch, units);
+                        } else {
+                            acc[r] += part[r];
+                        }
                     }
                 }
                 #[unroll]
