@@ -45,8 +45,9 @@ pub fn available(device: &Device, dtype: DType, cell: Cell, units: usize) -> boo
 
 /// Every state of the time loop, `[batch, seq, units]` in time order, as
 /// `fused::states` on the CPU. The caller checks [`available`] first.
-/// `mask`: Keras' recurrent dropout `[g, batch, units]` (a constant).
-pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>) -> Tensor<3> {
+/// `mask`: Keras' recurrent dropout `[g, batch, units]` (a constant). With `last`, only
+/// the last state read, `[batch, 1, units]`.
+pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>, last: bool) -> Tensor<3> {
     const CUBE: &str = "a cubecl tensor (fused_gpu::available)";
     let b_rec = b_rec.filter(|_| shape.cell == Cell::Gru);
     let mask = mask.map(|m| m.inner().try_into_primitive::<Cube>().expect(CUBE));
@@ -55,15 +56,22 @@ pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tens
             let xz = xz.try_into_primitive::<Cube>().expect(CUBE);
             let u = u.try_into_primitive::<Cube>().expect(CUBE);
             let b_rec = b_rec.map(|b| b.try_into_primitive::<Cube>().expect(CUBE));
-            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec, mask).hs)
+            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec, mask, last).output(last))
         }
-        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask),
-        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask),
+        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask, last),
+        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask, last),
     }
 }
 
 /// One autodiff operation over `xz`, `u` and (GRU) `b_rec`: 2 or 3 parents.
-fn tracked<C: CheckpointStrategy>(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<CubeTensor>) -> Tensor<3>
+fn tracked<C: CheckpointStrategy>(
+    shape: rnn::Shape,
+    xz: Tensor<3>,
+    u: Tensor<2>,
+    b_rec: Option<Tensor<1>>,
+    mask: Option<CubeTensor>,
+    last: bool,
+) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
 {
@@ -74,8 +82,8 @@ where
     let (xp, up) = (xz.primitive().clone(), u.primitive().clone());
     let bp = b_rec.as_ref().map(|b| b.primitive().clone());
     let out = match b_rec {
-        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp, mask),
-        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp, mask),
+        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp, mask, last),
+        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp, mask, last),
     };
     Tensor::from_primitive::<Autodiff<Cube, C>>(out)
 }
@@ -87,17 +95,18 @@ fn record<C: CheckpointStrategy, const N: usize>(
     u: CubeTensor,
     b_rec: Option<CubeTensor>,
     mask: Option<CubeTensor>,
+    last: bool,
 ) -> FloatTensor<Autodiff<Cube, C>>
 where
     FusedRecurrentGpu: Backward<Cube, N, State = State>,
 {
     match prep.compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
-            let f = forward(&shape, xz, u.clone(), b_rec, mask.clone());
-            let hs = f.hs.clone();
-            prep.finish(State { shape, u, saved: f, mask }, hs)
+            let f = forward(&shape, xz, u.clone(), b_rec, mask.clone(), last);
+            let out = f.output(last);
+            prep.finish(State { shape, u, saved: f, mask, last }, out)
         }
-        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec, mask).hs),
+        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec, mask, last).output(last)),
     }
 }
 
@@ -106,8 +115,16 @@ where
 #[derive(Clone)]
 struct Forward {
     hs: CubeTensor,
+    /// The last state read, `[batch, 1, u]` (a stand-in without `last`).
+    hlast: CubeTensor,
     pre: CubeTensor,
     cs: CubeTensor,
+}
+
+impl Forward {
+    fn output(&self, last: bool) -> CubeTensor {
+        if last { self.hlast.clone() } else { self.hs.clone() }
+    }
 }
 
 #[derive(Clone)]
@@ -116,6 +133,7 @@ struct State {
     u: CubeTensor,
     saved: Forward,
     mask: Option<CubeTensor>,
+    last: bool,
 }
 
 impl fmt::Debug for State {
@@ -164,13 +182,14 @@ fn f32_type() -> ElemType {
 }
 
 /// One dispatch: every state from `xz` `[batch, seq, g·u]`.
-fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>) -> Forward {
+fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>, last: bool) -> Forward {
     let p = plan(sh);
     let (xz, u) = (into_contiguous(xz), into_contiguous(u));
     let b_rec = b_rec.map_or_else(|| u.clone(), into_contiguous); // read by GRU only
     let masked = mask.is_some();
     let mask = mask.map_or_else(|| u.clone(), into_contiguous); // read when masked only
     let hs = empty(&xz, vec![sh.batch, sh.seq, sh.units]);
+    let hlast = if last { empty(&xz, vec![sh.batch, 1, sh.units]) } else { empty(&xz, vec![1]) };
     let pre = empty(&xz, vec![sh.batch, sh.seq, sh.width()]);
     let cs = if sh.cell == Cell::SimpleRnn { empty(&xz, vec![1]) } else { empty(&xz, vec![sh.batch, sh.seq, sh.units]) };
     // SAFETY: every index the kernel reads or writes is in bounds for these shapes: rows past
@@ -186,6 +205,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
             b_rec.into_tensor_arg(),
             mask.into_tensor_arg(),
             hs.clone().into_tensor_arg(),
+            hlast.clone().into_tensor_arg(),
             pre.clone().into_tensor_arg(),
             cs.clone().into_tensor_arg(),
             p.cell,
@@ -195,10 +215,11 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
             p.tile,
             sh.backwards,
             masked,
+            last,
             f32_type(),
         );
     }
-    Forward { hs, pre, cs }
+    Forward { hs, hlast, pre, cs }
 }
 
 /// The backward step: BPTT in one dispatch, then `dU = prevᵀ · drec` as one
@@ -212,7 +233,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
     fn backward(self, ops: Ops<State, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let (xz_node, u_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
         let dhs = into_contiguous(grads.consume::<Cube>(&ops.node));
-        let State { shape: sh, u, saved, mask } = ops.state;
+        let State { shape: sh, u, saved, mask, last } = ops.state;
         let p = plan(&sh);
         let (rows, width) = (sh.batch * sh.seq, sh.width());
         let gru = sh.cell == Cell::Gru;
@@ -241,6 +262,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
                 p.tile,
                 sh.backwards,
                 mask.is_some(),
+                last,
                 f32_type(),
             );
         }

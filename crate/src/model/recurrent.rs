@@ -75,11 +75,14 @@ impl Recurrent {
 
     /// The state after the last step read, forwards or `backwards`.
     fn last_state(&self, x: Tensor<3>, backwards: bool) -> Tensor<2> {
-        match self.fused(x.clone(), backwards) {
+        match self.fused(x.clone(), backwards, true) {
             Some(hs) => {
+                // every state, or (on the GPU) the last one alone, [batch, 1, units], which
+                // needs no slice (a slice's backward fills a zero gradient of its whole input)
                 let [batch, seq, units] = hs.dims();
                 let t = if backwards { 0 } else { seq - 1 };
-                hs.slice([0..batch, t..t + 1, 0..units]).reshape([batch, units])
+                let hs = if seq == 1 { hs } else { hs.slice([0..batch, t..t + 1, 0..units]) };
+                hs.reshape([batch, units])
             }
             None => self.scan(x, backwards, |_| {}),
         }
@@ -96,7 +99,7 @@ impl Recurrent {
     /// Every hidden state in time order; `backwards` reads the sequence from its
     /// end (Keras' `go_backwards`) and puts the outputs back in time order.
     fn states(&self, x: Tensor<3>, backwards: bool) -> Tensor<3> {
-        if let Some(hs) = self.fused(x.clone(), backwards) {
+        if let Some(hs) = self.fused(x.clone(), backwards, false) {
             return hs;
         }
         let mut hs = Vec::with_capacity(x.dims()[1]);
@@ -112,8 +115,8 @@ impl Recurrent {
     /// memory), `Path::Reference`, an activation the kernels
     /// lack (softmax, gelu). The dropout masks (input, and recurrent while training) are
     /// drawn exactly as the reference path draws them, so one seed gives both paths the
-    /// same masks.
-    fn fused(&self, x: Tensor<3>, backwards: bool) -> Option<Tensor<3>> {
+    /// same masks. `last` lets the GPU loop return the last state read alone.
+    fn fused(&self, x: Tensor<3>, backwards: bool, last: bool) -> Option<Tensor<3>> {
         let device = x.device();
         let act = match self.config.activation {
             Activation::Linear => kiln_kernels::rnn::Act::Linear,
@@ -136,7 +139,7 @@ impl Recurrent {
         let mask = recurrent.gate_masks(); // recurrent dropout while training: [g, batch, u]
         let b_rec = recurrent.bias.map(|b| b.reshape([shape.width()]));
         let xz = inputs.apply_all(x);
-        Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask) })
+        Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask, last) })
     }
 
     /// The time loop every cell shares: calls `each` with h after every step and

@@ -107,6 +107,8 @@ fn time_of(s: usize, seq: usize, #[comptime] backwards: bool) -> usize {
 /// Every state `hs` from `xz = x·W + b`, the recurrent kernel `u` `[u, g·u]` and
 /// GRU's recurrent bias `b_rec` `[g·u]` (a 1-element dummy otherwise); saves the
 /// gate pre-activations `pre` and the LSTM carries / GRU's `h·U_h + b_rec_h` in `cs`.
+/// With `last`, also the last state read in `hlast` `[batch, 1, u]` (`return_sequences=False`
+/// then needs no slice, whose backward would fill a zero gradient of every state).
 #[cube(launch_unchecked)]
 pub fn forward_kernel<F: Float>(
     xz: &Tensor<F>,
@@ -114,6 +116,7 @@ pub fn forward_kernel<F: Float>(
     b_rec: &Tensor<F>,
     mask: &Tensor<F>,
     hs: &mut Tensor<F>,
+    hlast: &mut Tensor<F>,
     pre: &mut Tensor<F>,
     cs: &mut Tensor<F>,
     #[comptime] cell: u32,
@@ -123,6 +126,7 @@ pub fn forward_kernel<F: Float>(
     #[comptime] tile: usize,
     #[comptime] backwards: bool,
     #[comptime] masked: bool,
+    #[comptime] last: bool,
     #[define(F)] _dtype: ElemType,
 ) {
     let batch = xz.shape(0);
@@ -192,6 +196,11 @@ pub fn forward_kernel<F: Float>(
                     pre[xrow + k] = p;
                     h[i] = hn;
                     hs[hrow + k] = hn;
+                    if comptime!(last) {
+                        if s == seq - 1 {
+                            hlast[b * units + k] = hn;
+                        }
+                    }
                 } else if comptime!(cell == LSTM) {
                     let pi = xz[xrow + k] + z[zrow + k];
                     let pf = xz[xrow + units + k] + z[zrow + units + k];
@@ -207,6 +216,11 @@ pub fn forward_kernel<F: Float>(
                     c[i] = cn;
                     h[i] = hn;
                     hs[hrow + k] = hn;
+                    if comptime!(last) {
+                        if s == seq - 1 {
+                            hlast[b * units + k] = hn;
+                        }
+                    }
                 } else {
                     let pz = xz[xrow + k] + z[zrow + k];
                     let pr = xz[xrow + units + k] + z[zrow + units + k];
@@ -221,6 +235,11 @@ pub fn forward_kernel<F: Float>(
                     cs[hrow + k] = rh;
                     h[i] = hn;
                     hs[hrow + k] = hn;
+                    if comptime!(last) {
+                        if s == seq - 1 {
+                            hlast[b * units + k] = hn;
+                        }
+                    }
                 }
             }
             i += threads;
@@ -229,7 +248,8 @@ pub fn forward_kernel<F: Float>(
     }
 }
 
-/// BPTT from `dhs` (the gradient of every state): the gradients of `xz` (`dxz`)
+/// BPTT from `dhs` (the gradient of every state, or with `last` of the last state
+/// read only, `[batch, 1, u]`): the gradients of `xz` (`dxz`)
 /// and of the recurrent pre-activations (`drec`, GRU only; else they equal `dxz`),
 /// and `prev`, the state each step started from (for `dU = prevᵀ·drec`).
 #[cube(launch_unchecked)]
@@ -250,10 +270,11 @@ pub fn backward_kernel<F: Float>(
     #[comptime] tile: usize,
     #[comptime] backwards: bool,
     #[comptime] masked: bool,
+    #[comptime] last: bool,
     #[define(F)] _dtype: ElemType,
 ) {
-    let batch = dhs.shape(0);
-    let seq = dhs.shape(1);
+    let batch = hs.shape(0);
+    let seq = hs.shape(1);
     let width = comptime!(units * gates);
     let b0 = CUBE_POS_X as usize * tile;
     let tid = UNIT_POS_X as usize;
@@ -299,7 +320,15 @@ pub fn backward_kernel<F: Float>(
                     }
                 }
                 prev[hrow + k] = hprev;
-                let d = dh[i] + dhs[hrow + k];
+                let mut d = dh[i];
+                if comptime!(last) {
+                    // only the last state read has a gradient: dhs is [batch, 1, u]
+                    if s == seq - 1 {
+                        d += dhs[b * units + k];
+                    }
+                } else {
+                    d += dhs[hrow + k];
+                }
                 if comptime!(cell == SIMPLE_RNN) {
                     let g = d * act_slope::<F>(pre[xrow + k], act);
                     dxz[xrow + k] = g;
