@@ -35,7 +35,13 @@ const MAX_TILE: usize = 4;
 /// fit in workgroup memory (then the layer takes the reference path).
 fn tile(cell: Cell, units: usize) -> Option<usize> {
     let floats = (2 + cell.gates()).checked_mul(units)?; // h, c and the gate row
-    (0..=MAX_TILE.trailing_zeros()).rev().map(|p| 1 << p).find(|t| floats * t * 4 <= SHARED_BYTES)
+    (0..=max_tile().trailing_zeros()).rev().map(|p| 1 << p).find(|t| floats * t * 4 <= SHARED_BYTES)
+}
+
+/// [`MAX_TILE`], or natively `KILN_RNN_TILE` (1, 2, 4 or 8), to measure the trade-off:
+/// more rows per workgroup read each weight fewer times, fewer rows give more workgroups.
+fn max_tile() -> usize {
+    std::env::var("KILN_RNN_TILE").ok().and_then(|v| v.parse().ok()).filter(|t: &usize| [1, 2, 4, 8].contains(t)).unwrap_or(MAX_TILE)
 }
 
 /// Whether the fused kernels can run on `device` for `units` of `cell` in `dtype`.
