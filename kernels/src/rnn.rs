@@ -205,7 +205,7 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(xz.len(), batch * seq * width, "xz is [batch, seq, g·u]");
     assert_eq!(u.len(), units * width, "U is [u, g·u]");
-    let masked = mask.map(|m| Masked::new(sh, u, m));
+    let mut masked = mask.map(|m| Masked::new(sh, u, m, false));
     let b_rec = if sh.cell == Cell::Gru { b_rec } else { None };
     if let Some(b) = b_rec {
         assert_eq!(b.len(), width, "b_rec is [g·u]");
@@ -230,7 +230,7 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[
             None => r.fill(0.0),
         }
         if s > 0 {
-            match &masked {
+            match masked.as_mut() {
                 None => matmul_acc(batch, units, width, &h, u, &mut r), // h_{t-1}·U; h_0 = 0
                 Some(m) => m.forward(&h, &mut r),
             }
@@ -319,7 +319,7 @@ fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32],
     assert_eq!(dhs.len(), batch * seq * units, "dhs is [batch, seq, u]");
     assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
     let ut = if mask.is_some() { Vec::new() } else { transpose(u, units, width) }; // [g·u, u]
-    let masked = mask.map(|m| Masked::new(sh, u, m));
+    let mut masked = mask.map(|m| Masked::new(sh, u, m, true));
     let (step_pre, step_h) = (batch * width, batch * units);
     let gru = sh.cell == Cell::Gru;
     let mut dxz = vec![0.0f32; batch * seq * width];
@@ -393,7 +393,7 @@ fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32],
             }
         }
         if s > 0 {
-            match &masked {
+            match masked.as_mut() {
                 None => matmul_acc(batch, width, units, &dz, &ut, &mut dh), // through h_{t-1}·U; h_0 is no parameter
                 Some(m) => m.backward(&dz, &mut dh),
             }
@@ -428,19 +428,22 @@ struct Masked<'a> {
     batch: usize,
     units: usize,
     mask: &'a [f32],
-    /// `U`'s gate blocks `[u, u]`, and their transposes for the backward pass.
+    /// `U`'s gate blocks `[u, u]` (transposed for the backward pass).
     blocks: Vec<Vec<f32>>,
-    blocks_t: Vec<Vec<f32>>,
+    /// Scratch `[batch, u]` rows, reused at every step.
+    a: Vec<f32>,
+    c: Vec<f32>,
 }
 
 impl<'a> Masked<'a> {
-    fn new(sh: &Shape, u: &[f32], mask: &'a [f32]) -> Self {
+    fn new(sh: &Shape, u: &[f32], mask: &'a [f32], transposed: bool) -> Self {
         let (units, width, gates) = (sh.units, sh.width(), sh.cell.gates());
         assert_eq!(mask.len(), gates * sh.batch * units, "the recurrent dropout mask is [g, batch, u]");
         let blocks: Vec<Vec<f32>> =
             (0..gates).map(|g| (0..units * units).map(|i| u[(i / units) * width + g * units + i % units]).collect()).collect();
-        let blocks_t = blocks.iter().map(|b| transpose(b, units, units)).collect();
-        Self { batch: sh.batch, units, mask, blocks, blocks_t }
+        let blocks = if transposed { blocks.iter().map(|b| transpose(b, units, units)).collect() } else { blocks };
+        let scratch = vec![0.0f32; sh.batch * units];
+        Self { batch: sh.batch, units, mask, blocks, a: scratch.clone(), c: scratch }
     }
 
     fn gate_mask(&self, g: usize) -> &[f32] {
@@ -448,11 +451,10 @@ impl<'a> Masked<'a> {
     }
 
     /// `r[:, gate g] += (h ⊙ mask[g]) · U_g` for every gate.
-    fn forward(&self, h: &[f32], r: &mut [f32]) {
+    fn forward(&mut self, h: &[f32], r: &mut [f32]) {
         let (batch, units) = (self.batch, self.units);
         let width = units * self.blocks.len();
-        let mut hm = vec![0.0f32; batch * units];
-        let mut rg = vec![0.0f32; batch * units];
+        let (mut hm, mut rg) = (std::mem::take(&mut self.a), std::mem::take(&mut self.c));
         for (g, block) in self.blocks.iter().enumerate() {
             for ((o, hv), mv) in hm.iter_mut().zip(h).zip(self.gate_mask(g)) {
                 *o = hv * mv;
@@ -465,15 +467,15 @@ impl<'a> Masked<'a> {
                 }
             }
         }
+        (self.a, self.c) = (hm, rg);
     }
 
     /// `dh += Σ_g (dz[:, gate g] · U_gᵀ) ⊙ mask[g]`.
-    fn backward(&self, dz: &[f32], dh: &mut [f32]) {
+    fn backward(&mut self, dz: &[f32], dh: &mut [f32]) {
         let (batch, units) = (self.batch, self.units);
         let width = units * self.blocks.len();
-        let mut dzg = vec![0.0f32; batch * units];
-        let mut t = vec![0.0f32; batch * units];
-        for (g, block_t) in self.blocks_t.iter().enumerate() {
+        let (mut dzg, mut t) = (std::mem::take(&mut self.a), std::mem::take(&mut self.c));
+        for (g, block_t) in self.blocks.iter().enumerate() {
             for b in 0..batch {
                 dzg[b * units..][..units].copy_from_slice(&dz[b * width + g * units..][..units]);
             }
@@ -483,6 +485,7 @@ impl<'a> Masked<'a> {
                 *o += v * m;
             }
         }
+        (self.a, self.c) = (dzg, t);
     }
 }
 
