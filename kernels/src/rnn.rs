@@ -11,6 +11,11 @@
 //! stacked as Keras does (LSTM i, f, c, o; GRU z, r, h), outputs `[batch, seq, u]`
 //! in time order (with `backwards`, step `s` reads time `seq − 1 − s`, and its
 //! state is written at that time, as Keras' `go_backwards` reversed back).
+//!
+//! Batch rows never meet inside the loop, so the batch is cut into slices that run
+//! on their own (in parallel with the `rayon` feature) and give the same bits.
+
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
@@ -174,11 +179,18 @@ impl Shape {
     }
 }
 
-/// What the forward pass keeps for the backward one, step-major (`[seq, batch, ·]`
-/// in processing order): the gate pre-activations, the states, and the LSTM carry
-/// or the GRU's `h·U_h + b_rec_h`.
+/// What the forward pass keeps for the backward one: a [`Part`] per slice of the
+/// batch, each run on its own (on its own thread with the `rayon` feature).
 #[derive(Debug, Clone, Default)]
 pub struct Saved {
+    parts: Vec<Part>,
+}
+
+/// One batch slice's record, step-major (`[seq, rows, ·]` in processing order): the
+/// gate pre-activations, the states, and the LSTM carry or the GRU's `h·U_h + b_rec_h`.
+#[derive(Debug, Clone, Default)]
+struct Part {
+    rows: Range<usize>,
     pre: Vec<f32>,
     h: Vec<f32>,
     c: Vec<f32>,
@@ -188,8 +200,52 @@ pub struct Saved {
 impl Saved {
     /// Bytes held, for memory accounting.
     pub fn bytes(&self) -> usize {
-        4 * (self.pre.len() + self.h.len() + self.c.len() + self.rh.len())
+        self.parts.iter().map(|p| 4 * (p.pre.len() + p.h.len() + p.c.len() + p.rh.len())).sum()
     }
+}
+
+/// How many slices the batch is cut into: one per thread of rayon's pool (with the
+/// `rayon` feature, else one), at least 4 rows each (the matmul's register tile).
+pub fn default_parts(batch: usize) -> usize {
+    #[cfg(feature = "rayon")]
+    let threads = rayon::current_num_threads();
+    #[cfg(not(feature = "rayon"))]
+    let threads = 1;
+    threads.min(batch / MR).max(1)
+}
+
+/// `batch` rows in `parts` contiguous ranges, as even as can be.
+fn split(batch: usize, parts: usize) -> Vec<Range<usize>> {
+    let parts = parts.clamp(1, batch.max(1));
+    (0..parts).map(|i| batch * i / parts..batch * (i + 1) / parts).collect()
+}
+
+/// `f` over `items`, in order; on rayon's pool with the `rayon` feature.
+fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "rayon"))]
+    items.into_iter().map(f).collect()
+}
+
+/// Cuts a batch-major buffer of `row` values per batch row at `ranges`.
+fn cut<'a>(mut buf: &'a mut [f32], ranges: &[Range<usize>], row: usize) -> Vec<&'a mut [f32]> {
+    ranges
+        .iter()
+        .map(|r| {
+            let (head, tail) = std::mem::take(&mut buf).split_at_mut(r.len() * row);
+            buf = tail;
+            head
+        })
+        .collect()
+}
+
+/// The recurrent dropout mask `[g, batch, u]` of the batch rows `rows`: `[g, rows, u]`.
+fn mask_rows(mask: &[f32], gates: usize, batch: usize, units: usize, rows: &Range<usize>) -> Vec<f32> {
+    (0..gates).flat_map(|g| &mask[(g * batch + rows.start) * units..(g * batch + rows.end) * units]).copied().collect()
 }
 
 /// The forward pass: every state `[batch, seq, u]` in time order, and what the
@@ -198,21 +254,43 @@ impl Saved {
 /// `xz` `[batch, seq, g·u]`, `u` `[u, g·u]`, `b_rec` `[g·u]` (GRU only, else ignored),
 /// `mask` Keras' recurrent dropout, `[g, batch, u]`: gate `g` reads `h ⊙ mask[g]`.
 pub fn forward(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
-    with_function!(sh.act, forward_with(sh, xz, u, b_rec, mask, save))
+    forward_in(sh, xz, u, b_rec, mask, save, default_parts(sh.batch))
 }
 
-fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
+/// [`forward`] with the batch cut into `parts` slices (the results do not depend on it).
+pub fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, parts: usize) -> (Vec<f32>, Option<Saved>) {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(xz.len(), batch * seq * width, "xz is [batch, seq, g·u]");
     assert_eq!(u.len(), units * width, "U is [u, g·u]");
-    let mut masked = mask.map(|m| Masked::new(sh, u, m, false));
     let b_rec = if sh.cell == Cell::Gru { b_rec } else { None };
     if let Some(b) = b_rec {
         assert_eq!(b.len(), width, "b_rec is [g·u]");
     }
+    if let Some(m) = mask {
+        assert_eq!(m.len(), sh.cell.gates() * batch * units, "the recurrent dropout mask is [g, batch, u]");
+    }
+    let ranges = split(batch, parts);
+    let mut hs = vec![0.0f32; batch * seq * units];
+    let jobs: Vec<_> = ranges.iter().cloned().zip(cut(&mut hs, &ranges, seq * units)).collect();
+    let done = map(jobs, |(rows, out)| {
+        let sub = Shape { batch: rows.len(), ..*sh };
+        let m = mask.map(|m| mask_rows(m, sh.cell.gates(), batch, units, &rows));
+        let xs = &xz[rows.start * seq * width..rows.end * seq * width];
+        with_function!(sh.act, forward_with(&sub, xs, u, b_rec, m.as_deref(), save, out)).map(|p| Part { rows, ..p })
+    });
+    let saved = save.then(|| Saved { parts: done.into_iter().flatten().collect() });
+    (hs, saved)
+}
+
+/// One batch slice: `sh.batch` is its row count, `xz` its rows, `hs` `[rows, seq, u]`
+/// its output; the record is returned when `save`.
+fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
+    let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
+    let mut masked = mask.map(|m| Masked::new(sh, u, m, false));
     let step_pre = batch * width;
     let step_h = batch * units;
-    let mut saved = save.then(|| Saved {
+    let mut saved = save.then(|| Part {
+        rows: 0..batch,
         pre: vec![0.0; seq * step_pre],
         h: vec![0.0; seq * step_h],
         c: if sh.cell == Cell::Lstm { vec![0.0; seq * step_h] } else { Vec::new() },
@@ -222,7 +300,6 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[
     let mut h = vec![0.0f32; step_h];
     let mut c = vec![0.0f32; step_h];
     let mut r = vec![0.0f32; step_pre];
-    let mut hs = vec![0.0f32; batch * seq * units];
     for s in 0..seq {
         let t = sh.time(s);
         match b_rec {
@@ -290,7 +367,7 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[
             }
         }
     }
-    (hs, saved)
+    saved
 }
 
 /// Gradients of one backward pass.
@@ -311,19 +388,59 @@ pub struct Grads {
 /// The backward pass from `dhs`, the gradient of every state `[batch, seq, u]`,
 /// with the forward pass' recurrent dropout `mask`.
 pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<&[f32]>) -> Grads {
-    with_function!(sh.act, backward_with(sh, u, saved, dhs, mask))
-}
-
-fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<&[f32]>) -> Grads {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(dhs.len(), batch * seq * units, "dhs is [batch, seq, u]");
-    assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
+    assert_eq!(saved.parts.iter().map(|p| p.rows.len()).sum::<usize>(), batch, "saved from a forward pass of this batch");
     let ut = if mask.is_some() { Vec::new() } else { transpose(u, units, width) }; // [g·u, u]
+    let gru = sh.cell == Cell::Gru;
+    let ranges: Vec<Range<usize>> = saved.parts.iter().map(|p| p.rows.clone()).collect();
+    let mut dxz = vec![0.0f32; batch * seq * width];
+    let mut drec = if gru { vec![0.0f32; batch * seq * width] } else { Vec::new() };
+    let mut prev_states = vec![0.0f32; batch * seq * units];
+    let drecs: Vec<Option<&mut [f32]>> =
+        if gru { cut(&mut drec, &ranges, seq * width).into_iter().map(Some).collect() } else { ranges.iter().map(|_| None).collect() };
+    let jobs: Vec<_> = saved
+        .parts
+        .iter()
+        .zip(cut(&mut dxz, &ranges, seq * width))
+        .zip(drecs)
+        .zip(cut(&mut prev_states, &ranges, seq * units))
+        .map(|(((part, dx), dr), prev)| (part, Out { dxz: dx, drec: dr, prev }))
+        .collect();
+    map(jobs, |(part, out)| {
+        let rows = &part.rows;
+        let sub = Shape { batch: rows.len(), ..*sh };
+        let m = mask.map(|m| mask_rows(m, sh.cell.gates(), batch, units, rows));
+        let ds = &dhs[rows.start * seq * units..rows.end * seq * units];
+        with_function!(sh.act, backward_with(&sub, u, &ut, part, ds, m.as_deref(), out))
+    });
+    let b_rec = gru.then(|| {
+        let mut sum = vec![0.0f32; width];
+        for row in drec.chunks_exact(width) {
+            for (a, v) in sum.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
+        sum
+    });
+    Grads { xz: dxz, recurrent: gru.then_some(drec), prev_states, b_rec }
+}
+
+/// A batch slice's share of [`Grads`]: its rows of each.
+struct Out<'a> {
+    dxz: &'a mut [f32],
+    drec: Option<&'a mut [f32]>,
+    prev: &'a mut [f32],
+}
+
+/// One batch slice (`sh.batch` its row count, `dhs` its rows); `ut` is `Uᵀ`
+/// (empty under recurrent dropout, which uses `u`'s gate blocks).
+fn backward_with<A: Function>(sh: &Shape, u: &[f32], ut: &[f32], saved: &Part, dhs: &[f32], mask: Option<&[f32]>, out: Out<'_>) {
+    let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
+    assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
     let mut masked = mask.map(|m| Masked::new(sh, u, m, true));
     let (step_pre, step_h) = (batch * width, batch * units);
-    let gru = sh.cell == Cell::Gru;
-    let mut dxz = vec![0.0f32; batch * seq * width];
-    let mut drec_all = if gru { vec![0.0f32; batch * seq * width] } else { Vec::new() };
+    let Out { dxz, mut drec, prev } = out;
     let mut dh = vec![0.0f32; step_h]; // the gradient reaching h_t
     let mut dc = vec![0.0f32; step_h]; // LSTM: the gradient reaching c_t through c_{t+1}
     let mut dz = vec![0.0f32; step_pre]; // this step's gradient w.r.t. the recurrent pre-activations
@@ -372,7 +489,7 @@ fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32],
                 Cell::Gru => {
                     let rh = &saved.rh[s * step_h + b * units..][..units];
                     let hp = &h_prev[b * units..][..units];
-                    let drb = &mut drec_all[(b * seq + t) * width..][..width];
+                    let drb = &mut drec.as_deref_mut().expect("GRU")[(b * seq + t) * width..][..width];
                     for k in 0..units {
                         let (z, reset) = (sigmoid(p[k]), sigmoid(p[units + k]));
                         let (n, dn_slope) = A::with_slope(p[2 * units + k]);
@@ -403,23 +520,12 @@ fn backward_with<A: Function>(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32],
         flush(&mut dh);
         flush(&mut dc);
     }
-    let mut prev_states = vec![0.0f32; batch * seq * units];
     for s in 1..seq {
         let t = sh.time(s);
         for b in 0..batch {
-            prev_states[(b * seq + t) * units..][..units].copy_from_slice(&saved.h[(s - 1) * step_h + b * units..][..units]);
+            prev[(b * seq + t) * units..][..units].copy_from_slice(&saved.h[(s - 1) * step_h + b * units..][..units]);
         }
     }
-    let b_rec = gru.then(|| {
-        let mut sum = vec![0.0f32; width];
-        for row in drec_all.chunks_exact(width) {
-            for (a, v) in sum.iter_mut().zip(row) {
-                *a += v;
-            }
-        }
-        sum
-    });
-    Grads { xz: dxz, recurrent: gru.then_some(drec_all), prev_states, b_rec }
 }
 
 /// `h_{t-1}·U` under Keras' recurrent dropout: gate `g` reads `h ⊙ mask[g]`, so each
@@ -623,6 +729,35 @@ mod tests {
         }
     }
 
+    /// Cutting the batch into slices changes nothing, to the bit.
+    #[test]
+    fn batch_slices_give_the_same_bits() {
+        for (cell, batch, masked) in [(Cell::Lstm, 9, false), (Cell::Gru, 8, true), (Cell::SimpleRnn, 5, true), (Cell::Lstm, 1, true)] {
+            let sh = Shape { cell, act: Act::Tanh, batch, seq: 6, units: 5, backwards: cell == Cell::Gru };
+            let w = sh.width();
+            let xz = lcg(11, batch * 6 * w, 1.0);
+            let u = lcg(12, 5 * w, 0.5);
+            let b_rec = lcg(13, w, 0.5);
+            let dhs = lcg(14, batch * 6 * 5, 1.0);
+            let mask: Vec<f32> = lcg(15, cell.gates() * batch * 5, 1.0).iter().map(|v| if *v < 0.3 { 1.6 } else { 0.0 }).collect();
+            let mask = masked.then_some(&mask[..]);
+            let run = |parts: usize| {
+                let (hs, saved) = forward_in(&sh, &xz, &u, Some(&b_rec), mask, true, parts);
+                (hs, backward(&sh, &u, &saved.unwrap(), &dhs, mask))
+            };
+            let (hs1, g1) = run(1);
+            for parts in [2, 3, batch + 4] {
+                let (hs, g) = run(parts);
+                let label = format!("{cell:?} batch {batch} in {parts}");
+                assert_eq!(hs, hs1, "{label}: states");
+                assert_eq!(g.xz, g1.xz, "{label}: dxz");
+                assert_eq!(g.recurrent, g1.recurrent, "{label}: drec");
+                assert_eq!(g.prev_states, g1.prev_states, "{label}: prev states");
+                assert_eq!(g.b_rec, g1.b_rec, "{label}: db_rec");
+            }
+        }
+    }
+
     /// `Σ hs·R` for the finite differences.
     fn loss(sh: &Shape, xz: &[f32], u: &[f32], b_rec: &[f32], mask: Option<&[f32]>, r: &[f32]) -> f64 {
         let (hs, _) = forward(sh, xz, u, Some(b_rec), mask, false);
@@ -706,16 +841,17 @@ mod bench {
         let xz = super::tests::lcg(1, 64 * 500 * w, 1.0);
         let u = super::tests::lcg(2, 100 * w, 0.2);
         let dhs = super::tests::lcg(3, 64 * 500 * 100, 0.01);
-        let c0 = cpu_ms();
+        let (c0, w0) = (cpu_ms(), std::time::Instant::now());
         let (_, saved) = forward(&sh, &xz, &u, None, None, true);
-        let c1 = cpu_ms();
+        let (c1, w1) = (cpu_ms(), w0.elapsed().as_millis());
         let g = backward(&sh, &u, &saved.unwrap(), &dhs, None);
-        let c2 = cpu_ms();
+        let (c2, w2) = (cpu_ms(), w0.elapsed().as_millis());
         let mut m = vec![0.0f32; 64 * w];
         for _ in 0..1000 {
             matmul_acc(64, 100, w, &dhs[..64 * 100], &u, &mut m);
         }
         let c3 = cpu_ms();
         println!("cpu ms: forward {} backward {} ({}), 1000 h·U {}", c1 - c0, c2 - c1, g.xz.len(), c3 - c2);
+        println!("wall ms: forward {w1} backward {} in {} batch slices", w2 - w1, default_parts(64));
     }
 }
