@@ -206,7 +206,7 @@ impl Saved {
 
 /// How many slices the batch is cut into: one per thread of rayon's pool (with the
 /// `rayon` feature, else one), at least 4 rows each (the matmul's register tile).
-pub fn default_parts(batch: usize) -> usize {
+fn default_parts(batch: usize) -> usize {
     #[cfg(feature = "rayon")]
     let threads = rayon::current_num_threads();
     #[cfg(not(feature = "rayon"))]
@@ -258,7 +258,7 @@ pub fn forward(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: O
 }
 
 /// [`forward`] with the batch cut into `parts` slices (the results do not depend on it).
-pub fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, parts: usize) -> (Vec<f32>, Option<Saved>) {
+fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, parts: usize) -> (Vec<f32>, Option<Saved>) {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(xz.len(), batch * seq * width, "xz is [batch, seq, g·u]");
     assert_eq!(u.len(), units * width, "U is [u, g·u]");
@@ -269,6 +269,7 @@ pub fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask
     if let Some(m) = mask {
         assert_eq!(m.len(), sh.cell.gates() * batch * units, "the recurrent dropout mask is [g, batch, u]");
     }
+    let blocks = if mask.is_some() { gate_blocks(sh, u, false) } else { Vec::new() };
     let ranges = split(batch, parts);
     let mut hs = vec![0.0f32; batch * seq * units];
     let jobs: Vec<_> = ranges.iter().cloned().zip(cut(&mut hs, &ranges, seq * units)).collect();
@@ -276,17 +277,18 @@ pub fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask
         let sub = Shape { batch: rows.len(), ..*sh };
         let m = mask.map(|m| mask_rows(m, sh.cell.gates(), batch, units, &rows));
         let xs = &xz[rows.start * seq * width..rows.end * seq * width];
-        with_function!(sh.act, forward_with(&sub, xs, u, b_rec, m.as_deref(), save, out)).map(|p| Part { rows, ..p })
+        with_function!(sh.act, forward_with(&sub, xs, u, &blocks, b_rec, m.as_deref(), save, out)).map(|p| Part { rows, ..p })
     });
     let saved = save.then(|| Saved { parts: done.into_iter().flatten().collect() });
     (hs, saved)
 }
 
 /// One batch slice: `sh.batch` is its row count, `xz` its rows, `hs` `[rows, seq, u]`
-/// its output; the record is returned when `save`.
-fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
+/// its output; the record is returned when `save`. `blocks`: `U`'s gate blocks under
+/// recurrent dropout (else empty).
+fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], blocks: &[Vec<f32>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
-    let mut masked = mask.map(|m| Masked::new(sh, u, m, false));
+    let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
     let step_pre = batch * width;
     let step_h = batch * units;
     let mut saved = save.then(|| Part {
@@ -391,7 +393,8 @@ pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(dhs.len(), batch * seq * units, "dhs is [batch, seq, u]");
     assert_eq!(saved.parts.iter().map(|p| p.rows.len()).sum::<usize>(), batch, "saved from a forward pass of this batch");
-    let ut = if mask.is_some() { Vec::new() } else { transpose(u, units, width) }; // [g·u, u]
+    // [g·u, u], or under recurrent dropout U's gate blocks, transposed
+    let (ut, blocks) = if mask.is_some() { (Vec::new(), gate_blocks(sh, u, true)) } else { (transpose(u, units, width), Vec::new()) };
     let gru = sh.cell == Cell::Gru;
     let ranges: Vec<Range<usize>> = saved.parts.iter().map(|p| p.rows.clone()).collect();
     let mut dxz = vec![0.0f32; batch * seq * width];
@@ -412,7 +415,7 @@ pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<
         let sub = Shape { batch: rows.len(), ..*sh };
         let m = mask.map(|m| mask_rows(m, sh.cell.gates(), batch, units, rows));
         let ds = &dhs[rows.start * seq * units..rows.end * seq * units];
-        with_function!(sh.act, backward_with(&sub, u, &ut, part, ds, m.as_deref(), out))
+        with_function!(sh.act, backward_with(&sub, &ut, &blocks, part, ds, m.as_deref(), out))
     });
     let b_rec = gru.then(|| {
         let mut sum = vec![0.0f32; width];
@@ -433,12 +436,12 @@ struct Out<'a> {
     prev: &'a mut [f32],
 }
 
-/// One batch slice (`sh.batch` its row count, `dhs` its rows); `ut` is `Uᵀ`
-/// (empty under recurrent dropout, which uses `u`'s gate blocks).
-fn backward_with<A: Function>(sh: &Shape, u: &[f32], ut: &[f32], saved: &Part, dhs: &[f32], mask: Option<&[f32]>, out: Out<'_>) {
+/// One batch slice (`sh.batch` its row count, `dhs` its rows); `ut` is `Uᵀ`, or
+/// under recurrent dropout `blocks` are `U`'s gate blocks transposed (the other empty).
+fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved: &Part, dhs: &[f32], mask: Option<&[f32]>, out: Out<'_>) {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
-    let mut masked = mask.map(|m| Masked::new(sh, u, m, true));
+    let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
     let (step_pre, step_h) = (batch * width, batch * units);
     let Out { dxz, mut drec, prev } = out;
     let mut dh = vec![0.0f32; step_h]; // the gradient reaching h_t
@@ -534,20 +537,28 @@ struct Masked<'a> {
     batch: usize,
     units: usize,
     mask: &'a [f32],
-    /// `U`'s gate blocks `[u, u]` (transposed for the backward pass).
-    blocks: Vec<Vec<f32>>,
+    /// `U`'s gate blocks `[u, u]` (transposed for the backward pass), shared by the slices.
+    blocks: &'a [Vec<f32>],
     /// Scratch `[batch, u]` rows, reused at every step.
     a: Vec<f32>,
     c: Vec<f32>,
 }
 
+/// `U`'s gate blocks `[u, u]`, each transposed when `transposed`.
+fn gate_blocks(sh: &Shape, u: &[f32], transposed: bool) -> Vec<Vec<f32>> {
+    let (units, width) = (sh.units, sh.width());
+    (0..sh.cell.gates())
+        .map(|g| {
+            let block: Vec<f32> = (0..units * units).map(|i| u[(i / units) * width + g * units + i % units]).collect();
+            if transposed { transpose(&block, units, units) } else { block }
+        })
+        .collect()
+}
+
 impl<'a> Masked<'a> {
-    fn new(sh: &Shape, u: &[f32], mask: &'a [f32], transposed: bool) -> Self {
-        let (units, width, gates) = (sh.units, sh.width(), sh.cell.gates());
-        assert_eq!(mask.len(), gates * sh.batch * units, "the recurrent dropout mask is [g, batch, u]");
-        let blocks: Vec<Vec<f32>> =
-            (0..gates).map(|g| (0..units * units).map(|i| u[(i / units) * width + g * units + i % units]).collect()).collect();
-        let blocks = if transposed { blocks.iter().map(|b| transpose(b, units, units)).collect() } else { blocks };
+    fn new(sh: &Shape, blocks: &'a [Vec<f32>], mask: &'a [f32]) -> Self {
+        let units = sh.units;
+        assert_eq!(mask.len(), sh.cell.gates() * sh.batch * units, "the recurrent dropout mask is [g, batch, u]");
         let scratch = vec![0.0f32; sh.batch * units];
         Self { batch: sh.batch, units, mask, blocks, a: scratch.clone(), c: scratch }
     }
