@@ -15,8 +15,21 @@ use crate::embed::Vectors;
 use crate::error::KilnError;
 use crate::{baseline, embed, keras, model, train};
 
+unsafe extern "C" {
+    /// The module's static constructors, synthesised by wasm-ld (cubecl registers its
+    /// compiler's types with `inventory`, which runs from them).
+    fn __wasm_call_ctors();
+}
+
+/// Runs once, when the module is instantiated. It calls the static constructors itself: a
+/// module that never does is linked by wasm-ld as a "command", and then *every* export (each
+/// `Run.next()`, each externref-table slot JS takes) runs all the constructors again first.
+/// That cost ~6 ms a call and was most of a small model's training step.
 #[wasm_bindgen(start)]
 pub fn start() {
+    static CTORS: std::sync::Once = std::sync::Once::new();
+    // SAFETY: wasm-ld's constructor list, run exactly once, before any other Kiln code.
+    CTORS.call_once(|| unsafe { __wasm_call_ctors() });
     console_error_panic_hook::set_once();
 }
 
