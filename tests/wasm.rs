@@ -62,6 +62,7 @@ async fn train_steps(model: &str, device: &Device, steps: usize) -> (f64, f64) {
 
 #[wasm_bindgen_test]
 async fn cpu_backend_loss_falls() {
+    kiln::web::start();
     for model in ["pooled", "lstm", "mixed"] {
         let (first, last) = train_steps(model, &Device::flex(), 30).await;
         assert!(last < first * 0.8, "{model} on CPU: {first} -> {last}");
@@ -70,6 +71,9 @@ async fn cpu_backend_loss_falls() {
 
 #[wasm_bindgen_test]
 async fn webgpu_backend_loss_falls() {
+    // What the page's start-up does: the module's static constructors (cubecl's registries)
+    // run once, from Kiln's start function, which this test binary does not call by itself.
+    kiln::web::start();
     // burn registers one WebGPU device per page, and async tests interleave: every WebGPU
     // check runs in this one test.
     let device = Device::wgpu_options().init_async().await.expect("headless Chromium has WebGPU (SwiftShader)");

@@ -36,6 +36,7 @@ export async function open(browser, base, query, { initScript, locale, beforeGot
   page.on('pageerror', (err) => pageErrors.push(String(err?.stack || err)));
   let crashed = false;
   page.on('crash', () => (crashed = true));
+  await page.addInitScript(recordSeen);
   if (initScript) await page.addInitScript(initScript);
   const t = {
     context,
@@ -51,6 +52,34 @@ export async function open(browser, base, query, { initScript, locale, beforeGot
   await page.goto(`${base}?${query}`, { waitUntil: 'load' });
   return t;
 }
+
+/** An init script: every value the page gives `window.kiln` is noted in `window.__kilnSeen`,
+ *  so a test sees a run's steps and progress lines even when the run is over between two polls
+ *  (a small model trains a step in a millisecond or two): `runs` counts the runs started,
+ *  `events` and `progress` keep each new step count and progress line while training. */
+const recordSeen = () => {
+  const seen = { runs: 0, events: [], progress: [] };
+  window.__kilnSeen = seen;
+  let value;
+  let last = null;
+  Object.defineProperty(window, 'kiln', {
+    configurable: true,
+    get: () => value,
+    set: (v) => {
+      value = v;
+      const now = v?.state?.status;
+      if (now === 'preparing' && last !== 'preparing') seen.runs += 1;
+      last = now;
+      if (now !== 'training') return;
+      if (seen.events.at(-1) !== v.events) seen.events.push(v.events);
+      const p = document.querySelector('#progress')?.innerText ?? '';
+      if (p && seen.progress.at(-1) !== p) seen.progress.push(p);
+    },
+  });
+};
+
+/** How many runs the page has started (see `recordSeen`). */
+export const runsStarted = (page) => page.evaluate(() => window.__kilnSeen?.runs ?? 0);
 
 /** An init script: the page's worker stays reachable as window.__kilnWorker (to post it messages). */
 export const captureWorker = () => {
@@ -172,6 +201,9 @@ export async function watchTraining(t, timeoutMs) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000}s; state ${JSON.stringify(s?.state)} events=${s?.events}`);
     await sleep(100);
   }
+  const seen = await t.page.evaluate(() => window.__kilnSeen);
+  for (const e of seen?.events ?? []) events.add(e);
+  for (const p of seen?.progress ?? []) progress.add(p);
   return { final: s, events: [...events].sort((a, b) => a - b), progress: [...progress] };
 }
 

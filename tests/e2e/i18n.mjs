@@ -82,7 +82,7 @@ export const i18nTests = [
     title: 'Korean from the browser language, the EN/한국어 switch, a run in Korean with Keras terms in English',
     timeout: 15 * MIN,
     async run(browser, base) {
-      const t = await open(browser, base, `${KO}&epochs=10&batch_size=4`, { locale: 'ko-KR' });
+      const t = await open(browser, base, `${KO}&epochs=100&batch_size=4`, { locale: 'ko-KR' });
       try {
         await t.page.waitForSelector('#config fieldset:not([disabled]) select[name="data"]', { timeout: 2 * MIN });
         const ko = await texts(t.page);
@@ -115,11 +115,11 @@ export const i18nTests = [
         await t.page.click('#train');
         const s1 = await until(t, (s) => status(s) === 'training' && s.events > 2, 'training to start', 5 * MIN);
         const during = await texts(t.page);
-        assert(during.badge === '훈련 중' && /훈련 중: epochs=10, batch_size=4$/.test(during.message), `Korean training line: ${during.badge} ${during.message}`);
+        assert(during.badge === '훈련 중' && /훈련 중: epochs=100, batch_size=4$/.test(during.message), `Korean training line: ${during.badge} ${during.message}`);
         assert(during.pause === '일시정지', `pause button: ${during.pause}`);
         await t.page.click('#lang-switch button[data-lang="en"]');
         const mid = await texts(t.page);
-        assert(mid.badge === 'Training' && mid.message === 'm4_pooled on ko-sample, 10 epochs of batch 4', `EN mid-run: ${mid.badge} ${mid.message}`);
+        assert(mid.badge === 'Training' && mid.message === 'm4_pooled on ko-sample, 100 epochs of batch 4', `EN mid-run: ${mid.badge} ${mid.message}`);
         await t.page.click('#lang-switch button[data-lang="ko"]');
         const s2 = await until(t, (x) => x.events > s1.events + 2, 'the run to go on after switching', 2 * MIN);
         await t.page.click('#pause');
@@ -136,10 +136,10 @@ export const i18nTests = [
         const done = await texts(t.page);
         assert(done.badge === '완료' && done.message === '훈련을 마치고 테스트 세트로 평가했습니다', `Korean done line: ${done.badge} ${done.message}`);
         assert(/^훈련 샘플 [\d,]+개, 검증 샘플 [\d,]+개 \(epoch당 \d+ 스텝\)/.test(done.fit ?? ''), `Korean fit note: ${done.fit}`);
-        assert(/^실행 #1: ko-sample의 m4_pooled, 10 epoch, 테스트 텍스트 44개$/.test(done.evalRun ?? ''), `Korean evaluation title: ${done.evalRun}`);
+        assert(/^실행 #1: ko-sample의 m4_pooled, 100 epoch, 테스트 텍스트 44개$/.test(done.evalRun ?? ''), `Korean evaluation title: ${done.evalRun}`);
         assert(done.results.includes('테스트 accuracy') && done.results.includes('테스트 loss'), `results: ${done.results}`);
-        assert(/Epoch 10\/10/.test(done.progress) && /val_accuracy: /.test(done.progress), `Keras' progress line stays Keras': ${done.progress}`);
-        assert(s.history.loss.length === 10 && typeof s.state.test?.accuracy === 'number', `history: ${JSON.stringify(s.history)}`);
+        assert(/Epoch 100\/100/.test(done.progress) && /val_accuracy: /.test(done.progress), `Keras' progress line stays Keras': ${done.progress}`);
+        assert(s.history.loss.length === 100 && typeof s.state.test?.accuracy === 'number', `history: ${JSON.stringify(s.history)}`);
         assert(await t.page.evaluate(() => window.__samePage === true), 'switching must not reload the page');
 
         // the panels drawn from data speak Korean, and follow the switch
