@@ -187,17 +187,56 @@ EOF
 }
 
 # ------------------------------------------------------------------ build --
-# build_wasm PROFILE: cargo build the cdylib, wasm-bindgen it into www/pkg, wasm-opt (release).
+# The page's second build (www/pkg-mt): CPU-only, with wasm threads, so the CPU backend's rayon
+# pool runs on Web Workers sharing the module's memory (docs/build-notes.md "CPU threads").
+# std must be rebuilt with atomics: the nightly toolchain with rust-src and -Z build-std. The
+# flags replace .cargo/config.toml's, so they repeat simd128 and web_sys_unstable_apis; the link
+# arguments give the shared, imported memory and TLS exports wasm-bindgen's thread support needs.
+PKG_MT_DIR="$ROOT/www/pkg-mt"
+MT_RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+simd128 --cfg web_sys_unstable_apis \
+-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=4294967296 \
+-C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
+-C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
+
+# ensure_nightly: the nightly toolchain and rust-src for the threaded build; non-zero (with a
+# warning) where they cannot be installed: the page then trains the CPU on one thread.
+ensure_nightly() {
+  command -v rustup >/dev/null || { warn "rustup not found: no threaded build"; return 1; }
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    run rustup toolchain install nightly --profile minimal --component rust-src \
+      || { warn "could not install the nightly toolchain: no threaded build"; return 1; }
+  fi
+  if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+    run rustup component add rust-src --toolchain nightly \
+      || { warn "could not install rust-src for nightly: no threaded build"; return 1; }
+  fi
+}
+
+# build_wasm PROFILE [threads]: cargo build the cdylib, wasm-bindgen it into www/pkg (with
+# `threads`: the threaded CPU-only build into www/pkg-mt), wasm-opt (release).
 # bindgen/opt are skipped when the input wasm and tools are unchanged.
 build_wasm() {
-  local profile="$1" dir wasm stamp want
+  local profile="$1" variant="${2:-}" dir wasm stamp want
+  local pkg="$PKG_DIR" target_dir="$TARGET_DIR" env=() features=()
   dir="$(profile_dir "$profile")"
   local args=(build -p kiln --lib --target "$WASM_TARGET")
+  if [ "$variant" = threads ]; then
+    if [ "${KILN_THREADS:-1}" = 0 ] || ! ensure_nightly; then
+      warn "no threaded build (KILN_THREADS=0 or no nightly): CPU runs in the page use one thread"
+      rm -rf "$PKG_MT_DIR"
+      return 0
+    fi
+    # its own target folder: other flags, another toolchain and std
+    pkg="$PKG_MT_DIR" target_dir="$TARGET_DIR/threads"
+    env=(RUSTFLAGS="$MT_RUSTFLAGS" CARGO_TARGET_DIR="$target_dir")
+    args=(+nightly "${args[@]}" -Z build-std=panic_abort,std --no-default-features --features threads)
+    features=(--enable-threads)
+  fi
   if [ "$profile" = release ]; then args+=(--release); elif [ "$profile" != dev ]; then args+=("--profile=$profile"); fi
-  run cargo "${args[@]}"
-  wasm="$TARGET_DIR/$WASM_TARGET/$dir/kiln.wasm"
+  run env "${env[@]}" cargo "${args[@]}"
+  wasm="$target_dir/$WASM_TARGET/$dir/kiln.wasm"
   [ -f "$wasm" ] || die "expected $wasm after the build"
-  stamp="$PKG_DIR/.kiln-stamp"
+  stamp="$pkg/.kiln-stamp"
   want="$profile $(sha "$wasm") $(wasm-bindgen --version)"
   local opt=0
   if [ "$profile" = release ] && [ "${KILN_WASM_OPT:-1}" != 0 ]; then opt=1; fi
@@ -206,13 +245,13 @@ build_wasm() {
     want="$want $("$ROOT/tools/node_modules/.bin/wasm-opt" --version)"
   fi
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-    log "www/pkg is up to date ($profile)"
+    log "${pkg#"$ROOT/"} is up to date ($profile)"
     return 0
   fi
-  rm -rf "$PKG_DIR"
-  run wasm-bindgen --target web --out-dir "$PKG_DIR" "$wasm"
+  rm -rf "$pkg"
+  run wasm-bindgen --target web --out-dir "$pkg" "$wasm"
   if [ $opt -eq 1 ]; then
-    local bg="$PKG_DIR/kiln_bg.wasm" before t0=$SECONDS
+    local bg="$pkg/kiln_bg.wasm" before t0=$SECONDS
     before=$(stat -c %s "$bg")
     # binaryen.js (npm) is a wasm build of wasm-opt: ~5 min on 2 cores for Kiln's
     # ~30 MB module. It shrinks the module ~40% (drops the name section too);
@@ -222,7 +261,7 @@ build_wasm() {
     run "$ROOT/tools/node_modules/.bin/wasm-opt" -O2 \
       --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$bg" -o "$bg.opt"
+      "${features[@]}" "$bg" -o "$bg.opt"
     mv "$bg.opt" "$bg"
     record_timing "build: wasm-opt" $((SECONDS - t0)) 0
     log "wasm-opt: $before -> $(stat -c %s "$bg") bytes"
@@ -245,6 +284,7 @@ build_all() {
   local profile="$1"
   ensure_build_tools
   timed "build: wasm ($profile)" build_wasm "$profile"
+  timed "build: wasm, threads ($profile)" build_wasm "$profile" threads
   timed "build: web (npm run build)" build_web
 }
 
@@ -317,6 +357,7 @@ suite_ts() {
 
 suite_e2e() {
   build_wasm dev
+  build_wasm dev threads
   build_web
   local port
   port="$(free_port)"
@@ -417,6 +458,7 @@ cmd_reliability() {
   t0=$SECONDS
   ( set -e; trap cleanup EXIT
     build_wasm dev
+    build_wasm dev threads
     build_web
     port="$(free_port)"
     start_server "$port"

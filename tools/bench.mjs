@@ -1,11 +1,13 @@
 // `./build.sh bench`: Kiln's training speed beside its peers, in one run on one machine.
 //
 //   node tools/bench.mjs --url http://127.0.0.1:PORT/ --native-bin PATH [--profile release|dev] [--native-profile P]
-//        [--quick] [--no-slow] [--models=M1,M2,M3,M4,M5] [--only=kiln-cpu,kiln-webgpu,native,tfjs,keras]
+//        [--quick] [--no-slow] [--models=M1,M2,M3,M4,M5] [--only=kiln-cpu,kiln-cpu1,kiln-webgpu,native,tfjs,keras]
 //        [--peers DIR] [--tag NAME]
 //
 // Targets, each at the peers' batch sizes (M1, M3, M5: 64; M2, M4: 64 for TF.js, 512 for Keras):
 //   kiln-cpu / kiln-webgpu  the real page in headless Chromium (tools/browser.mjs), `probe=1`:
+//                           (kiln-cpu: the threaded build on every core where the page is
+//                           cross-origin isolated; kiln-cpu1: `threads=1`, the single-threaded build)
 //                           the worker logs every training call's wall time, the GPU dispatches it
 //                           issued and the memory (www/src/probe.ts); the page is closed after the
 //                           job's steps, so nothing is evaluated
@@ -39,7 +41,7 @@ for (let i = 0; i < argv.length; i++) {
 const QUICK = !!opts.quick;
 const NO_SLOW = QUICK || !!opts['no-slow'];
 const MODELS = (opts.models || 'M1,M2,M3,M4,M5').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-const TARGETS = ['kiln-cpu', 'kiln-webgpu', 'native', 'tfjs', 'keras'];
+const TARGETS = ['kiln-cpu', 'kiln-cpu1', 'kiln-webgpu', 'native', 'tfjs', 'keras'];
 const ONLY = (opts.only || TARGETS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const t of ONLY) if (!TARGETS.includes(t)) fail(`--only: unknown target '${t}' (${TARGETS.join(', ')})`);
 const PROFILE = opts.profile || 'release';
@@ -108,14 +110,14 @@ const medianOf = (xs) => (xs.length ? stats(xs).ms_per_step_median : null);
 
 // ----------------------------------------------------------- kiln in browser --
 async function browserJob(browser, base, job) {
-  const { model, batch, backend } = job;
-  const b = budget(model, `kiln-${backend}`);
+  const { model, batch, backend, target } = job;
+  const b = budget(model, target);
   const data = dataFor(batch, b.warmup + b.steps);
   const params = new URLSearchParams({
     data, model: MODEL[model].preset, batch_size: String(batch), epochs: '1000', patience: '',
-    backend, autostart: '1', probe: '1',
+    backend, autostart: '1', probe: '1', ...(target === 'kiln-cpu1' ? { threads: '1' } : {}),
   });
-  const rec = { target: `kiln-${backend}`, model, batch, data, profile: wasmProfile, warmup: b.warmup, steps_planned: b.steps };
+  const rec = { target, model, batch, data, profile: wasmProfile, warmup: b.warmup, steps_planned: b.steps };
   const { context, page } = await newPage(browser);
   const probes = [];
   let resolveDone;
@@ -336,6 +338,8 @@ const skipped = [];
 const notes = [];
 const wasmPath = path.join(ROOT, 'www/pkg/kiln_bg.wasm');
 const wasm = fs.existsSync(wasmPath) ? fs.readFileSync(wasmPath) : null;
+const wasmMtPath = path.join(ROOT, 'www/pkg-mt/kiln_bg.wasm');
+const wasmMt = fs.existsSync(wasmMtPath) ? fs.statSync(wasmMtPath).size : null;
 // the profile www/pkg was built with, as build.sh stamped it (not what was asked for)
 const stampPath = path.join(ROOT, 'www/pkg/.kiln-stamp');
 const stamp = fs.existsSync(stampPath) ? fs.readFileSync(stampPath, 'utf8') : '';
@@ -344,21 +348,21 @@ const wasmOpt = /wasm-opt|binaryen/i.test(stamp);
 const meta = {
   tag: TAG, mode: QUICK ? 'quick' : NO_SLOW ? 'full, slow combinations skipped' : 'full', profile: wasmProfile, native_profile: NATIVE_PROFILE, wasm_opt: wasmOpt,
   started_utc: started.toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_before: loadBefore },
-  wasm_bytes: wasm ? wasm.length : null, wasm_gzip_bytes: wasm ? zlib.gzipSync(wasm, { level: 6 }).length : null,
+  wasm_bytes: wasm ? wasm.length : null, wasm_gzip_bytes: wasm ? zlib.gzipSync(wasm, { level: 6 }).length : null, wasm_threads_bytes: wasmMt,
   models: MODELS, targets: ONLY,
 };
 
 const jobs = [];
 for (const model of MODELS) for (const batch of MODEL[model].batches) jobs.push({ model, batch });
 
-const browserTargets = ONLY.filter((t) => t === 'kiln-cpu' || t === 'kiln-webgpu');
+const browserTargets = ONLY.filter((t) => t.startsWith('kiln-'));
 if (browserTargets.length) {
   if (!opts.url) fail('--url is needed for the browser targets (./build.sh bench starts the page)');
   const base = opts.url.endsWith('/') ? opts.url : `${opts.url}/`;
   const browser = await launch();
   meta.browser = `chromium ${browser.version()}`;
   for (const target of browserTargets) {
-    const backend = target.slice('kiln-'.length);
+    const backend = target === 'kiln-webgpu' ? 'webgpu' : 'cpu';
     for (const j of jobs) {
       const why = skipWhy(j.model, target);
       if (why) {
@@ -366,10 +370,11 @@ if (browserTargets.length) {
         continue;
       }
       log(`==> ${target} ${j.model} batch ${j.batch}`);
-      const rec = await browserJob(browser, base, { ...j, backend });
+      const rec = await browserJob(browser, base, { ...j, backend, target });
       log(rec.ms_per_step_median == null ? `    ${rec.error}: ${rec.notes ?? ''}`
         : `    ${rec.ms_per_step_median} ms/step, first step ${rec.first_step_ms} ms, ${rec.dispatches_per_step ?? '-'} dispatches/step`);
-      if (rec.backend_reason && !meta[`${backend}_reason`]) meta[`${backend}_reason`] = rec.backend_reason;
+      const key = `${target.slice('kiln-'.length)}_reason`;
+      if (rec.backend_reason && !meta[key]) meta[key] = rec.backend_reason;
       results.push(rec);
     }
   }
@@ -446,7 +451,7 @@ for (const { model, batch } of jobs) {
     model, batch,
     cells: [
       `${model} (${MODEL[model].preset})`, String(batch),
-      cell('kiln-cpu', model, batch), cell('kiln-webgpu', model, batch), cell('native', model, batch),
+      cell('kiln-cpu', model, batch), cell('kiln-cpu1', model, batch), cell('kiln-webgpu', model, batch), cell('native', model, batch),
       cell('keras', model, batch), cell('tfjs-wasm', model, batch), cell('tfjs-webgpu', model, batch),
       ratio(cpu, keras), ratio(cpu, wasmPeer), ratio(gpu, gpuPeer), ratio(gpu, cpu), ratio(nat, keras),
       gpu?.dispatches_per_step != null ? String(gpu.dispatches_per_step)
@@ -456,16 +461,17 @@ for (const { model, batch } of jobs) {
     ],
   });
 }
-const HEAD = ['model', 'batch', 'Kiln browser CPU', 'Kiln browser WebGPU', 'Kiln native', 'Keras-CPU', 'TF.js wasm', 'TF.js webgpu',
+const HEAD = ['model', 'batch', 'Kiln browser CPU', 'Kiln browser CPU, 1 thread', 'Kiln browser WebGPU', 'Kiln native', 'Keras-CPU', 'TF.js wasm', 'TF.js webgpu',
   'CPU ÷ Keras', 'CPU ÷ TF.js-wasm', 'WebGPU ÷ TF.js-webgpu', 'WebGPU ÷ CPU', 'native ÷ Keras',
   'dispatches/step (WebGPU)', 'first step CPU / WebGPU', 'peak MB: wasm CPU / wasm WebGPU / GPU buffers'];
 const la = (a) => a.join(', ');
 const header = [
-  `Kiln ${meta.profile} wasm${meta.profile === 'release' && !wasmOpt ? ' without wasm-opt' : ''} (${meta.wasm_bytes ? `${(meta.wasm_bytes / 1e6).toFixed(1)} MB, ${(meta.wasm_gzip_bytes / 1e6).toFixed(1)} MB gzipped` : 'not built'}), ` +
+  `Kiln ${meta.profile} wasm${meta.profile === 'release' && !wasmOpt ? ' without wasm-opt' : ''} (${meta.wasm_bytes ? `${(meta.wasm_bytes / 1e6).toFixed(1)} MB, ${(meta.wasm_gzip_bytes / 1e6).toFixed(1)} MB gzipped` : 'not built'}; threaded CPU build ${wasmMt ? `${(wasmMt / 1e6).toFixed(1)} MB` : 'not built'}), ` +
     `native ${NATIVE_PROFILE}; ${meta.browser ?? 'no browser run'}; WebGPU: ${meta.webgpu_reason ?? '–'}; ${meta.host.cpus} cores, ` +
     `load average ${la(loadBefore)} before, ${la(meta.loadavg_after)} after; mode ${meta.mode}; ${meta.started_utc.slice(0, 16)}Z, ${meta.wall_s} s.`,
   'ms per training step: median (p10–p90) after the warm-up. Ratios: Kiln\'s median ÷ the peer\'s (below 1×: Kiln is faster). ' +
-    'Browser CPU = one wasm thread with SIMD; Keras-CPU uses 2 threads; TF.js wasm 1 thread.',
+    `Browser CPU: ${meta.cpu_reason ?? '–'} (the threaded build where the page is cross-origin isolated); ` +
+    'browser CPU, 1 thread: `threads=1`, the single-threaded build. Both use wasm SIMD. Keras-CPU uses 2 threads; TF.js wasm 1 thread.',
 ];
 const table = [
   `| ${HEAD.join(' | ')} |`,

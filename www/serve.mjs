@@ -5,7 +5,8 @@
 // Sends each HTML file's <meta http-equiv="Content-Security-Policy"> as a header too, and
 // index.html's policy with every other file: a worker's policy comes from its script's
 // response, which a meta cannot give. No frame-ancestors, no X-Frame-Options: any site may
-// iframe the page (docs/embed.md).
+// iframe the page (docs/embed.md). COOP/COEP make the page cross-origin isolated (wasm
+// threads for the CPU backend); an embedding site without them gets the single-threaded build.
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -93,6 +94,13 @@ const server = createServer(async (req, res) => {
     "content-type": TYPES[type] ?? "application/octet-stream",
     "content-length": info.size,
     "cache-control": "no-cache",
+    // Cross-origin isolation: the page gets SharedArrayBuffer, so CPU runs can use the
+    // threaded build (www/src/threads.ts). Every resource the page loads is same-origin.
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
+    // …and any page may still embed it (an isolated course page needs this on the iframe's
+    // document and on kiln-embed.js).
+    "cross-origin-resource-policy": "cross-origin",
     ...(policy ? { "content-security-policy": policy } : {}),
   });
   if (req.method === "HEAD") return res.end();

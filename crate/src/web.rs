@@ -43,6 +43,17 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("cannot convert to JS: {e}")))
 }
 
+/// `initThreadPool(n)`: starts rayon's `n` workers (the threaded CPU-only build); await it
+/// before any training call.
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// How many threads the CPU backend's loops use (1 in the single-threaded build).
+#[wasm_bindgen(js_name = cpuThreads)]
+pub fn cpu_threads() -> usize {
+    kiln_kernels::rnn::threads()
+}
+
 /// All presets (`Preset[]`).
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsError> {
@@ -235,6 +246,9 @@ fn page_vectors() -> Result<Rc<Vectors>, JsError> {
 async fn device(backend: &str) -> Result<Device, JsError> {
     match backend {
         "cpu" => Ok(Device::flex()),
+        #[cfg(not(feature = "gpu"))]
+        "webgpu" => Err(JsError::new("this build of Kiln is CPU-only (with threads): load the WebGPU build for WebGPU")),
+        #[cfg(feature = "gpu")]
         "webgpu" => {
             if let Some(device) = WEBGPU.with_borrow(Clone::clone) {
                 return Ok(device);

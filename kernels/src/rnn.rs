@@ -204,14 +204,18 @@ impl Saved {
     }
 }
 
-/// How many slices the batch is cut into: one per thread of rayon's pool (with the
-/// `rayon` feature, else one), at least 4 rows each (the matmul's register tile).
-fn default_parts(batch: usize) -> usize {
+/// The threads the loops may use: rayon's pool with the `rayon` feature, else 1.
+pub fn threads() -> usize {
     #[cfg(feature = "rayon")]
-    let threads = rayon::current_num_threads();
+    return rayon::current_num_threads();
     #[cfg(not(feature = "rayon"))]
-    let threads = 1;
-    threads.min(batch / MR).max(1)
+    1
+}
+
+/// How many slices the batch is cut into: one per thread, at least 4 rows each (the
+/// matmul's register tile).
+fn default_parts(batch: usize) -> usize {
+    threads().min(batch / MR).max(1)
 }
 
 /// `batch` rows in `parts` contiguous ranges, as even as can be.

@@ -117,7 +117,7 @@ export const faultTests = [
       let worker = null;
       const t = await open(browser, base, `${TINY}&batch_size=128&epochs=3&backend=webgpu`, {
         initScript,
-        beforeGoto: ({ page }) => page.on('worker', (w) => (worker = w)),
+        beforeGoto: ({ page }) => page.on('worker', (w) => { if (!w.url().startsWith('blob:')) worker = w; }),
       });
       try {
         await ready(t);

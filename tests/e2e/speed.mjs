@@ -2,7 +2,12 @@
 // grow with the sequence length. The page's `probe=1` worker counts the
 // `dispatchWorkgroups` calls of every step (www/src/probe.ts); each recurrent layer's
 // time loop is one forward and one backward kernel (crate/src/model/rnn_cube.rs).
-import { MIN, assert, assertClean, open, sleep } from './helpers.mjs';
+// And the CPU on every core: the page is cross-origin isolated, CPU runs train in the threaded
+// build (www/pkg-mt, www/src/threads.ts), and it learns what the single-threaded build learns.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ROOT } from '../../tools/browser.mjs';
+import { MIN, assert, assertAccuracy, assertClean, open, sleep, watchTraining } from './helpers.mjs';
 
 const layers = (list) => encodeURIComponent(JSON.stringify(list));
 const EMB = { kind: 'embedding', output_dim: 16 };
@@ -40,6 +45,52 @@ async function stepDispatches(browser, base, list, maxlen) {
 }
 
 export const speedTests = [
+  {
+    name: 'threads',
+    title: 'CPU threads: the page is cross-origin isolated; a CPU run trains in the threaded build and learns what one thread learns',
+    timeout: 15 * MIN,
+    async run(browser, base) {
+      const built = existsSync(resolve(ROOT, 'www/pkg-mt/kiln.js'));
+      const query = 'data=imdb-1k&model=custom&layers=' +
+        layers([EMB, LSTM(true), { kind: 'conv1d', filters: 8, kernel_size: 3, activation: 'relu' }, { kind: 'global_max_pooling1d' }, OUT]) +
+        '&maxlen=48&num_words=1000&batch_size=32&epochs=2&patience=&seed=5&backend=cpu&autostart=1';
+      const train = async (extra) => {
+        const t = await open(browser, base, query + extra);
+        try {
+          const run = await watchTraining(t, 10 * MIN);
+          assertAccuracy(run.final);
+          const line = t.log.find((l) => l.includes('[kiln] backend cpu:')) ?? '';
+          const result = JSON.parse(t.log.find((l) => l.includes('[kiln] RESULT '))?.split('[kiln] RESULT ')[1] ?? '{}');
+          const isolated = await t.page.evaluate(() => crossOriginIsolated);
+          assertClean(t);
+          return { history: run.final.history, test: run.final.state.test, line, ms: result.ms_per_step_median, isolated };
+        } finally {
+          await t.context.close();
+        }
+      };
+      const many = await train('');
+      assert(many.isolated, 'www/serve.mjs should make the page cross-origin isolated (COOP/COEP)');
+      if (!built) {
+        assert(/1 thread: the threaded build could not start/.test(many.line), `without www/pkg-mt the run should say why it has one thread: ${many.line}`);
+        return `no threaded build (www/pkg-mt missing: KILN_THREADS=0 or no nightly toolchain); the run said: ${many.line}`;
+      }
+      const n = Number(/; (\d+) threads/.exec(many.line)?.[1] ?? 0);
+      assert(n >= 2, `a CPU run should train on the threaded build's threads: ${many.line}`);
+      const one = await train('&threads=1');
+      assert(/1 thread: threads=1 in the address/.test(one.line), `threads=1 should keep the run on one thread: ${one.line}`);
+      // The recurrent loop's batch slices give the same bits; flex's threaded matmuls and sums
+      // may add in another order, so the curves agree to float tolerance, not bit for bit.
+      for (const key of ['loss', 'val_loss']) {
+        for (let i = 0; i < 2; i++) {
+          const [a, b] = [many.history[key][i], one.history[key][i]];
+          assert(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b)), `${key}[${i}]: ${n} threads ${a} vs 1 thread ${b}`);
+        }
+      }
+      assert(Math.abs(many.test.loss - one.test.loss) <= 1e-4, `test loss: ${many.test.loss} vs ${one.test.loss}`);
+      return `${n} threads: ${many.line.split(': ').slice(1).join(': ')}; losses ${many.history.loss.map((x) => x.toFixed(5))} = ${one.history.loss.map((x) => x.toFixed(5))} on 1 thread; ` +
+        `ms/step ${many.ms} (${n} threads) vs ${one.ms} (1), not a timed test`;
+    },
+  },
   {
     name: 'webgpu-dispatches',
     title: 'WebGPU: the dispatches of a recurrent training step do not grow with maxlen (fused time loop)',

@@ -54,11 +54,14 @@ async function bytesWithProgress(res: Response, onProgress: OnProgress): Promise
   return out;
 }
 
-let cached: Promise<KilnData> | null = null;
+/** Per build of Kiln (the single-threaded one and the threaded one each hold their own). */
+const cached = new Map<KilnModule, Promise<KilnData>>();
 
-/** The dataset, fetched and parsed once; a failure is retried on the next call. */
+/** The dataset, fetched and parsed once per build; a failure is retried on the next call. */
 export function loadDataset(kiln: KilnModule, onProgress: OnProgress): Promise<KilnData> {
-  cached ??= (async () => {
+  let data = cached.get(kiln);
+  if (data) return data;
+  data = (async () => {
     onProgress({ key: "status.downloadingImdb" });
     const [csvRes, splitRes] = await Promise.all([get(CSV_URL), get(SPLIT_URL)]);
     const [csv, split] = await Promise.all([
@@ -70,8 +73,9 @@ export function loadDataset(kiln: KilnModule, onProgress: OnProgress): Promise<K
     await new Promise((r) => setTimeout(r, 0));
     return kiln.Data.fromImdbCsv(csv, split);
   })();
-  cached.catch(() => {
-    cached = null;
+  cached.set(kiln, data);
+  data.catch(() => {
+    cached.delete(kiln);
   });
-  return cached;
+  return data;
 }

@@ -115,6 +115,8 @@ export interface KilnModule {
   checkConfig(config: RunConfig): void;
   /** Bytes of the module's linear memory. */
   wasmMemoryBytes(): number;
+  /** Threads of the CPU backend's pool: 1, or the threaded build's (www/src/threads.ts). */
+  cpuThreads(): number;
   /** Throws `line L, column C: why`. */
   parseKeras(text: string, base: RunConfig): ParsedKeras;
   toKeras(config: RunConfig): string;

@@ -49,8 +49,11 @@ const fitBox = byId("fit-note");
 const resultsBox = byId("results");
 const logBox = byId("log");
 // `probe=1` (./build.sh bench): the worker counts GPU dispatches and logs them (probe.ts).
+// `threads=1`: CPU runs stay on the single-threaded build (threads.ts), to compare the two.
 const workerUrl = new URL("./worker.js", import.meta.url);
-if (new URLSearchParams(location.search).get("probe") === "1") workerUrl.searchParams.set("probe", "1");
+for (const key of ["probe", "threads"]) {
+  if (new URLSearchParams(location.search).get(key) === "1") workerUrl.searchParams.set(key, "1");
+}
 const worker = new WorkerHost(workerUrl, {
   message: (msg) => onMessage(msg),
   loadError: (reason) => {

@@ -152,8 +152,9 @@ export interface ParseResult {
   errors: string[];
 }
 
-/** Keys the page reads itself, not run settings: `lang` (ui/lang_switch.ts), `probe` (main.ts, probe.ts). */
-const PAGE_KEYS: ReadonlySet<string> = new Set(["lang", "probe"]);
+/** Keys the page reads itself, not run settings: `lang` (ui/lang_switch.ts), `probe` (main.ts,
+ *  probe.ts), `threads=1` (main.ts, threads.ts: CPU runs on the single-threaded build). */
+const PAGE_KEYS: ReadonlySet<string> = new Set(["lang", "probe", "threads"]);
 
 /** `?model=m4_pooled&epochs=2` over the chosen preset's defaults; `layers=` makes the model custom. */
 export function parseSettings(search: string, presets: readonly Preset[]): ParseResult {

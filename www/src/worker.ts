@@ -9,6 +9,7 @@ import { translate, type MessageKey, type Params, type Text } from "./i18n.js";
 import { loadDataset } from "./imdb_data.js";
 import { dispatchCount, installProbe, PROBE, probeLine } from "./probe.js";
 import { RunVectors } from "./run_vectors.js";
+import { loadThreaded, singleThreadOnly, withThreads, type Threaded } from "./threads.js";
 import { eventsFromHistory, getRun, putRun, storageError } from "./saved_runs.js";
 import {
   errorText, loadKiln, type KilnBaseline, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun,
@@ -25,7 +26,8 @@ interface WorkerScope {
   addEventListener(type: "message", fn: (e: MessageEvent<ToWorker>) => void): void;
   addEventListener(type: "unhandledrejection", fn: (e: PromiseRejectionEvent) => void): void;
   addEventListener(type: "error", fn: (e: ErrorEvent) => void): void;
-  navigator: { gpu?: Gpu };
+  navigator: { gpu?: Gpu; hardwareConcurrency?: number };
+  crossOriginIsolated?: boolean;
 }
 const scope = self as unknown as WorkerScope;
 if (PROBE) installProbe();
@@ -99,21 +101,59 @@ let koSample: KilnData | null = null;
 /** The user's last file as read, and the dataset loaded from it. */
 let fileBuffer: KilnFileBuffer | null = null;
 let fileData: KilnData | null = null;
+/** The user's last file and its load options, to load it again in the threaded build. */
+interface FileSource {
+  file: File;
+  options: LoadOptions;
+}
+let fileSource: FileSource | null = null;
+let lastFile: File | null = null;
+/** The threaded build's copies of the Korean sample and the user's file (from `fileSource`). */
+const threadedData: { koSample: KilnData | null; file: { source: FileSource; data: KilnData } | null } = { koSample: null, file: null };
 
 /** `onProgress`: IMDB's download messages (a run's status; a data view has its own). */
 async function dataFor(
   kiln: KilnModule, config: RunConfig, onProgress: (m: Text) => void = (m) => statusText("preparing", m),
 ): Promise<KilnData> {
+  const main = kiln === (await loadKiln());
   switch (config.data) {
     case "ko-sample":
+      if (!main) return (threadedData.koSample ??= kiln.Data.koSample());
       koSample ??= kiln.Data.koSample();
       return koSample;
     case "file":
-      if (!fileData) throw new Error("No file is loaded: choose a file under Data first");
-      return fileData;
+      if (!fileData || !fileSource) throw new Error("No file is loaded: choose a file under Data first");
+      return main ? fileData : threadedFile(kiln, fileSource);
     default:
       return loadDataset(kiln, onProgress);
   }
+}
+
+/** The user's file loaded again in the threaded build, with the same options; kept until it changes. */
+async function threadedFile(kiln: KilnModule, source: FileSource): Promise<KilnData> {
+  if (threadedData.file?.source === source) return threadedData.file.data;
+  threadedData.file?.data.free();
+  threadedData.file = null;
+  const buffer = await readInto(kiln, source.file, () => {});
+  let data: KilnData;
+  try {
+    data = buffer.load(source.options);
+  } finally {
+    buffer.free();
+  }
+  threadedData.file = { source, data };
+  return data;
+}
+
+/** The build a run on `backend` trains in: the threaded one for the CPU where it can start. */
+async function buildFor(backend: string, config: RunConfig): Promise<{ kiln: KilnModule; threaded: Threaded | null }> {
+  const kiln = await loadKiln();
+  if (backend !== "cpu") return { kiln, threaded: null };
+  const why = singleThreadOnly(config, valData !== null);
+  const threaded: Threaded = why
+    ? { kiln: null, why }
+    : await loadThreaded(scope.crossOriginIsolated === true, scope.navigator.hardwareConcurrency ?? 1);
+  return { kiln: threaded.kiln ?? kiln, threaded };
 }
 
 /** A validation file (Keras `validation_data=`), read with the main file's column choices. */
@@ -151,6 +191,7 @@ async function readFile(file: File): Promise<void> {
   const kiln = await loadKiln();
   fileBuffer?.free();
   fileBuffer = null;
+  lastFile = file;
   const buffer = await readInto(kiln, file, (loaded) =>
     post({ type: "file_progress", name: file.name, loaded, total: file.size }));
   fileBuffer = buffer;
@@ -206,9 +247,9 @@ function finished(id: number): Finished {
 
 async function train(id: number, config: RunConfig, choice: BackendChoice, c: Control): Promise<void> {
   status("preparing", "status.loading");
-  const kiln = await loadKiln();
   const decision = await choose(choice);
-  post({ type: "backend", backend: decision.backend, reason: decision.reason });
+  const { kiln, threaded } = await buildFor(decision.backend, config);
+  post({ type: "backend", backend: decision.backend, reason: withThreads(decision.reason, threaded) });
   const again = live?.id === id ? live : null; // carried on after a lost device
   live = { id, config, backend: decision.backend, saved: again?.saved ?? null, recoveries: again?.recoveries ?? 0 };
   const dataset = withValidation(await dataFor(kiln, config));
@@ -224,11 +265,11 @@ async function train(id: number, config: RunConfig, choice: BackendChoice, c: Co
 /** Carry on a saved run (interrupted by a reload or a crash, or opened from a file). */
 async function resumeSaved(id: number, key: string, choice: BackendChoice, c: Control): Promise<void> {
   status("preparing", "status.loading");
-  const kiln = await loadKiln();
   const { summary, file } = await getRun(key);
   const config = summary.config;
   const decision = await choose(choice);
-  post({ type: "backend", backend: decision.backend, reason: decision.reason });
+  const { kiln, threaded } = await buildFor(decision.backend, config);
+  post({ type: "backend", backend: decision.backend, reason: withThreads(decision.reason, threaded) });
   live = {
     id, config, backend: decision.backend, saved: { key, epoch: summary.epoch, step: summary.step }, recoveries: live?.id === id ? live.recoveries : 0,
   };
@@ -462,6 +503,7 @@ async function answer(call: Call): Promise<Reply> {
         lastOptions = call.options;
         fileData?.free();
         fileData = data;
+        fileSource = lastFile ? { file: lastFile, options: call.options } : null;
         return { ok: true, fn: call.fn, value: data.view(call.config) };
       }
       case "dataView":

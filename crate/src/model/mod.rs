@@ -3,11 +3,16 @@
 mod build;
 mod conv;
 mod fused;
+#[cfg(feature = "gpu")]
+mod fused_gpu;
+#[cfg(not(feature = "gpu"))]
+#[path = "fused_gpu_off.rs"]
 mod fused_gpu;
 mod init;
 mod layers;
 mod norm;
 mod recurrent;
+#[cfg(feature = "gpu")]
 mod rnn_cube;
 mod weights;
 

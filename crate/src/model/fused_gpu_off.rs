@@ -1,0 +1,14 @@
+//! `fused_gpu` in a build without the `gpu` feature (the threaded CPU-only wasm): no
+//! device is a GPU, so the recurrent layers take the CPU kernels or the reference graph.
+
+use burn::prelude::*;
+use burn::tensor::DType;
+use kiln_kernels::rnn::{self, Cell};
+
+pub fn available(_device: &Device, _dtype: DType, _cell: Cell, _units: usize) -> bool {
+    false
+}
+
+pub fn states(_shape: rnn::Shape, _xz: Tensor<3>, _u: Tensor<2>, _b_rec: Option<Tensor<1>>, _mask: Option<Tensor<3>>, _last: bool) -> Tensor<3> {
+    unreachable!("fused_gpu::available is false without the `gpu` feature")
+}

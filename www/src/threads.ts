@@ -1,0 +1,70 @@
+// The CPU backend on every core: a second, CPU-only build of Kiln (www/pkg-mt/kiln.js, built
+// with wasm threads by ./build.sh) whose rayon pool runs on Web Workers that share its memory.
+// Browsers give a page shared memory only when it is cross-origin isolated (the COOP/COEP
+// headers www/serve.mjs sends), so elsewhere (a course site that embeds Kiln without them, a
+// browser without wasm threads) CPU runs stay on the single-threaded build, and say why.
+
+import { errorText, type KilnModule } from "./kiln_wasm.js";
+import { probeMemory } from "./probe.js";
+import type { RunConfig } from "./protocol.js";
+
+/** From www/dist/worker.js: www/pkg-mt/kiln.js. */
+export const KILN_MT_URL = new URL("../pkg-mt/kiln.js", import.meta.url);
+
+/** The threaded module with its pool started, or why a CPU run stays on one thread. */
+export type Threaded = { kiln: KilnModule; threads: number } | { kiln: null; why: string };
+
+/** What the threaded module adds to the single-threaded one. */
+interface ThreadedModule extends KilnModule {
+  initThreadPool(threads: number): Promise<unknown>;
+}
+
+let loading: Promise<Threaded> | null = null;
+
+/** The threaded module, imported and given `cores` threads once per worker. */
+export function loadThreaded(isolated: boolean, cores: number): Promise<Threaded> {
+  if (!isolated) {
+    return Promise.resolve({ kiln: null, why: "the page is not cross-origin isolated (no COOP/COEP headers), so wasm threads are off" });
+  }
+  if (cores < 2) return Promise.resolve({ kiln: null, why: "the browser reports one core" });
+  loading ??= (async (): Promise<Threaded> => {
+    let mod: ThreadedModule;
+    try {
+      mod = (await import(KILN_MT_URL.href)) as ThreadedModule;
+      probeMemory(await mod.default());
+      // a worker that cannot start (a policy without `worker-src blob:`) never answers
+      await within(mod.initThreadPool(Math.min(cores, 16)), 60_000, "its workers did not start within 60 s");
+    } catch (e) {
+      return { kiln: null, why: `the threaded build could not start (${errorText(e)})` };
+    }
+    return { kiln: mod, threads: mod.cpuThreads() };
+  })();
+  return loading;
+}
+
+/** `threads=1` in the page's address (passed on to the worker's): one thread, to compare. */
+export const ONE_THREAD = typeof location !== "undefined" && new URLSearchParams(location.search).get("threads") === "1";
+
+/** `promise`, or a rejection with `why` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, why: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(why)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Why `config` trains on the single-threaded build even where threads are available, or null. */
+export function singleThreadOnly(config: RunConfig, hasValidationFile: boolean, oneThread = ONE_THREAD): string | null {
+  if (oneThread) return "threads=1 in the address";
+  if (hasValidationFile) return "a validation file is loaded in the single-threaded build";
+  const layers = config.layers ?? [];
+  if (layers.some((l) => "embeddings_initializer" in l && l.embeddings_initializer === "word2vec")) {
+    return "the Embedding starts from the page's word vectors, which live in the single-threaded build";
+  }
+  return null;
+}
+
+/** The sentence for the backend line: the reason, then the threads. */
+export function withThreads(reason: string, threaded: Threaded | null): string {
+  if (threaded === null) return reason;
+  return threaded.kiln ? `${reason}; ${threaded.threads} threads` : `${reason}; 1 thread: ${threaded.why}`;
+}
