@@ -187,7 +187,9 @@ pub struct Saved {
 }
 
 /// One batch slice's record, step-major (`[seq, rows, ·]` in processing order): the
-/// gate pre-activations, the states, and the LSTM carry or the GRU's `h·U_h + b_rec_h`.
+/// gate pre-activations (LSTM: its input, forget and output gates after the sigmoid,
+/// which the backward pass would otherwise compute again), the states, and the LSTM
+/// carry or the GRU's `h·U_h + b_rec_h`.
 #[derive(Debug, Clone, Default)]
 struct Part {
     rows: Range<usize>,
@@ -339,13 +341,16 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], blocks: &[Vec<f3
                     for j in 0..width {
                         p[j] = x[j] + rr[j];
                     }
-                    let (pi, rest) = p.split_at(units);
-                    let (pf, rest) = rest.split_at(units);
-                    let (pc, po) = rest.split_at(units);
+                    let (pi, rest) = p.split_at_mut(units);
+                    let (pf, rest) = rest.split_at_mut(units);
+                    let (pc, po) = rest.split_at_mut(units);
+                    // the gates kept after the sigmoid: the backward pass reads them as they are
+                    for gate in [&mut *pi, &mut *pf, &mut *po] {
+                        gate.iter_mut().for_each(|v| *v = sigmoid(*v));
+                    }
                     for k in 0..units {
-                        let (i, f, o) = (sigmoid(pi[k]), sigmoid(pf[k]), sigmoid(po[k]));
-                        cb[k] = f * cb[k] + i * A::value(pc[k]);
-                        hb[k] = o * A::value(cb[k]);
+                        cb[k] = pf[k] * cb[k] + pi[k] * A::value(pc[k]);
+                        hb[k] = po[k] * A::value(cb[k]);
                     }
                 }
                 Cell::Gru => {
@@ -480,7 +485,7 @@ fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved
                     let c_prev: &[f32] = if s > 0 { &saved.c[(s - 1) * step_h + b * units..][..units] } else { &zeros[..units] };
                     let dcb = &mut dc[b * units..][..units];
                     for k in 0..units {
-                        let (i, f, o) = (sigmoid(p[k]), sigmoid(p[units + k]), sigmoid(p[3 * units + k]));
+                        let (i, f, o) = (p[k], p[units + k], p[3 * units + k]); // after the sigmoid
                         let (cand, dcand) = A::with_slope(p[2 * units + k]);
                         let (tc, dtc) = A::with_slope(c[k]);
                         let dct = dcb[k] + dhb[k] * o * dtc;
