@@ -6,9 +6,9 @@
 use burn::module::{Module, Param, RunningState};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
-use kiln::dto::{Activation, BatchNormalizationConfig, Conv1dConfig, Pooling1dConfig};
+use kiln::dto::{Activation, BatchNormalizationConfig, Conv1dConfig, ConvPadding, Pooling1dConfig};
 use kiln::model::{
-    BatchNorm, Conv1d, Init, apply, average_pooling_1d, conv_output_len, dropout, max_pooling_1d, pool_output_len,
+    BatchNorm, Conv1d, Init, Path, apply, average_pooling_1d, conv_output_len, dropout, max_pooling_1d, pool_output_len,
     spatial_dropout_1d,
 };
 use serde::Deserialize;
@@ -93,6 +93,51 @@ fn conv1d_matches_keras() {
         close(&grad(&x, &grads), &case.grad_input, &format!("{name} dx"));
         close(&grad(&conv.kernel.val(), &grads), &case.grad_kernel, &format!("{name} dkernel"));
         close(&grad(&conv.bias.val(), &grads), &case.grad_bias, &format!("{name} dbias"));
+    }
+}
+
+/// Kiln's CPU convolution (`Path::Auto` on flex) against burn's `conv1d`
+/// (`Path::Reference`) on random values: outputs and all three gradients, for every
+/// padding, strides, dilations, odd sizes and batches of more than one group.
+#[test]
+fn conv1d_cpu_kernel_matches_burns_conv() {
+    use ConvPadding::{Causal, Same, Valid};
+    // batch, steps, in, filters, kernel, strides, dilation, padding
+    let cases = [
+        (3, 20, 16, 16, 7, 1, 1, Valid),
+        (11, 13, 5, 17, 4, 2, 1, Same),
+        (2, 9, 3, 4, 3, 1, 2, Causal),
+        (17, 12, 8, 3, 5, 3, 2, Same),
+        (1, 4, 2, 33, 4, 1, 1, Valid),
+        (4, 6, 1, 1, 1, 2, 1, Causal),
+    ];
+    for (batch, steps, input, filters, kernel_size, strides, dilation_rate, padding) in cases {
+        let c = Conv1dConfig { filters, kernel_size, strides, padding, dilation_rate, activation: Activation::Tanh };
+        let name = format!("{c:?} batch {batch} steps {steps} in {input}");
+        let device = train_device();
+        let run = |path: Path| {
+            let mut conv = Conv1d::new(&c, input, &mut Init::new(5), &device);
+            conv.bias = Param::from_tensor(tensor(fill(filters, 3.0, 0.5), [filters], &device));
+            conv.path = path;
+            let x = tensor(fill(batch * steps * input, 0.7, 1.0), [batch, steps, input], &device).require_grad();
+            let out = conv.forward(x.clone());
+            let grads = weighted_sum(out.clone()).backward();
+            let g = [grad(&x, &grads), grad(&conv.kernel.val(), &grads), grad(&conv.bias.val(), &grads)];
+            (out.dims(), values(out), g)
+        };
+        let (dims, out, g) = run(Path::Auto);
+        let (ref_dims, ref_out, ref_g) = run(Path::Reference);
+        assert_eq!(dims, ref_dims, "{name}: shape");
+        close(&out, &ref_out, &format!("{name} output"));
+        for (what, (got, want)) in ["dx", "dkernel", "dbias"].iter().zip(g.iter().zip(&ref_g)) {
+            close(got, want, &format!("{name} {what}"));
+        }
+        // without autodiff (evaluation) the same values
+        let inference = Conv1d::new(&c, input, &mut Init::new(5), &Device::flex());
+        let x = tensor(fill(batch * steps * input, 0.7, 1.0), [batch, steps, input], &Device::flex());
+        let mut reference = inference.clone();
+        reference.path = Path::Reference;
+        close(&values(inference.forward(x.clone())), &values(reference.forward(x)), &format!("{name} inference"));
     }
 }
 

@@ -143,6 +143,36 @@ async fn fused_recurrent_matches_reference_on_webgpu(gpu: &Device) {
     }
 }
 
+/// Kiln's CPU convolution (kiln_kernels::conv, simd128 here) against burn's
+/// `conv1d` in wasm: output and gradients (tests/layers_conv.rs has the full table).
+#[wasm_bindgen_test]
+fn conv1d_cpu_kernel_matches_reference() {
+    use burn::prelude::*;
+    use kiln::dto::{Activation, Conv1dConfig, ConvPadding};
+    use kiln::model::{Conv1d, Init, Path};
+    use recurrent_common::Lcg;
+    let device = Device::flex().autodiff();
+    for (padding, strides, dilation_rate) in [(ConvPadding::Valid, 1, 1), (ConvPadding::Same, 2, 1), (ConvPadding::Causal, 1, 2)] {
+        let c = Conv1dConfig { filters: 17, kernel_size: 5, strides, padding, dilation_rate, activation: Activation::Relu };
+        let run = |path: Path| {
+            let mut conv = Conv1d::new(&c, 6, &mut Init::new(2), &device);
+            conv.path = path;
+            let x = Lcg(7).tensor([10, 23, 6], 1.0, &device).require_grad();
+            let out = conv.forward(x.clone());
+            let grads = (out.clone() * out.clone()).sum().backward();
+            [out.flatten::<1>(0, 2), x.grad(&grads).unwrap().flatten(0, 2), conv.kernel.val().grad(&grads).unwrap().flatten(0, 2)]
+                .map(|t| t.into_data().try_to_vec::<f32>().unwrap())
+        };
+        let (fused, reference) = (run(Path::Auto), run(Path::Reference));
+        for (part, (got, want)) in fused.iter().zip(&reference).enumerate() {
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(want) {
+                assert!((g - w).abs() <= 1e-4 * w.abs().max(1.0), "{padding:?}: part {part}: {g} vs {w}");
+            }
+        }
+    }
+}
+
 /// Subword training runs on the page's single thread: `tokenizers` would otherwise hand its
 /// word counting to rayon, which has no threads to spawn in wasm32.
 #[wasm_bindgen_test]

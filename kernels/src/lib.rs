@@ -2,4 +2,6 @@
 //! built optimised even in the dev profile and auto-vectorise (SSE/AVX natively,
 //! simd128 in wasm). Kiln wraps them as burn autodiff operations.
 
+pub mod conv;
+pub mod gemm;
 pub mod rnn;

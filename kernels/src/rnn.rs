@@ -17,6 +17,9 @@
 
 use std::ops::Range;
 
+pub use crate::gemm::{matmul_acc, transpose};
+use crate::gemm::MR;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
     SimpleRnn,
@@ -221,13 +224,13 @@ fn default_parts(batch: usize) -> usize {
 }
 
 /// `batch` rows in `parts` contiguous ranges, as even as can be.
-fn split(batch: usize, parts: usize) -> Vec<Range<usize>> {
+pub(crate) fn split(batch: usize, parts: usize) -> Vec<Range<usize>> {
     let parts = parts.clamp(1, batch.max(1));
     (0..parts).map(|i| batch * i / parts..batch * (i + 1) / parts).collect()
 }
 
 /// `f` over `items`, in order; on rayon's pool with the `rayon` feature.
-fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
     #[cfg(feature = "rayon")]
     {
         use rayon::prelude::*;
@@ -238,7 +241,7 @@ fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec
 }
 
 /// Cuts a batch-major buffer of `row` values per batch row at `ranges`.
-fn cut<'a>(mut buf: &'a mut [f32], ranges: &[Range<usize>], row: usize) -> Vec<&'a mut [f32]> {
+pub(crate) fn cut<'a>(mut buf: &'a mut [f32], ranges: &[Range<usize>], row: usize) -> Vec<&'a mut [f32]> {
     ranges
         .iter()
         .map(|r| {
@@ -649,105 +652,11 @@ fn flush(values: &mut [f32]) {
     }
 }
 
-/// `[rows, cols]` → `[cols, rows]`.
-pub fn transpose(a: &[f32], rows: usize, cols: usize) -> Vec<f32> {
-    let mut t = vec![0.0f32; rows * cols];
-    for i in 0..rows {
-        for j in 0..cols {
-            t[j * rows + i] = a[i * cols + j];
-        }
-    }
-    t
-}
-
-const MR: usize = 4;
-const NR: usize = 16;
-
-/// `c[m, n] += a[m, k] · b[k, n]`, all row-major and dense: register tiles of
-/// 4 rows × 16 columns that the compiler keeps in vector registers, columns
-/// outermost so a `k × 16` panel of `b` stays in L1 while every row of `a` passes.
-pub fn matmul_acc(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
-    let n_main = n / NR * NR;
-    let m_main = m / MR * MR;
-    for j0 in (0..n_main).step_by(NR) {
-        for i0 in (0..m_main).step_by(MR) {
-            let mut acc = [[0.0f32; NR]; MR];
-            let rows: [&[f32]; MR] = std::array::from_fn(|r| &a[(i0 + r) * k..][..k]);
-            for p in 0..k {
-                let bp: &[f32; NR] = b[p * n + j0..][..NR].try_into().unwrap();
-                for r in 0..MR {
-                    let av = rows[r][p];
-                    for jj in 0..NR {
-                        acc[r][jj] += av * bp[jj];
-                    }
-                }
-            }
-            for r in 0..MR {
-                let row: &mut [f32; NR] = (&mut c[(i0 + r) * n + j0..][..NR]).try_into().unwrap();
-                for jj in 0..NR {
-                    row[jj] += acc[r][jj];
-                }
-            }
-        }
-        for i in m_main..m {
-            let mut acc = [0.0f32; NR];
-            for p in 0..k {
-                let av = a[i * k + p];
-                let bp: &[f32; NR] = b[p * n + j0..][..NR].try_into().unwrap();
-                for jj in 0..NR {
-                    acc[jj] += av * bp[jj];
-                }
-            }
-            for (cv, v) in c[i * n + j0..][..NR].iter_mut().zip(acc) {
-                *cv += v;
-            }
-        }
-    }
-    if n_main < n {
-        for i in 0..m {
-            let crow = &mut c[i * n + n_main..i * n + n];
-            for p in 0..k {
-                let av = a[i * k + p];
-                for (cv, bv) in crow.iter_mut().zip(&b[p * n + n_main..p * n + n]) {
-                    *cv += av * bv;
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    pub(super) fn lcg(seed: u64, n: usize, scale: f32) -> Vec<f32> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                scale * (((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn matmul_matches_naive() {
-        for (m, k, n) in [(1, 1, 1), (5, 3, 17), (4, 16, 16), (9, 7, 35), (64, 100, 400), (3, 40, 100)] {
-            let (a, b) = (lcg(1, m * k, 1.0), lcg(2, k * n, 1.0));
-            let mut c = lcg(3, m * n, 1.0);
-            let mut want = c.clone();
-            for i in 0..m {
-                for j in 0..n {
-                    want[i * n + j] += (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum::<f32>();
-                }
-            }
-            matmul_acc(m, k, n, &a, &b, &mut c);
-            for (g, w) in c.iter().zip(&want) {
-                assert!((g - w).abs() <= 1e-4 * (1.0 + w.abs()), "{m}×{k}×{n}: {g} vs {w}");
-            }
-        }
-    }
+    pub(super) use crate::gemm::tests::lcg;
 
     /// Cutting the batch into slices changes nothing, to the bit.
     #[test]

@@ -5,7 +5,8 @@
 //! the peak resident memory. The driver computes the median and p10/p90 from the list, the same
 //! way for every target. `device=wgpu` trains on the first wgpu adapter instead of the CPU
 //! (Vulkan natively: a real GPU, or Mesa's lavapipe); `rnn=reference` builds the recurrent
-//! layers' per-step graph instead of the fused time loop, to measure one against the other.
+//! layers' per-step graph instead of the fused time loop, and Conv1D on burn's `conv1d`
+//! instead of Kiln's CPU kernel, to measure one against the other.
 
 use std::time::Instant;
 

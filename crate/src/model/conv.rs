@@ -8,6 +8,8 @@ use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions};
 
 use super::init::Init;
 use super::layers::apply;
+use super::recurrent::{Path, default_path};
+use super::{fused, fused_conv};
 use crate::dto::{Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 
 /// Output length of a convolution over `steps`, or `None` when Keras would fail
@@ -37,6 +39,10 @@ pub struct Conv1d {
     pub bias: Param<Tensor<1>>,
     #[module(skip)]
     pub config: Conv1dConfig,
+    /// `Auto`: Kiln's own kernels on the CPU backend; `Reference`: burn's `conv1d`
+    /// (always on wgpu), which tests compare them with.
+    #[module(skip)]
+    pub path: Path,
 }
 
 impl Conv1d {
@@ -46,6 +52,7 @@ impl Conv1d {
             kernel: Param::from_tensor(init.glorot_uniform_conv(shape, device)),
             bias: Param::from_tensor(init.zeros([config.filters], device)),
             config: config.clone(),
+            path: default_path(),
         }
     }
 
@@ -53,13 +60,26 @@ impl Conv1d {
     /// - x `[batch, steps, in]` → `[batch, conv_output_len(steps), filters]`
     pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         let c = &self.config;
-        let [_, steps, _] = x.dims();
+        let [batch, steps, channels] = x.dims();
         let span = c.dilation_rate.saturating_mul(c.kernel_size - 1).saturating_add(1);
         let padding = match c.padding {
             ConvPadding::Valid => (0, 0),
             ConvPadding::Same => same_padding(steps, span, c.strides),
             ConvPadding::Causal => (span - 1, 0),
         };
+        if self.path == Path::Auto && fused::available(&x.device(), x.dtype()) {
+            let shape = kiln_kernels::conv::Shape {
+                batch,
+                steps,
+                channels,
+                filters: c.filters,
+                kernel: c.kernel_size,
+                stride: c.strides,
+                dilation: c.dilation_rate,
+                pad: padding,
+            };
+            return apply(c.activation, fused_conv::conv1d(shape, x, self.kernel.val(), self.bias.val()));
+        }
         let options = ConvOptions::new_with_padding([c.strides], [padding], [c.dilation_rate], 1);
         let weight = self.kernel.val().permute([2, 1, 0]); // [filters, in, kernel_size]
         let x = x.swap_dims(1, 2); // [batch, in, steps]

@@ -3,6 +3,7 @@
 mod build;
 mod conv;
 mod fused;
+mod fused_conv;
 #[cfg(feature = "gpu")]
 mod fused_gpu;
 #[cfg(not(feature = "gpu"))]

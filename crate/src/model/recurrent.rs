@@ -38,12 +38,18 @@ pub struct Recurrent {
     pub path: Path,
 }
 
-/// Layers built after `use_reference_path(true)` take the per-step graph (`kiln-train
-/// bench rnn=reference` measures the fused loops against it); tests set `path` per layer.
+/// Layers built after `use_reference_path(true)` take the per-step graph, and Conv1D
+/// burn's `conv1d` (`kiln-train bench rnn=reference` measures Kiln's kernels against
+/// them); tests set `path` per layer.
 static REFERENCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub fn use_reference_path(on: bool) {
     REFERENCE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The path of a layer built now.
+pub(super) fn default_path() -> Path {
+    if REFERENCE.load(std::sync::atomic::Ordering::Relaxed) { Path::Reference } else { Path::Auto }
 }
 
 impl Recurrent {
@@ -61,7 +67,7 @@ impl Recurrent {
             bias: Param::from_tensor(Tensor::from_data(TensorData::new(bias, [biases * g * u]), device)),
             cell,
             config: config.clone(),
-            path: if REFERENCE.load(std::sync::atomic::Ordering::Relaxed) { Path::Reference } else { Path::Auto },
+            path: default_path(),
         }
     }
 
