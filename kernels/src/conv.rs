@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use crate::gemm::{matmul_acc_strided, matmul_tn_acc, transpose};
-use crate::rnn::{cut, map};
+use crate::par::{cut, map};
 
 /// Batch rows per group.
 const GROUP: usize = 8;

@@ -4,4 +4,5 @@
 
 pub mod conv;
 pub mod gemm;
+mod par;
 pub mod rnn;
