@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use crate::gemm::{matmul_acc_strided, matmul_tn_acc, transpose};
-use crate::par::{cut, map};
+use crate::rnn::{cut, map};
 
 /// Batch rows per group.
 const GROUP: usize = 8;

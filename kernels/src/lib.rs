@@ -4,5 +4,4 @@
 
 pub mod conv;
 pub mod gemm;
-mod par;
 pub mod rnn;

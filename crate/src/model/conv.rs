@@ -8,7 +8,8 @@ use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions};
 
 use super::init::Init;
 use super::layers::apply;
-use super::{Path, default_path, fused, fused_conv};
+use super::recurrent::{Path, default_path};
+use super::{fused, fused_conv};
 use crate::dto::{Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 
 /// Output length of a convolution over `steps`, or `None` when Keras would fail

@@ -24,34 +24,10 @@ pub use conv::{Conv1d, average_pooling_1d, conv_output_len, max_pooling_1d, pool
 pub use init::Init;
 pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_pooling_1d};
 pub use norm::{BatchNorm, dropout, spatial_dropout_1d};
-pub use recurrent::{Bidirectional, Cell, Recurrent};
+pub use recurrent::{Bidirectional, Cell, Path, Recurrent, use_reference_path};
 pub use weights::{LayerWeights, Weight};
 
 use crate::dto::{Activation, Pooling1dConfig};
-
-/// How a layer with Kiln's own kernels runs. `Auto` uses them when it can: the recurrent
-/// time loop fused into one operation (`fused.rs` on the CPU, `fused_gpu.rs` on the GPU) and
-/// Conv1D on the CPU (`fused_conv.rs`); otherwise, and always with `Reference`, burn's ops (the
-/// recurrent per-step graph, burn's `conv1d`), which the equivalence tests compare them with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Path {
-    #[default]
-    Auto,
-    Reference,
-}
-
-/// Layers built after `use_reference_path(true)` take `Path::Reference` (`kiln-train bench
-/// rnn=reference` measures Kiln's kernels against burn's ops); tests set `path` per layer.
-static REFERENCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-pub fn use_reference_path(on: bool) {
-    REFERENCE.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// The path of a layer built now.
-fn default_path() -> Path {
-    if REFERENCE.load(std::sync::atomic::Ordering::Relaxed) { Path::Reference } else { Path::Auto }
-}
 
 /// A layer without parameters; its config says what it does.
 #[derive(Module, Debug)]

@@ -5,13 +5,23 @@ use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::{Distribution, activation};
 
-use super::{Path, default_path, fused, fused_gpu};
+use super::{fused, fused_gpu};
 use super::init::Init;
 use super::layers::apply;
 use crate::dto::{Activation, MergeMode, RecurrentConfig};
 
 /// The cell: SimpleRNN, LSTM or GRU; the kernels' enum, with Keras' gate order and parameter count.
 pub use kiln_kernels::rnn::Cell;
+
+/// How the time loop runs. `Auto` fuses it into one operation (`fused.rs` on the CPU,
+/// `fused_gpu.rs` on the GPU) when it can, and otherwise builds the per-step graph of burn ops,
+/// which `Reference` forces (the equivalence tests compare the two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Path {
+    #[default]
+    Auto,
+    Reference,
+}
 
 /// One recurrent layer: kernel `[in, g·u]`, recurrent kernel `[u, g·u]` (orthogonal),
 /// bias `[g·u]` (`[2·3u]` for GRU: input bias then recurrent bias).
@@ -26,6 +36,20 @@ pub struct Recurrent {
     pub config: RecurrentConfig,
     #[module(skip)]
     pub path: Path,
+}
+
+/// Layers built after `use_reference_path(true)` take the per-step graph, and Conv1D
+/// burn's `conv1d` (`kiln-train bench rnn=reference` measures Kiln's kernels against
+/// them); tests set `path` per layer.
+static REFERENCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn use_reference_path(on: bool) {
+    REFERENCE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The path of a layer built now.
+pub(super) fn default_path() -> Path {
+    if REFERENCE.load(std::sync::atomic::Ordering::Relaxed) { Path::Reference } else { Path::Auto }
 }
 
 impl Recurrent {
