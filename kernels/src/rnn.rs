@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 pub use crate::gemm::{matmul_acc, transpose};
-use crate::gemm::MR;
+use crate::gemm::{MR, matmul_acc_strided};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
@@ -311,22 +311,36 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], blocks: &[Vec<f3
     let mut h = vec![0.0f32; step_h];
     let mut c = vec![0.0f32; step_h];
     let mut r = vec![0.0f32; step_pre];
+    // SimpleRNN and LSTM add h_{t-1}·U straight onto the step's inputs in `pre`; GRU
+    // keeps it apart in `r` (its reset gate scales the candidate's part).
+    let gru = sh.cell == Cell::Gru;
     for s in 0..seq {
         let t = sh.time(s);
-        match b_rec {
-            Some(b) => r.chunks_exact_mut(width).for_each(|row| row.copy_from_slice(b)),
-            None => r.fill(0.0),
-        }
-        if s > 0 {
-            match masked.as_mut() {
-                None => matmul_acc(batch, units, width, &h, u, &mut r), // h_{t-1}·U; h_0 = 0
-                Some(m) => m.forward(&h, &mut r),
-            }
-        }
         let (pre, rh) = match saved.as_mut() {
             Some(sv) => (&mut sv.pre[s * step_pre..(s + 1) * step_pre], &mut sv.rh[..]),
             None => (&mut pre_step[..], &mut [][..]),
         };
+        // h_{t-1}·U; h_0 = 0
+        let mut add_recurrent = |out: &mut [f32]| match masked.as_mut() {
+            None => matmul_acc(batch, units, width, &h, u, out),
+            Some(m) => m.forward(&h, out),
+        };
+        if gru {
+            match b_rec {
+                Some(b) => r.chunks_exact_mut(width).for_each(|row| row.copy_from_slice(b)),
+                None => r.fill(0.0),
+            }
+            if s > 0 {
+                add_recurrent(&mut r);
+            }
+        } else {
+            for (b, row) in pre.chunks_exact_mut(width).enumerate() {
+                row.copy_from_slice(&xz[(b * seq + t) * width..][..width]);
+            }
+            if s > 0 {
+                add_recurrent(pre);
+            }
+        }
         for b in 0..batch {
             let x = &xz[(b * seq + t) * width..][..width];
             let rr = &r[b * width..][..width];
@@ -336,14 +350,10 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], blocks: &[Vec<f3
             match sh.cell {
                 Cell::SimpleRnn => {
                     for k in 0..units {
-                        p[k] = x[k] + rr[k];
-                        hb[k] = A::value(p[k]);
+                        hb[k] = A::value(p[k]); // p = x + h·U already
                     }
                 }
                 Cell::Lstm => {
-                    for j in 0..width {
-                        p[j] = x[j] + rr[j];
-                    }
                     let (pi, rest) = p.split_at_mut(units);
                     let (pf, rest) = rest.split_at_mut(units);
                     let (pc, po) = rest.split_at_mut(units);
@@ -460,6 +470,9 @@ fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved
     let mut dc = vec![0.0f32; step_h]; // LSTM: the gradient reaching c_t through c_{t+1}
     let mut dz = vec![0.0f32; step_pre]; // this step's gradient w.r.t. the recurrent pre-activations
     let zeros = vec![0.0f32; step_h];
+    // SimpleRNN and LSTM: the recurrent pre-activations' gradient is dxz's row itself,
+    // written in place and read back strided by the matmul into dh.
+    let direct = sh.cell != Cell::Gru && masked.is_none();
     for s in (0..seq).rev() {
         let t = sh.time(s);
         for b in 0..batch {
@@ -472,15 +485,17 @@ fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved
         let h_prev = if s > 0 { &saved.h[(s - 1) * step_h..][..step_h] } else { &zeros[..] };
         for b in 0..batch {
             let p = &pre[b * width..][..width];
-            let dzb = &mut dz[b * width..][..width];
             let dhb = &mut dh[b * units..][..units];
             let dxb = &mut dxz[(b * seq + t) * width..][..width];
+            let (dzb, dxb): (&mut [f32], Option<&mut [f32]>) = if direct { (dxb, None) } else { (&mut dz[b * width..][..width], Some(dxb)) };
             match sh.cell {
                 Cell::SimpleRnn => {
                     for k in 0..units {
                         dzb[k] = dhb[k] * A::with_slope(p[k]).1;
                     }
-                    dxb.copy_from_slice(dzb);
+                    if let Some(dxb) = dxb {
+                        dxb.copy_from_slice(dzb);
+                    }
                     dhb.fill(0.0);
                 }
                 Cell::Lstm => {
@@ -499,12 +514,15 @@ fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved
                         dcb[k] = dct * f;
                         dhb[k] = 0.0;
                     }
-                    dxb.copy_from_slice(dzb);
+                    if let Some(dxb) = dxb {
+                        dxb.copy_from_slice(dzb);
+                    }
                 }
                 Cell::Gru => {
                     let rh = &saved.rh[s * step_h + b * units..][..units];
                     let hp = &h_prev[b * units..][..units];
                     let drb = &mut drec.as_deref_mut().expect("GRU")[(b * seq + t) * width..][..width];
+                    let dxb = dxb.expect("GRU keeps dz apart");
                     for k in 0..units {
                         let (z, reset) = (sigmoid(p[k]), sigmoid(p[units + k]));
                         let (n, dn_slope) = A::with_slope(p[2 * units + k]);
@@ -525,8 +543,10 @@ fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved
             }
         }
         if s > 0 {
+            // through h_{t-1}·U; h_0 is no parameter
             match masked.as_mut() {
-                None => matmul_acc(batch, width, units, &dz, &ut, &mut dh), // through h_{t-1}·U; h_0 is no parameter
+                None if direct => matmul_acc_strided(batch, width, units, &dxz[t * width..], seq * width, &ut, &mut dh, units),
+                None => matmul_acc(batch, width, units, &dz, &ut, &mut dh),
                 Some(m) => m.backward(&dz, &mut dh),
             }
         }
