@@ -19,7 +19,13 @@ use burn::backend::ops::FloatTensorOps;
 use burn::backend::{Autodiff, DispatchKindConversion, DispatchTensor, Flex, GradientCheckpointingStrategy};
 use burn::prelude::*;
 use burn::tensor::DType;
-use kiln_kernels::rnn;
+use kiln_kernels::{gemm, rnn};
+
+/// Whether the CPU's big matmuls around the time loop (the input projection and its
+/// gradients, `dU`) use Kiln's kernels: in wasm they beat burn-flex's gemm (26 against
+/// 19 GFLOP/s for M1's projection in Chromium, and flex zeroes then copies every output);
+/// natively gemm's AVX2/FMA kernels win.
+pub const KILN_MATMULS: bool = cfg!(target_arch = "wasm32");
 
 /// Whether the fused loop can run on `device` for a tensor of `dtype`: the CPU
 /// backend, with or without autodiff, in f32.
@@ -76,7 +82,7 @@ where
 }
 
 /// The backward step: BPTT in `rnn::backward`, then `dU = prev_statesᵀ · d(recurrent
-/// pre-activations)` as one flex matmul over all `batch·seq` rows.
+/// pre-activations)` as one matmul over all `batch·seq` rows ([`KILN_MATMULS`]).
 #[derive(Debug)]
 struct FusedRecurrent;
 
@@ -107,8 +113,13 @@ impl Backward<Flex, 3> for FusedRecurrent {
             let drec = g.recurrent.as_deref().unwrap_or(&g.xz);
             grads.register::<Flex>(node.id, flex(rnn::recurrent_grad(&shape, &g.prev_states, drec, mask), [shape.units, width]));
         }
+        if let (Some(node), None, true) = (u_node.as_ref(), mask.as_deref(), KILN_MATMULS) {
+            let drec = g.recurrent.as_deref().unwrap_or(&g.xz);
+            let du = gemm::matmul_tn(rows, shape.units, width, &g.prev_states, drec); // [u, g·u]
+            grads.register::<Flex>(node.id, flex(du, [shape.units, width]));
+        }
         let dxz = flex(g.xz, [rows, width]);
-        if let (Some(node), None) = (u_node, mask) {
+        if let (Some(node), None, false) = (u_node, mask, KILN_MATMULS) {
             let recurrent = g.recurrent.map_or_else(|| dxz.clone(), |r| flex(r, [rows, width]));
             let prev = Flex::float_transpose(flex(g.prev_states, [rows, shape.units])); // [u, batch·seq]
             grads.register::<Flex>(node.id, Flex::float_matmul(prev, recurrent));

@@ -5,7 +5,7 @@ use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::{Distribution, activation};
 
-use super::{fused, fused_gpu};
+use super::{fused, fused_conv, fused_gpu};
 use super::init::Init;
 use super::layers::apply;
 use crate::dto::{Activation, MergeMode, RecurrentConfig};
@@ -271,6 +271,17 @@ impl Projection {
                 return y.reshape([batch, seq, g * u]);
             }
         };
+        if fused::KILN_MATMULS && fused::available(&x.device(), x.dtype()) {
+            // A Dense over the sequence is a Conv1D of kernel size 1: Kiln's kernel reads
+            // x in place and writes no zeroed-then-copied output as burn-flex's matmul does.
+            let [_, width] = self.w.dims();
+            let shape = kiln_kernels::conv::Shape { batch, steps: seq, channels: input, filters: width, kernel: 1, stride: 1, dilation: 1, pad: (0, 0) };
+            let bias = match &self.bias {
+                Some(b) => b.clone().reshape([width]),
+                None => Tensor::zeros([width], &x.device()),
+            };
+            return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias); // [batch, seq, g·u]
+        }
         let y = x.reshape([batch * seq, input]).matmul(self.w.clone());
         let y = match &self.bias {
             Some(b) => y + b.clone(),
