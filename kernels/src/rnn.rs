@@ -94,8 +94,8 @@ fn tanh(x: f32) -> f32 {
     let x = x.clamp(-7.998_811_7, 7.998_811_7);
     let x2 = x * x;
     let mut p = -2.760_768_5e-16f32;
-    p = p * x2 + 2.000_187_9e-13;
-    p = p * x2 - 8.604_671_5e-11;
+    p = p * x2 + 2.000_188e-13;
+    p = p * x2 - 8.604_672e-11;
     p = p * x2 + 5.122_297e-8;
     p = p * x2 + 1.485_722_4e-5;
     p = p * x2 + 6.372_619_3e-4;
@@ -306,6 +306,7 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
 /// One batch slice: `sh.batch` is its row count, `xz` its rows, `hs` `[rows, seq, u]`
 /// its output; the record is returned when `save`. `blocks`: `U`'s gate blocks under
 /// recurrent dropout (else empty).
+#[allow(clippy::too_many_arguments)]
 fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], blocks: &[Vec<f32>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
@@ -556,8 +557,8 @@ fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved
         if s > 0 {
             // through h_{t-1}·U; h_0 is no parameter
             match masked.as_mut() {
-                None if direct => matmul_acc_strided(batch, width, units, &dxz[t * width..], seq * width, &ut, &mut dh, units),
-                None => matmul_acc(batch, width, units, &dz, &ut, &mut dh),
+                None if direct => matmul_acc_strided(batch, width, units, &dxz[t * width..], seq * width, ut, &mut dh, units),
+                None => matmul_acc(batch, width, units, &dz, ut, &mut dh),
                 Some(m) => m.backward(&dz, &mut dh),
             }
         }
