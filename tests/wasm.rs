@@ -82,14 +82,20 @@ async fn webgpu_backend_loss_falls() {
         assert!(last < first * 0.9, "{model} on WebGPU: {first} -> {last}");
     }
     word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding(&device).await;
-    fused_recurrent_matches_reference_on_webgpu(&device).await;
+    fused_recurrent_matches_reference(&device).await;
 }
 
-/// The GPU time-loop kernels (model/rnn_cube.rs) against the per-step reference
-/// graph on WebGPU: outputs and the gradients of x and of every parameter, with and
+/// The same table on the CPU: `kiln_kernels::rnn` and its simd128 matmul tile.
+#[wasm_bindgen_test]
+async fn fused_recurrent_cpu_kernels_match_reference() {
+    fused_recurrent_matches_reference(&Device::flex()).await;
+}
+
+/// The time-loop kernels (model/rnn_cube.rs on WebGPU, kiln_kernels::rnn on the
+/// CPU) against the per-step reference graph on `base`'s backend: outputs and the gradients of x and of every parameter, with and
 /// without dropout masks, read back asynchronously. (tests/recurrent_fused.rs runs
 /// the full table natively.)
-async fn fused_recurrent_matches_reference_on_webgpu(gpu: &Device) {
+async fn fused_recurrent_matches_reference(base: &Device) {
     use burn::prelude::*;
     use kiln::dto::{MergeMode, RecurrentConfig};
     use kiln::model::{Cell, Path};
@@ -113,7 +119,7 @@ async fn fused_recurrent_matches_reference_on_webgpu(gpu: &Device) {
         }
         out
     }
-    let device = gpu.clone().autodiff();
+    let device = base.clone().autodiff();
     for (cell, seq, units, batch, sequences, bidirectional, dropouts) in [
         (Cell::SimpleRnn, 7, 3, 5, true, false, 0.0),
         (Cell::Lstm, 1, 17, 1, false, true, 0.0),
