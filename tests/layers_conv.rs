@@ -8,8 +8,8 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 use kiln::dto::{Activation, BatchNormalizationConfig, Conv1dConfig, ConvPadding, Pooling1dConfig};
 use kiln::model::{
-    BatchNorm, Conv1d, Init, Path, apply, average_pooling_1d, conv_output_len, dropout, max_pooling_1d, pool_output_len,
-    spatial_dropout_1d,
+    BatchNorm, Conv1d, Init, Path, apply, average_pooling_1d, conv_output_len, dropout, max_pooling_1d, max_pooling_1d_on,
+    pool_output_len, spatial_dropout_1d,
 };
 use serde::Deserialize;
 
@@ -181,6 +181,39 @@ fn pooling_matches_keras() {
         close(&values(out.clone()), &case.output, &format!("{name} output"));
         let grads = weighted_sum(out).backward();
         close(&grad(&x, &grads), &case.grad_input, &format!("{name} dx"));
+    }
+}
+
+/// Kiln's CPU max pooling (`Path::Auto` on flex; `pooling_matches_keras` checks it
+/// against Keras) against burn's `max_pool1d` (`Path::Reference`, as WebGPU uses) on
+/// random values: output and dx, with and without autodiff, for both paddings, strides
+/// other than the pool size and batches of more than one group.
+#[test]
+fn max_pooling_cpu_kernel_matches_burns_pool() {
+    use kiln::dto::PoolPadding::{Same, Valid};
+    // batch, steps, channels, pool_size, strides, padding
+    let cases = [(3, 20, 16, 5, None, Valid), (11, 13, 5, 2, Some(1), Same), (17, 9, 3, 3, Some(2), Same), (2, 7, 1, 4, Some(3), Valid), (1, 1, 2, 1, None, Same)];
+    for (batch, steps, channels, pool_size, strides, padding) in cases {
+        let p = Pooling1dConfig { pool_size, strides, padding };
+        let name = format!("{p:?} batch {batch} steps {steps} channels {channels}");
+        let run = |path: Path, device: &Device| {
+            let x = tensor(fill(batch * steps * channels, 0.3, 1.0), [batch, steps, channels], device);
+            let x = if device.is_autodiff() { x.require_grad() } else { x };
+            let out = max_pooling_1d_on(x.clone(), &p, path);
+            let dims = out.dims();
+            if !device.is_autodiff() {
+                return (dims, values(out), Vec::new());
+            }
+            let grads = weighted_sum(out.clone()).backward();
+            (dims, values(out), grad(&x, &grads))
+        };
+        for device in [train_device(), Device::flex()] {
+            let (dims, out, dx) = run(Path::Auto, &device);
+            let (ref_dims, ref_out, ref_dx) = run(Path::Reference, &device);
+            assert_eq!(dims, ref_dims, "{name}: shape");
+            close(&out, &ref_out, &format!("{name} output"));
+            close(&dx, &ref_dx, &format!("{name} dx"));
+        }
     }
 }
 

@@ -4,4 +4,5 @@
 
 pub mod conv;
 pub mod gemm;
+pub mod pool;
 pub mod rnn;

@@ -9,7 +9,7 @@ use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions};
 use super::init::Init;
 use super::layers::apply;
 use super::recurrent::{Path, default_path};
-use super::{fused, fused_conv};
+use super::{fused, fused_conv, fused_pool};
 use crate::dto::{Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 
 /// Output length of a convolution over `steps`, or `None` when Keras would fail
@@ -109,8 +109,18 @@ fn pool_options(steps: usize, p: &Pooling1dConfig) -> (usize, usize, (usize, usi
 /// # Shapes
 /// - x `[batch, steps, d]` → `[batch, pool_output_len(steps), d]`
 pub fn max_pooling_1d(x: Tensor<3>, p: &Pooling1dConfig) -> Tensor<3> {
-    let [_, steps, _] = x.dims();
+    max_pooling_1d_on(x, p, default_path())
+}
+
+/// [`max_pooling_1d`] on `path`: `Auto` takes Kiln's kernel on the CPU
+/// (fused_pool.rs), `Reference` burn's `max_pool1d` (as WebGPU does).
+pub fn max_pooling_1d_on(x: Tensor<3>, p: &Pooling1dConfig, path: Path) -> Tensor<3> {
+    let [batch, steps, channels] = x.dims();
     let (size, stride, padding) = pool_options(steps, p);
+    if path == Path::Auto && fused::available(&x.device(), x.dtype()) {
+        let shape = kiln_kernels::pool::Shape { batch, steps, channels, size, stride, pad: padding };
+        return fused_pool::max_pool1d(shape, x);
+    }
     let options = MaxPoolOptions::new([size]).with_stride([stride]).with_padding_pairs([padding]);
     max_pool1d(x.swap_dims(1, 2), options).swap_dims(1, 2) // [batch, out_steps, d]
 }

@@ -4,6 +4,7 @@ mod build;
 mod conv;
 mod fused;
 mod fused_conv;
+mod fused_pool;
 #[cfg(feature = "gpu")]
 mod fused_gpu;
 #[cfg(not(feature = "gpu"))]
@@ -20,7 +21,7 @@ mod weights;
 use burn::prelude::*;
 
 pub use build::{Built, Head, build, summarize};
-pub use conv::{Conv1d, average_pooling_1d, conv_output_len, max_pooling_1d, pool_output_len};
+pub use conv::{Conv1d, average_pooling_1d, conv_output_len, max_pooling_1d, max_pooling_1d_on, pool_output_len};
 pub use init::Init;
 pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_pooling_1d};
 pub use norm::{BatchNorm, dropout, spatial_dropout_1d};
