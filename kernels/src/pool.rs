@@ -58,11 +58,11 @@ pub fn forward(sh: &Shape, x: &[f32]) -> (Vec<f32>, Vec<u32>) {
                 let yr = &mut ys[(i * out + t) * c..][..c];
                 let ar = &mut args[(i * out + t) * c..][..c];
                 for s in sh.window(t) {
+                    // selects, not branches: the loop vectorises
                     for ((yv, av), &xv) in yr.iter_mut().zip(ar.iter_mut()).zip(&xb[s * c..][..c]) {
-                        if xv > *yv {
-                            *yv = xv;
-                            *av = s as u32;
-                        }
+                        let gt = xv > *yv;
+                        *yv = if gt { xv } else { *yv };
+                        *av = if gt { s as u32 } else { *av };
                     }
                 }
             }

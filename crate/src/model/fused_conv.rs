@@ -6,12 +6,12 @@
 //! place. Never used on wgpu (the buffers are read synchronously).
 
 use std::fmt;
-use std::sync::Arc;
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::{BalancedCheckpointing, CheckpointStrategy, NoCheckpointing};
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::flex::FlexTensor;
 use burn::backend::{Autodiff, DispatchKindConversion, DispatchTensor, Flex, GradientCheckpointingStrategy};
 use burn::prelude::*;
 use kiln_kernels::conv;
@@ -45,12 +45,12 @@ where
     let x = x.try_into_primitive::<Autodiff<Flex, C>>().expect(AD);
     let k = kernel.try_into_primitive::<Autodiff<Flex, C>>().expect(AD);
     let b = bias.try_into_primitive::<Autodiff<Flex, C>>().expect(AD);
-    let (xs, ks) = (f32s(x.primitive()), f32s(k.primitive()));
-    let y = conv::forward(&shape, &xs, &ks, &f32s(b.primitive()));
+    let y = conv::forward(&shape, &f32s(x.primitive()), &f32s(k.primitive()), &f32s(b.primitive()));
     let y = flex(y, [shape.batch, shape.out_steps(), shape.filters]);
     let out = match FusedConv.prepare::<C>([x.node(), k.node(), b.node()]).compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
-            let state = State { shape, x: Arc::new(xs.into_owned()), kernel: Arc::new(ks.into_owned()) };
+            // the tensors themselves (shared buffers), not copies of their values
+            let state = State { shape, x: x.primitive().clone(), kernel: k.primitive().clone() };
             prep.finish(state, y)
         }
         OpsKind::UnTracked(prep) => prep.finish(y),
@@ -64,8 +64,8 @@ struct FusedConv;
 #[derive(Clone)]
 struct State {
     shape: conv::Shape,
-    x: Arc<Vec<f32>>,
-    kernel: Arc<Vec<f32>>,
+    x: FlexTensor,
+    kernel: FlexTensor,
 }
 
 impl fmt::Debug for State {
@@ -81,7 +81,7 @@ impl Backward<Flex, 3> for FusedConv {
         let [x_node, k_node, b_node] = ops.parents;
         let dy = grads.consume::<Flex>(&ops.node);
         let State { shape: sh, x, kernel } = ops.state;
-        let g = conv::backward(&sh, &x, &kernel, &f32s(&dy), x_node.is_some());
+        let g = conv::backward(&sh, &f32s(&x), &f32s(&kernel), &f32s(&dy), x_node.is_some());
         if let Some(node) = x_node {
             grads.register::<Flex>(node.id, flex(g.x, [sh.batch, sh.steps, sh.channels]));
         }
