@@ -342,6 +342,13 @@ suite_native() {
 }
 
 suite_wasm() {
+  # the CPU kernels alone, in Node's V8 with simd128 (the hand-written simd128 tile)
+  if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-wasip1; then
+    run rustup target add wasm32-wasip1
+  fi
+  CARGO_TARGET_WASM32_WASIP1_RUNNER="node $ROOT/tools/wasi-run.mjs" \
+  CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS="-C target-feature=+simd128" \
+    run cargo test -p kiln-kernels --release --target wasm32-wasip1
   CHROMEDRIVER="$KILN_CHROMEDRIVER" \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" \
   WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-900}" \

@@ -39,7 +39,9 @@ export async function launch() {
   return chromium.launch({
     executablePath: process.env.KILN_CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    // KILN_CHROMIUM_FLAGS: extra flags for a measurement, e.g. '--js-flags=--prof'
+    // (V8 writes isolate-*.log into the working directory; `node --prof-process` reads them).
+    args: [...CHROMIUM_ARGS, ...(process.env.KILN_CHROMIUM_FLAGS || '').split(' ').filter(Boolean)],
   });
 }
 
