@@ -265,7 +265,11 @@ pub(crate) fn cut<'a>(mut buf: &'a mut [f32], ranges: &[Range<usize>], row: usiz
 
 /// The recurrent dropout mask `[g, batch, u]` of the batch rows `rows`: `[g, rows, u]`.
 fn mask_rows(mask: &[f32], gates: usize, batch: usize, units: usize, rows: &Range<usize>) -> Vec<f32> {
-    (0..gates).flat_map(|g| &mask[(g * batch + rows.start) * units..(g * batch + rows.end) * units]).copied().collect()
+    let mut m = Vec::with_capacity(gates * rows.len() * units);
+    for g in 0..gates {
+        m.extend_from_slice(&mask[(g * batch + rows.start) * units..(g * batch + rows.end) * units]);
+    }
+    m
 }
 
 /// The forward pass: every state `[batch, seq, u]` in time order, and what the
