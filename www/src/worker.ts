@@ -393,7 +393,10 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         done = { event, ms: performance.now() - t0 };
         break;
       }
-      post({ type: "event", event, ms: performance.now() - t0 });
+      const ms = performance.now() - t0;
+      // An epoch is saved before the page draws it: a reload then resumes from the last epoch shown.
+      if (event.type === "epoch") await save(false);
+      post({ type: "event", event, ms });
       if (event.type === "prepared") {
         // The curves so far, as they were drawn before the reload.
         for (const old of replay) {
@@ -404,7 +407,6 @@ async function drive(id: number, run: KilnRun, config: RunConfig, c: Control, sa
         saving.events.push(...replay.filter((e) => e.type === "step" || e.type === "epoch"));
         training();
       }
-      if (event.type === "epoch") await save(false);
       await yieldToMessages();
     }
     if (lastEvent === null) return status("idle", "status.stoppedBefore");
