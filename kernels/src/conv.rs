@@ -15,10 +15,7 @@
 use std::borrow::Cow;
 
 use crate::gemm::{matmul_acc_strided, matmul_tn_acc, transpose};
-use crate::rnn::{cut, map};
-
-/// Batch rows per group.
-const GROUP: usize = 8;
+use crate::rnn::{cut, groups, map};
 
 /// One convolution's sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +41,6 @@ impl Shape {
         if self.stride == 0 || self.padded() < span { 0 } else { (self.padded() - span) / self.stride + 1 }
     }
 
-    fn groups(&self) -> Vec<std::ops::Range<usize>> {
-        (0..self.batch.div_ceil(GROUP)).map(|g| g * GROUP..((g + 1) * GROUP).min(self.batch)).collect()
-    }
 }
 
 /// `x` with its zero padding, `[batch, padded, channels]`.
@@ -70,7 +64,7 @@ pub fn forward(sh: &Shape, x: &[f32], kernel: &[f32], bias: &[f32]) -> Vec<f32> 
     // zeroed by one fast fill here, the bias written by each group on its own thread (a
     // collected flat_map of the bias was 7 % of M3's step, serial)
     let mut y = vec![0.0f32; sh.batch * out * f];
-    let groups = sh.groups();
+    let groups = groups(sh.batch);
     let parts = cut(&mut y, &groups, out * f);
     map(groups.iter().cloned().zip(parts).collect(), |(rows, ys)| {
         for row in ys.chunks_exact_mut(f.max(1)) {
@@ -112,7 +106,7 @@ pub fn backward(sh: &Shape, x: &[f32], kernel: &[f32], dy: &[f32], want_x: bool)
         kt.extend_from_slice(&transpose(&kernel[j * c * f..][..c * f], c, f));
     }
     let mut dxp = vec![0.0f32; if want_x { sh.batch * lp * c } else { 0 }];
-    let groups = sh.groups();
+    let groups = groups(sh.batch);
     let dx_parts = cut(&mut dxp, &groups, if want_x { lp * c } else { 0 });
     let sums = map(groups.iter().cloned().zip(dx_parts).collect(), |(rows, dxs)| {
         let mut dk = vec![0.0f32; k * c * f];

@@ -7,10 +7,7 @@
 //! in Keras' `same`. Ties go to the first step of the window. Batch rows run in
 //! groups (in parallel with the `rayon` feature); no result depends on the grouping.
 
-use crate::rnn::{cut, map};
-
-/// Batch rows per group.
-const GROUP: usize = 8;
+use crate::rnn::{cut, groups, map};
 
 /// One pooling's sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +34,6 @@ impl Shape {
         start..end.max(start)
     }
 
-    fn groups(&self) -> Vec<std::ops::Range<usize>> {
-        (0..self.batch.div_ceil(GROUP)).map(|g| g * GROUP..((g + 1) * GROUP).min(self.batch)).collect()
-    }
 }
 
 /// `y` `[batch, out_steps, channels]` and, for each of its values, the input step it
@@ -49,8 +43,8 @@ pub fn forward(sh: &Shape, x: &[f32]) -> (Vec<f32>, Vec<u32>) {
     assert_eq!(x.len(), sh.batch * sh.steps * c, "x is [batch, steps, channels]");
     let mut y = vec![f32::NEG_INFINITY; sh.batch * out * c];
     let mut arg = vec![0u32; sh.batch * out * c];
-    let groups = sh.groups();
-    let jobs: Vec<_> = groups.iter().cloned().zip(cut(&mut y, &groups, out * c)).zip(cut_u32(&mut arg, &groups, out * c)).collect();
+    let groups = groups(sh.batch);
+    let jobs: Vec<_> = groups.iter().cloned().zip(cut(&mut y, &groups, out * c)).zip(cut(&mut arg, &groups, out * c)).collect();
     map(jobs, |((rows, ys), args)| {
         for (i, b) in rows.enumerate() {
             let xb = &x[b * sh.steps * c..][..sh.steps * c];
@@ -77,7 +71,7 @@ pub fn backward(sh: &Shape, arg: &[u32], dy: &[f32]) -> Vec<f32> {
     let (c, out) = (sh.channels, sh.out_steps());
     assert!(arg.len() == sh.batch * out * c && dy.len() == arg.len(), "dy and the steps are [batch, out_steps, channels]");
     let mut dx = vec![0.0f32; sh.batch * sh.steps * c];
-    let groups = sh.groups();
+    let groups = groups(sh.batch);
     let jobs: Vec<_> = groups.iter().cloned().zip(cut(&mut dx, &groups, sh.steps * c)).collect();
     map(jobs, |(rows, dxs)| {
         for (i, b) in rows.enumerate() {
@@ -94,18 +88,6 @@ pub fn backward(sh: &Shape, arg: &[u32], dy: &[f32]) -> Vec<f32> {
         }
     });
     dx
-}
-
-/// [`cut`] for the step indices.
-fn cut_u32<'a>(mut buf: &'a mut [u32], ranges: &[std::ops::Range<usize>], row: usize) -> Vec<&'a mut [u32]> {
-    ranges
-        .iter()
-        .map(|r| {
-            let (head, tail) = std::mem::take(&mut buf).split_at_mut(r.len() * row);
-            buf = tail;
-            head
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -251,8 +251,17 @@ pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + S
     items.into_iter().map(f).collect()
 }
 
+/// Batch rows per group of the convolution and pooling kernels, which run the groups on
+/// their own: a fixed size, so sums over groups do not depend on the thread count.
+const GROUP: usize = 8;
+
+/// `batch` rows in groups of [`GROUP`] (the last one shorter).
+pub(crate) fn groups(batch: usize) -> Vec<Range<usize>> {
+    (0..batch.div_ceil(GROUP)).map(|g| g * GROUP..((g + 1) * GROUP).min(batch)).collect()
+}
+
 /// Cuts a batch-major buffer of `row` values per batch row at `ranges`.
-pub(crate) fn cut<'a>(mut buf: &'a mut [f32], ranges: &[Range<usize>], row: usize) -> Vec<&'a mut [f32]> {
+pub(crate) fn cut<'a, T>(mut buf: &'a mut [T], ranges: &[Range<usize>], row: usize) -> Vec<&'a mut [T]> {
     ranges
         .iter()
         .map(|r| {

@@ -109,20 +109,16 @@ impl Backward<Flex, 3> for FusedRecurrent {
         let State { shape, u, saved, mask } = ops.state;
         let g = rnn::backward(&shape, &u, &saved, &f32s(&dhs), mask.as_deref().map(|m| &m[..]));
         let (rows, width) = (shape.batch * shape.seq, shape.width());
-        if let (Some(node), Some(mask)) = (u_node.as_ref(), mask.as_deref()) {
-            let drec = g.recurrent.as_deref().unwrap_or(&g.xz);
-            grads.register::<Flex>(node.id, flex(rnn::recurrent_grad(&shape, &g.prev_states, drec, mask), [shape.units, width]));
-        }
-        if let (Some(node), None, true) = (u_node.as_ref(), mask.as_deref(), KILN_MATMULS) {
-            let drec = g.recurrent.as_deref().unwrap_or(&g.xz);
-            let du = gemm::matmul_tn(rows, shape.units, width, &g.prev_states, drec); // [u, g·u]
-            grads.register::<Flex>(node.id, flex(du, [shape.units, width]));
-        }
         let dxz = flex(g.xz, [rows, width]);
-        if let (Some(node), None, false) = (u_node, mask, KILN_MATMULS) {
-            let recurrent = g.recurrent.map_or_else(|| dxz.clone(), |r| flex(r, [rows, width]));
-            let prev = Flex::float_transpose(flex(g.prev_states, [rows, shape.units])); // [u, batch·seq]
-            grads.register::<Flex>(node.id, Flex::float_matmul(prev, recurrent));
+        let drec = g.recurrent.map_or_else(|| dxz.clone(), |r| flex(r, [rows, width])); // [batch·seq, g·u]
+        if let Some(node) = u_node {
+            let units = shape.units;
+            let du = match mask.as_deref() {
+                Some(mask) => flex(rnn::recurrent_grad(&shape, &g.prev_states, &f32s(&drec), mask), [units, width]),
+                None if KILN_MATMULS => flex(gemm::matmul_tn(rows, units, width, &g.prev_states, &f32s(&drec)), [units, width]),
+                None => Flex::float_matmul(Flex::float_transpose(flex(g.prev_states, [rows, units])), drec), // [u, batch·seq]·…
+            };
+            grads.register::<Flex>(node.id, du);
         }
         if let (Some(node), Some(db)) = (b_node, g.b_rec) {
             grads.register::<Flex>(node.id, flex(db, [width]));
