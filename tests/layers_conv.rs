@@ -102,17 +102,20 @@ fn conv1d_matches_keras() {
 #[test]
 fn conv1d_cpu_kernel_matches_burns_conv() {
     use ConvPadding::{Causal, Same, Valid};
-    // batch, steps, in, filters, kernel, strides, dilation, padding
+    use Activation::{Relu, Tanh};
+    // batch, steps, in, filters, kernel, strides, dilation, padding, activation (relu is
+    // fused into the kernel's pass, the others follow it)
     let cases = [
-        (3, 20, 16, 16, 7, 1, 1, Valid),
-        (11, 13, 5, 17, 4, 2, 1, Same),
-        (2, 9, 3, 4, 3, 1, 2, Causal),
-        (17, 12, 8, 3, 5, 3, 2, Same),
-        (1, 4, 2, 33, 4, 1, 1, Valid),
-        (4, 6, 1, 1, 1, 2, 1, Causal),
+        (3, 20, 16, 16, 7, 1, 1, Valid, Relu),
+        (11, 13, 5, 17, 4, 2, 1, Same, Tanh),
+        (2, 9, 3, 4, 3, 1, 2, Causal, Relu),
+        (17, 12, 8, 3, 5, 3, 2, Same, Relu),
+        (1, 4, 2, 33, 4, 1, 1, Valid, Tanh),
+        (4, 6, 1, 1, 1, 2, 1, Causal, Relu),
+        (9, 15, 6, 5, 3, 1, 1, Same, Relu),
     ];
-    for (batch, steps, input, filters, kernel_size, strides, dilation_rate, padding) in cases {
-        let c = Conv1dConfig { filters, kernel_size, strides, padding, dilation_rate, activation: Activation::Tanh };
+    for (batch, steps, input, filters, kernel_size, strides, dilation_rate, padding, activation) in cases {
+        let c = Conv1dConfig { filters, kernel_size, strides, padding, dilation_rate, activation };
         let name = format!("{c:?} batch {batch} steps {steps} in {input}");
         let device = train_device();
         let run = |path: Path| {
@@ -214,6 +217,35 @@ fn max_pooling_cpu_kernel_matches_burns_pool() {
             close(&out, &ref_out, &format!("{name} output"));
             close(&dx, &ref_dx, &format!("{name} dx"));
         }
+    }
+}
+
+/// M2's chain, Conv1D(relu) → MaxPooling1D(5) → Conv1D(relu) → the max over time, on
+/// Kiln's kernels against burn's: behind the poolings most of each convolution's output
+/// gradient is zero, so the kernel's sparse backward path is the one compared here.
+#[test]
+fn conv_pool_chain_matches_burn_where_the_gradient_is_sparse() {
+    let (batch, steps, emb) = (13, 60, 16);
+    let pool = Pooling1dConfig { pool_size: 5, strides: None, padding: kiln::dto::PoolPadding::Valid };
+    let device = train_device();
+    let run = |path: Path| {
+        let mut conv1 = Conv1d::new(&conv1d_config(16, 7), emb, &mut Init::new(7), &device);
+        let mut conv2 = Conv1d::new(&conv1d_config(16, 7), 16, &mut Init::new(8), &device);
+        conv1.bias = Param::from_tensor(tensor(fill(16, 4.0, 0.1), [16], &device));
+        (conv1.path, conv2.path) = (path, path);
+        let x = tensor(fill(batch * steps * emb, 0.9, 1.0), [batch, steps, emb], &device).require_grad();
+        let h = max_pooling_1d_on(conv1.forward(x.clone()), &pool, path);
+        let out = conv2.forward(h).max_dim(1); // [batch, 1, 16]
+        let grads = weighted_sum(out.clone()).backward();
+        let g = [grad(&x, &grads), grad(&conv1.kernel.val(), &grads), grad(&conv1.bias.val(), &grads), grad(&conv2.kernel.val(), &grads)];
+        (values(out), g)
+    };
+    let (out, g) = run(Path::Auto);
+    let (ref_out, ref_g) = run(Path::Reference);
+    close(&out, &ref_out, "output");
+    for (what, (got, want)) in ["dx", "conv1 dkernel", "conv1 dbias", "conv2 dkernel"].iter().zip(g.iter().zip(&ref_g)) {
+        assert!(got.iter().any(|v| *v != 0.0), "{what}: all zero");
+        close(got, want, what);
     }
 }
 

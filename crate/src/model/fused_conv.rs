@@ -18,26 +18,27 @@ use kiln_kernels::conv;
 
 use super::fused::{f32s, flex};
 
-/// `conv(x, kernel) + bias` before the activation: x `[batch, steps, in]`, kernel
+/// `conv(x, kernel) + bias`, then relu when `relu` (in the same pass; backward masks
+/// the gradient with the output): x `[batch, steps, in]`, kernel
 /// `[kernel_size, in, filters]`, bias `[filters]` → `[batch, out_steps, filters]`.
 ///
 /// The caller checks `fused::available` first.
-pub fn conv1d(shape: conv::Shape, x: Tensor<3>, kernel: Tensor<3>, bias: Tensor<1>) -> Tensor<3> {
+pub fn conv1d(shape: conv::Shape, x: Tensor<3>, kernel: Tensor<3>, bias: Tensor<1>, relu: bool) -> Tensor<3> {
     match x.device().gradient_checkpointing_strategy() {
         None => {
             const FLEX: &str = "a flex tensor (fused::available)";
             let x = x.try_into_primitive::<Flex>().expect(FLEX);
             let k = kernel.try_into_primitive::<Flex>().expect(FLEX);
             let b = bias.try_into_primitive::<Flex>().expect(FLEX);
-            let y = conv::forward(&shape, &f32s(&x), &f32s(&k), &f32s(&b));
+            let y = conv::forward(&shape, &f32s(&x), &f32s(&k), &f32s(&b), relu);
             Tensor::from_primitive::<Flex>(flex(y, [shape.batch, shape.out_steps(), shape.filters]))
         }
-        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, x, kernel, bias),
-        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, x, kernel, bias),
+        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, x, kernel, bias, relu),
+        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, x, kernel, bias, relu),
     }
 }
 
-fn tracked<C: CheckpointStrategy>(shape: conv::Shape, x: Tensor<3>, kernel: Tensor<3>, bias: Tensor<1>) -> Tensor<3>
+fn tracked<C: CheckpointStrategy>(shape: conv::Shape, x: Tensor<3>, kernel: Tensor<3>, bias: Tensor<1>, relu: bool) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Flex, C>>,
 {
@@ -45,12 +46,13 @@ where
     let x = x.try_into_primitive::<Autodiff<Flex, C>>().expect(AD);
     let k = kernel.try_into_primitive::<Autodiff<Flex, C>>().expect(AD);
     let b = bias.try_into_primitive::<Autodiff<Flex, C>>().expect(AD);
-    let y = conv::forward(&shape, &f32s(x.primitive()), &f32s(k.primitive()), &f32s(b.primitive()));
+    let y = conv::forward(&shape, &f32s(x.primitive()), &f32s(k.primitive()), &f32s(b.primitive()), relu);
     let y = flex(y, [shape.batch, shape.out_steps(), shape.filters]);
     let out = match FusedConv.prepare::<C>([x.node(), k.node(), b.node()]).compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
             // the tensors themselves (shared buffers), not copies of their values
-            let state = State { shape, x: x.primitive().clone(), kernel: k.primitive().clone() };
+            let relu_out = relu.then(|| y.clone());
+            let state = State { shape, x: x.primitive().clone(), kernel: k.primitive().clone(), relu_out };
             prep.finish(state, y)
         }
         OpsKind::UnTracked(prep) => prep.finish(y),
@@ -66,6 +68,8 @@ struct State {
     shape: conv::Shape,
     x: FlexTensor,
     kernel: FlexTensor,
+    /// The output, when relu was applied: the gradient's mask.
+    relu_out: Option<FlexTensor>,
 }
 
 impl fmt::Debug for State {
@@ -80,8 +84,9 @@ impl Backward<Flex, 3> for FusedConv {
     fn backward(self, ops: Ops<State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let [x_node, k_node, b_node] = ops.parents;
         let dy = grads.consume::<Flex>(&ops.node);
-        let State { shape: sh, x, kernel } = ops.state;
-        let g = conv::backward(&sh, &f32s(&x), &f32s(&kernel), &f32s(&dy), x_node.is_some());
+        let State { shape: sh, x, kernel, relu_out } = ops.state;
+        let relu_out = relu_out.as_ref().map(f32s);
+        let g = conv::backward(&sh, &f32s(&x), &f32s(&kernel), &f32s(&dy), relu_out.as_deref(), x_node.is_some());
         if let Some(node) = x_node {
             grads.register::<Flex>(node.id, flex(g.x, [sh.batch, sh.steps, sh.channels]));
         }

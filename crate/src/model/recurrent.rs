@@ -280,7 +280,7 @@ impl Projection {
                 Some(b) => b.clone().reshape([width]),
                 None => Tensor::zeros([width], &x.device()),
             };
-            return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias); // [batch, seq, g·u]
+            return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias, false); // [batch, seq, g·u]
         }
         let y = x.reshape([batch * seq, input]).matmul(self.w.clone());
         let y = match &self.bias {
