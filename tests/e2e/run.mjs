@@ -161,6 +161,22 @@ const tests = [
     },
   },
   {
+    name: 'bad-url-autostart',
+    title: 'autostart with an unknown setting value in the address: state error naming it, no run',
+    timeout: 3 * MIN,
+    async run(browser, base) {
+      const t = await open(browser, base, 'data=imdb&model=m4_pooled&backend=cpu&autostart=1');
+      try {
+        const s = await until(t, (x) => status(x) === 'error', 'state error', 2 * MIN);
+        assert(/data/.test(s.state.message) && /imdb/.test(s.state.message), `the message should name data=imdb: ${s.state.message}`);
+        assert(!t.pageErrors.length, `page errors: ${t.pageErrors.join('\n')}`);
+        return `error: "${s.state.message}"`;
+      } finally {
+        await t.context.close();
+      }
+    },
+  },
+  {
     name: 'layers',
     title: 'layer editor: edit, add, move, remove; the live summary follows',
     timeout: 5 * MIN,

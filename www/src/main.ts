@@ -362,8 +362,16 @@ function onMessage(msg: FromWorker): void {
       const errors = [...parsed.errors, ...embed.errors];
       model.ready(presets, settings);
       say("status.choose");
-      if (errors.length > 0) controls.showErrors(t("error.url"), errors);
-      else if (settings.autostart) queueMicrotask(() => void start());
+      if (errors.length > 0) {
+        controls.showErrors(t("error.url"), errors);
+        // an asked-for start that cannot happen is an error, not an idle page: a headless
+        // driver (tools/train.mjs, an embedding page) would otherwise wait forever
+        if (settings.autostart) {
+          session.state.status = "error";
+          session.state.message = `${t("error.url")} ${errors.join("; ")}`;
+          console.error(`[kiln] ERROR ${session.state.message}`);
+        }
+      } else if (settings.autostart) queueMicrotask(() => void start());
       embed.ready(presets.map((p) => p.name), settings.autostart && errors.length === 0, errors);
       break;
     }
