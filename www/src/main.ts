@@ -368,6 +368,7 @@ function onMessage(msg: FromWorker): void {
         // driver (tools/train.mjs, an embedding page) would otherwise wait forever
         if (settings.autostart) {
           session.state.status = "error";
+          statusText = null; // or render() puts "Choose the settings…" back
           session.state.message = `${t("error.url")} ${errors.join("; ")}`;
           console.error(`[kiln] ERROR ${session.state.message}`);
         }
