@@ -189,14 +189,20 @@ function render(): void {
 /** Rust's message for a NaN or infinite loss starts with this. */
 const DIVERGED = "training diverged";
 
-function fail(message: string): void {
+/** The page's state becomes `error` with `message` (render() shows it as the status). */
+function enterError(message: string): void {
   session.state.status = "error";
-  statusText = null;
+  statusText = null; // or render() puts "Choose the settings…" back
   session.state.message = message;
+  console.error(`[kiln] ERROR ${message}`);
+}
+
+/** A run or a call failed: state `error`, the message in the error box and to an embedding page. */
+function fail(message: string): void {
+  enterError(message);
   if (message.startsWith(DIVERGED)) controls.showDiverged(message);
   else controls.showErrors(t("error.title"), [message]);
   embed.error(message);
-  console.error(`[kiln] ERROR ${message}`);
 }
 
 /** A Train press being checked by the worker (a second press meanwhile is ignored). */
@@ -366,12 +372,8 @@ function onMessage(msg: FromWorker): void {
         controls.showErrors(t("error.url"), errors);
         // an asked-for start that cannot happen is an error, not an idle page: a headless
         // driver (tools/train.mjs, an embedding page) would otherwise wait forever
-        if (settings.autostart) {
-          session.state.status = "error";
-          statusText = null; // or render() puts "Choose the settings…" back
-          session.state.message = `${t("error.url")} ${errors.join("; ")}`;
-          console.error(`[kiln] ERROR ${session.state.message}`);
-        }
+        // (the box above shows the errors; embed.ready below reports them)
+        if (settings.autostart) enterError(`${t("error.url")} ${errors.join("; ")}`);
       } else if (settings.autostart) queueMicrotask(() => void start());
       embed.ready(presets.map((p) => p.name), settings.autostart && errors.length === 0, errors);
       break;
