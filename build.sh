@@ -197,6 +197,11 @@ MT_RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+simd128 --cfg web_sys_uns
 -C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=4294967296 \
 -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
 -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
+# kiln-kernels in the threaded build also gets relaxed SIMD, for f32x4.relaxed_madd: a fused
+# multiply-add where the CPU has one, 20–35 % faster matmuls in V8 (gemm_timing). Only that
+# crate (cargo's per-package profile rustflags, a nightly option), so a change leaves burn
+# built. A browser without relaxed SIMD gets the single-threaded build (www/src/threads.ts).
+MT_KERNEL_FLAGS='rustflags=["-C", "target-feature=+relaxed-simd"]'
 
 # ensure_nightly: the nightly toolchain and rust-src for the threaded build; non-zero (with a
 # warning) where they cannot be installed: the page then trains the CPU on one thread.
@@ -229,8 +234,9 @@ build_wasm() {
     # its own target folder: other flags, another toolchain and std
     pkg="$PKG_MT_DIR" target_dir="$TARGET_DIR/threads"
     env=(RUSTFLAGS="$MT_RUSTFLAGS" CARGO_TARGET_DIR="$target_dir")
-    args=(+nightly "${args[@]}" -Z build-std=panic_abort,std --no-default-features --features threads)
-    features=(--enable-threads)
+    args=(+nightly "${args[@]}" -Z build-std=panic_abort,std --no-default-features --features threads
+      -Z profile-rustflags --config "profile.$profile.package.kiln-kernels.$MT_KERNEL_FLAGS")
+    features=(--enable-threads --enable-relaxed-simd)
   fi
   if [ "$profile" = release ]; then args+=(--release); elif [ "$profile" != dev ]; then args+=("--profile=$profile"); fi
   run env "${env[@]}" cargo "${args[@]}"
@@ -348,6 +354,14 @@ suite_wasm() {
   fi
   CARGO_TARGET_WASM32_WASIP1_RUNNER="node $ROOT/tools/wasi-run.mjs" \
   CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS="-C target-feature=+simd128" \
+    run cargo test -p kiln-kernels --release --target wasm32-wasip1
+  # again as the threaded page build compiles them: with relaxed SIMD (the fused multiply-add
+  # tile); Node 20 has it behind a flag, later ones by default
+  local relaxed=""
+  if node --v8-options | grep -- '--experimental-wasm-relaxed-simd' >/dev/null; then relaxed="--experimental-wasm-relaxed-simd"; fi
+  CARGO_TARGET_WASM32_WASIP1_RUNNER="node $relaxed $ROOT/tools/wasi-run.mjs" \
+  CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
+  CARGO_TARGET_DIR="$TARGET_DIR/relaxed" \
     run cargo test -p kiln-kernels --release --target wasm32-wasip1
   CHROMEDRIVER="$KILN_CHROMEDRIVER" \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" \

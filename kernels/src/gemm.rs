@@ -184,6 +184,15 @@ fn tile<const R: usize, const W: usize>(k: usize, a: A<'_>, b: &[f32], n: usize,
 mod simd {
     use core::arch::wasm32::*;
 
+    /// `a·b + c`: one fused multiply-add where the engine has relaxed SIMD's.
+    #[inline(always)]
+    fn madd(a: v128, b: v128, c: v128) -> v128 {
+        #[cfg(target_feature = "relaxed-simd")]
+        return f32x4_relaxed_madd(a, b, c);
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        f32x4_add(c, f32x4_mul(a, b))
+    }
+
     /// # Safety
     /// `a + r·row + p·step` for `r < R`, `p < k`; `b + p·n + [0, W)`; `c + r·ldc + [0, W)`
     /// must all lie in their slices.
@@ -198,10 +207,10 @@ mod simd {
                 let b0 = v128_load(bp as *const v128);
                 let b1 = if two { v128_load(bp.add(4) as *const v128) } else { b0 };
                 for (r, acc_r) in acc.iter_mut().enumerate() {
-                    let av = f32x4_splat(*ap.add(r * row));
-                    acc_r[0] = f32x4_add(acc_r[0], f32x4_mul(av, b0));
+                    let av = v128_load32_splat(ap.add(r * row) as *const u32);
+                    acc_r[0] = madd(av, b0, acc_r[0]);
                     if two {
-                        acc_r[1] = f32x4_add(acc_r[1], f32x4_mul(av, b1));
+                        acc_r[1] = madd(av, b1, acc_r[1]);
                     }
                 }
                 ap = ap.add(step);
@@ -281,5 +290,49 @@ pub(crate) mod tests {
             naive(&mut want, n, (m, rows, n), |i, p| a[p * m + i], &b);
             close(&matmul_tn(rows, m, n, &a, &b), &want, &format!("aᵀ·b {rows}×{m}×{n}"));
         }
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    /// `cargo test -p kiln-kernels --release -- --ignored gemm_timing --nocapture` (in wasm
+    /// through tools/wasi-run.mjs): GFLOP/s of the recurrent layers' matmul shapes, best of 5.
+    #[test]
+    #[ignore]
+    fn gemm_timing() {
+        let lcg = tests::lcg;
+        // (label, m, k, n, repeats): M1 h·U and dz·Uᵀ, M5's, an input projection
+        for (label, m, k, n, reps) in [
+            ("M1 h·U", 64, 100, 400, 300),
+            ("M1 dz·Uᵀ", 64, 400, 100, 300),
+            ("M5 h·U", 64, 64, 256, 600),
+            ("M5 dz·Uᵀ", 64, 256, 64, 600),
+            ("x·W [12800,64]·[64,256]", 12800, 64, 256, 2),
+        ] {
+            let (a, b) = (lcg(1, m * k, 1.0), lcg(2, k * n, 1.0));
+            let mut c = vec![0.0f32; m * n];
+            let best = (0..5)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    for _ in 0..reps {
+                        matmul_acc(m, k, n, &a, &b, &mut c);
+                    }
+                    t.elapsed().as_secs_f64()
+                })
+                .fold(f64::MAX, f64::min);
+            println!("{label}: {:.1} GFLOP/s", 2.0 * (m * k * n * reps) as f64 / best / 1e9);
+        }
+        let (rows, m, n) = (12800, 64, 256);
+        let (a, b) = (lcg(3, rows * m, 1.0), lcg(4, rows * n, 1.0));
+        let best = (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                std::hint::black_box(matmul_tn(rows, m, n, &a, &b));
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min);
+        println!("dU aᵀ·b [12800,64]ᵀ·[12800,256]: {:.1} GFLOP/s", 2.0 * (rows * m * n) as f64 / best / 1e9);
     }
 }

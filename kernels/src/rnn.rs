@@ -843,11 +843,12 @@ mod bench {
             println!("round: forward {w1} ms, backward {} ms (wall)", w2 - w1);
         }
         let mut m = vec![0.0f32; 64 * w];
+        let w0 = std::time::Instant::now();
         for _ in 0..1000 {
             matmul_acc(64, 100, w, &dhs[..64 * 100], &u, &mut m);
         }
         let c3 = cpu_ms();
         println!("cpu ms: forward {} backward {} ({len}), 1000 h·U {}", c1 - c0, c2 - c1, c3 - c2);
-        println!("wall ms: forward {w1} backward {} in {} batch slices", w2 - w1, default_parts(64));
+        println!("wall ms: forward {w1} backward {} in {} batch slices, 1000 h·U {}", w2 - w1, default_parts(64), w0.elapsed().as_millis());
     }
 }

@@ -1,8 +1,9 @@
 // Which build a CPU run trains in (www/src/threads.ts): the threaded one only where the page is
 // cross-origin isolated, has more than one core, and the run needs nothing held by the other build.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { loadThreaded, singleThreadOnly, withThreads } from "../../www/src/threads.js";
+import { hasRelaxedSimd, loadThreaded, singleThreadOnly, withThreads } from "../../www/src/threads.js";
 import type { RunConfig } from "../../www/src/protocol.js";
 
 const config = (init?: string): RunConfig =>
@@ -14,6 +15,25 @@ test("no threads without cross-origin isolation or with one core", async () => {
   assert.match(off.kiln === null ? off.why : "", /not cross-origin isolated/);
   const one = await loadThreaded(true, 1);
   assert.match(one.kiln === null ? one.why : "", /one core/);
+});
+
+test("without relaxed SIMD a CPU run stays on one thread and says why", async () => {
+  const validate = WebAssembly.validate;
+  WebAssembly.validate = () => false;
+  try {
+    const off = await loadThreaded(true, 8);
+    assert.match(off.kiln === null ? off.why : "", /relaxed SIMD/);
+  } finally {
+    WebAssembly.validate = validate;
+  }
+});
+
+test("the relaxed SIMD probe is a valid module where the engine has relaxed SIMD", () => {
+  // Node 20's V8 has it behind a flag (on by default in later ones, which may drop the flag)
+  const code = `console.log((${hasRelaxedSimd.toString()})())`;
+  let run = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "-e", code], { encoding: "utf8" });
+  if (run.status !== 0 && /bad option/.test(run.stderr)) run = spawnSync(process.execPath, ["-e", code], { encoding: "utf8" });
+  assert.equal(run.stdout.trim(), "true", run.stderr);
 });
 
 test("runs that need the single-threaded build's state stay there", () => {

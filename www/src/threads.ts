@@ -27,6 +27,9 @@ export function loadThreaded(isolated: boolean, cores: number): Promise<Threaded
     return Promise.resolve({ kiln: null, why: "the page is not cross-origin isolated (no COOP/COEP headers), so wasm threads are off" });
   }
   if (cores < 2) return Promise.resolve({ kiln: null, why: "the browser reports one core" });
+  if (!hasRelaxedSimd()) {
+    return Promise.resolve({ kiln: null, why: "this browser lacks WebAssembly relaxed SIMD, which the threaded build's matmuls use" });
+  }
   loading ??= (async (): Promise<Threaded> => {
     let mod: ThreadedModule;
     try {
@@ -40,6 +43,23 @@ export function loadThreaded(isolated: boolean, cores: number): Promise<Threaded
     return { kiln: mod, threads: mod.cpuThreads() };
   })();
   return loading;
+}
+
+/**
+ * Whether the engine validates `f32x4.relaxed_madd` (the threaded build's kiln-kernels use it;
+ * build.sh): a module whose one function returns `relaxed_madd` of three zero vectors.
+ */
+export function hasRelaxedSimd(): boolean {
+  const zeros = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0
+  const body = [0x00, ...zeros, ...zeros, ...zeros, 0xfd, 0x85, 0x02, 0x0b]; // no locals, …, f32x4.relaxed_madd, end
+  const type = [0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b]; // one type: [] → [v128]
+  const func = [0x03, 0x02, 0x01, 0x00];
+  const code = [0x0a, body.length + 2, 0x01, body.length, ...body];
+  try {
+    return WebAssembly.validate(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...func, ...code]));
+  } catch {
+    return false;
+  }
 }
 
 /** `threads=1` in the page's address (passed on to the worker's): one thread, to compare. */
