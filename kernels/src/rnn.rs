@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 pub use crate::gemm::{matmul_acc, transpose};
-use crate::gemm::{MR, matmul_acc_strided};
+use crate::gemm::{MR, Packed, matmul_acc_packed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
@@ -303,6 +303,7 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
         assert_eq!(m.len(), sh.cell.gates() * batch * units, "the recurrent dropout mask is [g, batch, u]");
     }
     let blocks = if mask.is_some() { gate_blocks(sh, u, false) } else { Vec::new() };
+    let up = Packed::new(u, units, width); // read at every step by every slice
     let ranges = split(batch, parts);
     let mut hs = vec![0.0f32; batch * seq * units];
     let jobs: Vec<_> = ranges.iter().cloned().zip(cut(&mut hs, &ranges, seq * units)).collect();
@@ -310,7 +311,7 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
         let sub = Shape { batch: rows.len(), ..*sh };
         let m = mask.map(|m| mask_rows(m, sh.cell.gates(), batch, units, &rows));
         let xs = &xz[rows.start * seq * width..rows.end * seq * width];
-        with_function!(sh.act, forward_with(&sub, xs, u, &blocks, b_rec, m.as_deref(), save, out)).map(|p| Part { rows, ..p })
+        with_function!(sh.act, forward_with(&sub, xs, &up, &blocks, b_rec, m.as_deref(), save, out)).map(|p| Part { rows, ..p })
     });
     let saved = save.then(|| Saved { parts: done.into_iter().flatten().collect() });
     (hs, saved)
@@ -320,7 +321,7 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
 /// its output; the record is returned when `save`. `blocks`: `U`'s gate blocks under
 /// recurrent dropout (else empty).
 #[allow(clippy::too_many_arguments)]
-fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], blocks: &[Vec<f32>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
+fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &Packed<'_>, blocks: &[Vec<f32>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
     let step_pre = batch * width;
@@ -347,7 +348,7 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &[f32], blocks: &[Vec<f3
         };
         // h_{t-1}·U; h_0 = 0
         let mut add_recurrent = |out: &mut [f32]| match masked.as_mut() {
-            None => matmul_acc(batch, units, width, &h, u, out),
+            None => matmul_acc_packed(batch, &h, units, u, out, width),
             Some(m) => m.forward(&h, out),
         };
         if gru {
@@ -442,6 +443,7 @@ pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<
     assert_eq!(saved.parts.iter().map(|p| p.rows.len()).sum::<usize>(), batch, "saved from a forward pass of this batch");
     // [g·u, u], or under recurrent dropout U's gate blocks, transposed
     let (ut, blocks) = if mask.is_some() { (Vec::new(), gate_blocks(sh, u, true)) } else { (transpose(u, units, width), Vec::new()) };
+    let ut = Packed::new(&ut, if mask.is_some() { 0 } else { width }, units);
     let gru = sh.cell == Cell::Gru;
     let ranges: Vec<Range<usize>> = saved.parts.iter().map(|p| p.rows.clone()).collect();
     let mut dxz = vec![0.0f32; batch * seq * width];
@@ -483,9 +485,9 @@ struct Out<'a> {
     prev: &'a mut [f32],
 }
 
-/// One batch slice (`sh.batch` its row count, `dhs` its rows); `ut` is `Uᵀ`, or
+/// One batch slice (`sh.batch` its row count, `dhs` its rows); `ut` is `Uᵀ` packed, or
 /// under recurrent dropout `blocks` are `U`'s gate blocks transposed (the other empty).
-fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved: &Part, dhs: &[f32], mask: Option<&[f32]>, out: Out<'_>) {
+fn backward_with<A: Function>(sh: &Shape, ut: &Packed<'_>, blocks: &[Vec<f32>], saved: &Part, dhs: &[f32], mask: Option<&[f32]>, out: Out<'_>) {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
     let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
@@ -570,8 +572,8 @@ fn backward_with<A: Function>(sh: &Shape, ut: &[f32], blocks: &[Vec<f32>], saved
         if s > 0 {
             // through h_{t-1}·U; h_0 is no parameter
             match masked.as_mut() {
-                None if direct => matmul_acc_strided(batch, width, units, &dxz[t * width..], seq * width, ut, &mut dh, units),
-                None => matmul_acc(batch, width, units, &dz, ut, &mut dh),
+                None if direct => matmul_acc_packed(batch, &dxz[t * width..], seq * width, ut, &mut dh, units),
+                None => matmul_acc_packed(batch, &dz, width, ut, &mut dh, units),
                 Some(m) => m.backward(&dz, &mut dh),
             }
         }
