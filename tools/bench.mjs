@@ -467,11 +467,11 @@ const HEAD = ['model', 'batch', 'Kiln browser CPU', 'Kiln browser CPU, 1 thread'
 const la = (a) => a.join(', ');
 const header = [
   `Kiln ${meta.profile} wasm${meta.profile === 'release' && !wasmOpt ? ' without wasm-opt' : ''} (${meta.wasm_bytes ? `${(meta.wasm_bytes / 1e6).toFixed(1)} MB, ${(meta.wasm_gzip_bytes / 1e6).toFixed(1)} MB gzipped` : 'not built'}; threaded CPU build ${wasmMt ? `${(wasmMt / 1e6).toFixed(1)} MB` : 'not built'}), ` +
-    `native ${NATIVE_PROFILE}; ${meta.browser ?? 'no browser run'}; WebGPU: ${meta.webgpu_reason ?? '–'}; ${meta.host.cpus} cores, ` +
+    `${ONLY.includes('native') ? `native ${NATIVE_PROFILE}` : 'no native run'}; ${meta.browser ?? 'no browser run'}; WebGPU: ${meta.webgpu_reason ?? '–'}; ${meta.host.cpus} cores, ` +
     `load average ${la(loadBefore)} before, ${la(meta.loadavg_after)} after; mode ${meta.mode}; ${meta.started_utc.slice(0, 16)}Z, ${meta.wall_s} s.`,
   'ms per training step: median (p10–p90) after the warm-up. Ratios: Kiln\'s median ÷ the peer\'s (below 1×: Kiln is faster). ' +
     `Browser CPU: ${meta.cpu_reason ?? '–'} (the threaded build where the page is cross-origin isolated); ` +
-    'browser CPU, 1 thread: `threads=1`, the single-threaded build. Both use wasm SIMD. Keras-CPU uses 2 threads; TF.js wasm 1 thread.',
+    'browser CPU, 1 thread: `threads=1`, the single-threaded build. Both use wasm SIMD; the matmuls of the threaded build also use relaxed SIMD (a fused multiply-add). Keras-CPU uses 2 threads; TF.js wasm 1 thread.',
 ];
 const table = [
   `| ${HEAD.join(' | ')} |`,
