@@ -139,8 +139,9 @@ pub fn backward(sh: &Shape, x: &[f32], kernel: &[f32], dy: &[f32], relu_out: Opt
     let sums = map(groups.iter().cloned().zip(dx_parts).collect(), |(rows, dxs)| {
         let mut dk = vec![0.0f32; k * c * f];
         let mut db = vec![0.0f32; f];
-        // dy with k − 1 zero rows each side, `[out + 2(k − 1), filters]`: only its middle is rewritten
-        let mut dyp = vec![0.0f32; if want_x && correlate { (out + 2 * (k - 1)) * f } else { 0 }];
+        // dy with k − 1 zero rows each side, `[out + 2(k − 1), filters]`: only its middle is
+        // rewritten; made at the first dense row (behind a pooling every row may go sparse)
+        let mut dyp = Vec::new();
         let mut masked = vec![0.0f32; if relu_out.is_some() { out * f } else { 0 }];
         // the sparse path's kernel gradient, `[filters, k·channels]`
         let mut dkt = vec![0.0f32; if d == 1 { f * kc } else { 0 }];
@@ -154,15 +155,19 @@ pub fn backward(sh: &Shape, x: &[f32], kernel: &[f32], dy: &[f32], relu_out: Opt
                 }
                 dyb = &masked;
             }
+            let mut nonzero = 0;
             for row in dyb.chunks_exact(f) {
-                db.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+                for (s, &v) in db.iter_mut().zip(row) {
+                    *s += v;
+                    nonzero += usize::from(v != 0.0);
+                }
             }
             // Behind a max pooling (and a relu) most of dy is zero: M2's first convolution
             // sees at most one step in 5 per filter, its second one in 40. Each nonzero
             // dy[t, o] then adds dy·window(t) to dk's row o and dy·kernel row o to dx's
             // window, skipping the zeros the matmuls would multiply (a third of the
             // values at most, where the dense path's better register use stops paying).
-            if d == 1 && 3 * dyb.iter().filter(|v| **v != 0.0).count() < out * f {
+            if d == 1 && 3 * nonzero < out * f {
                 let mut dxb = want_x.then(|| &mut dxs[i * lp * c..][..lp * c]);
                 for (t, row) in dyb.chunks_exact(f).enumerate() {
                     let at = t * sh.stride * c;
@@ -183,6 +188,9 @@ pub fn backward(sh: &Shape, x: &[f32], kernel: &[f32], dy: &[f32], relu_out: Opt
                 }
             }
             if want_x && correlate {
+                if dyp.is_empty() {
+                    dyp = vec![0.0f32; (out + 2 * (k - 1)) * f];
+                }
                 dyp[(k - 1) * f..][..out * f].copy_from_slice(dyb);
                 let dxb = &mut dxs[i * lp * c..][..lp * c];
                 matmul_acc_strided(lp, k * f, c, &dyp, f, &kt, dxb, c);
@@ -335,7 +343,8 @@ mod tests {
     }
 
     /// Both paths of the backward pass against the definition: a dense dy (the
-    /// matmuls) and one with 9 values in 10 zero (the sparse path, as behind a pooling).
+    /// matmuls), one with 9 values in 10 zero (the sparse path, as behind a pooling), and
+    /// both in one batch.
     #[test]
     fn dense_and_sparse_gradients_match_the_definition() {
         for sh in shapes() {
@@ -344,7 +353,10 @@ mod tests {
             let dense = lcg(14, sh.batch * sh.out_steps() * f, 1.0);
             let keep = lcg(15, dense.len(), 1.0);
             let sparse: Vec<f32> = dense.iter().zip(&keep).map(|(g, r)| if *r > 0.8 { *g } else { 0.0 }).collect();
-            for (what, dy) in [("dense", &dense), ("sparse", &sparse)] {
+            // batch rows alternately sparse and dense: one group of rows takes both paths
+            let row = sh.out_steps() * f;
+            let mixed: Vec<f32> = (0..dense.len()).map(|i| if (i / row.max(1)) % 2 == 0 { sparse[i] } else { dense[i] }).collect();
+            for (what, dy) in [("dense", &dense), ("sparse", &sparse), ("mixed", &mixed)] {
                 let g = backward(&sh, &x, &kernel, dy, None, true);
                 let want = naive_backward(&sh, &x, &kernel, dy);
                 for (name, got, want) in [("dx", &g.x, &want[0]), ("dkernel", &g.kernel, &want[1]), ("dbias", &g.bias, &want[2])] {
