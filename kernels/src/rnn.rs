@@ -303,7 +303,9 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
         assert_eq!(m.len(), sh.cell.gates() * batch * units, "the recurrent dropout mask is [g, batch, u]");
     }
     let blocks = if mask.is_some() { gate_blocks(sh, u, false) } else { Vec::new() };
-    let up = Packed::new(u, units, width); // read at every step by every slice
+    // read at every step by every slice: U, or under recurrent dropout its gate blocks
+    let blocks: Vec<Packed> = blocks.iter().map(|b| Packed::new(b, units, units)).collect();
+    let up = Packed::new(u, if mask.is_some() { 0 } else { units }, width);
     let ranges = split(batch, parts);
     let mut hs = vec![0.0f32; batch * seq * units];
     let jobs: Vec<_> = ranges.iter().cloned().zip(cut(&mut hs, &ranges, seq * units)).collect();
@@ -321,7 +323,7 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
 /// its output; the record is returned when `save`. `blocks`: `U`'s gate blocks under
 /// recurrent dropout (else empty).
 #[allow(clippy::too_many_arguments)]
-fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &Packed<'_>, blocks: &[Vec<f32>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
+fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &Packed<'_>, blocks: &[Packed<'_>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
     let step_pre = batch * width;
@@ -444,6 +446,7 @@ pub fn backward(sh: &Shape, u: &[f32], saved: &Saved, dhs: &[f32], mask: Option<
     // [g·u, u], or under recurrent dropout U's gate blocks, transposed
     let (ut, blocks) = if mask.is_some() { (Vec::new(), gate_blocks(sh, u, true)) } else { (transpose(u, units, width), Vec::new()) };
     let ut = Packed::new(&ut, if mask.is_some() { 0 } else { width }, units);
+    let blocks: Vec<Packed> = blocks.iter().map(|b| Packed::new(b, units, units)).collect();
     let gru = sh.cell == Cell::Gru;
     let ranges: Vec<Range<usize>> = saved.parts.iter().map(|p| p.rows.clone()).collect();
     let mut dxz = vec![0.0f32; batch * seq * width];
@@ -487,7 +490,7 @@ struct Out<'a> {
 
 /// One batch slice (`sh.batch` its row count, `dhs` its rows); `ut` is `Uᵀ` packed, or
 /// under recurrent dropout `blocks` are `U`'s gate blocks transposed (the other empty).
-fn backward_with<A: Function>(sh: &Shape, ut: &Packed<'_>, blocks: &[Vec<f32>], saved: &Part, dhs: &[f32], mask: Option<&[f32]>, out: Out<'_>) {
+fn backward_with<A: Function>(sh: &Shape, ut: &Packed<'_>, blocks: &[Packed<'_>], saved: &Part, dhs: &[f32], mask: Option<&[f32]>, out: Out<'_>) {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     assert_eq!(saved.h.len(), seq * batch * units, "saved from a forward pass of this shape");
     let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
@@ -596,8 +599,8 @@ struct Masked<'a> {
     batch: usize,
     units: usize,
     mask: &'a [f32],
-    /// `U`'s gate blocks `[u, u]` (transposed for the backward pass), shared by the slices.
-    blocks: &'a [Vec<f32>],
+    /// `U`'s gate blocks `[u, u]` (transposed for the backward pass), packed, shared by the slices.
+    blocks: &'a [Packed<'a>],
     /// Scratch `[batch, u]` rows, reused at every step.
     a: Vec<f32>,
     c: Vec<f32>,
@@ -615,7 +618,7 @@ fn gate_blocks(sh: &Shape, u: &[f32], transposed: bool) -> Vec<Vec<f32>> {
 }
 
 impl<'a> Masked<'a> {
-    fn new(sh: &Shape, blocks: &'a [Vec<f32>], mask: &'a [f32]) -> Self {
+    fn new(sh: &Shape, blocks: &'a [Packed<'a>], mask: &'a [f32]) -> Self {
         let units = sh.units;
         assert_eq!(mask.len(), sh.cell.gates() * sh.batch * units, "the recurrent dropout mask is [g, batch, u]");
         let scratch = vec![0.0f32; sh.batch * units];
@@ -636,7 +639,7 @@ impl<'a> Masked<'a> {
                 *o = hv * mv;
             }
             rg.fill(0.0);
-            matmul_acc(batch, units, units, &hm, block, &mut rg);
+            matmul_acc_packed(batch, &hm, units, block, &mut rg, units);
             for b in 0..batch {
                 for (o, v) in r[b * width + g * units..][..units].iter_mut().zip(&rg[b * units..][..units]) {
                     *o += v;
@@ -656,7 +659,7 @@ impl<'a> Masked<'a> {
                 dzg[b * units..][..units].copy_from_slice(&dz[b * width + g * units..][..units]);
             }
             t.fill(0.0);
-            matmul_acc(batch, units, units, &dzg, block_t, &mut t);
+            matmul_acc_packed(batch, &dzg, units, block_t, &mut t, units);
             for ((o, v), m) in dh.iter_mut().zip(&t).zip(self.gate_mask(g)) {
                 *o += v * m;
             }
