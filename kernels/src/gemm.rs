@@ -100,12 +100,22 @@ impl<'a> A<'a> {
 /// where panels outermost read it once per panel (19 against 27 GFLOP/s in Chromium
 /// for `[32000, 32] · [32, 400]`, 12 against 24 for `[32000, 400] · [400, 32]`).
 #[allow(clippy::too_many_arguments)]
-fn panels(m: usize, k: usize, n: usize, a: A<'_>, b: &[f32], packed: Option<&[f32]>, c: &mut [f32], ldc: usize) {
+fn panels(m: usize, k: usize, n: usize, a: A<'_>, b: &[f32], packed: Option<&Packed<'_>>, c: &mut [f32], ldc: usize) {
+    // more than one row tile reads each panel: pack `b` once for the whole product (a
+    // weight gradient's [12800, 64]ᵀ·[12800, 256] went 25 → 33 GFLOP/s in V8)
+    let own;
+    let packed = match packed {
+        None if m > MR && n >= NR => {
+            own = Packed::new(b, k, n);
+            Some(&own)
+        }
+        packed => packed,
+    };
     for p0 in (0..k).step_by(KC) {
         let kb = KC.min(k - p0);
         for i0 in (0..m).step_by(MC) {
             let a = A { a: &a.a[p0 * a.step..], ..a }.at_row(i0);
-            let packed = packed.map(|pk| Block { panels: pk, k, p0 });
+            let packed = packed.map(|pk| Block { panels: &pk.panels, k, p0 });
             panels_block(MC.min(m - i0), kb, n, a, &b[p0 * n..], packed, &mut c[i0 * ldc..], ldc);
         }
     }
@@ -142,7 +152,7 @@ pub fn matmul_acc_packed(m: usize, a: &[f32], lda: usize, b: &Packed<'_>, c: &mu
         return;
     }
     assert!(ldc >= n && a.len() >= (m - 1) * lda + k && c.len() >= (m - 1) * ldc + n);
-    panels(m, k, n, A { a, row: lda, step: 1 }, b.b, Some(&b.panels), c, ldc);
+    panels(m, k, n, A { a, row: lda, step: 1 }, b.b, Some(b), c, ldc);
 }
 
 /// The `KC` rows of a packed `b` a block reads: from `p0`, of panels `k` rows long.
@@ -167,17 +177,6 @@ fn panels_block(m: usize, k: usize, n: usize, a: A<'_>, b: &[f32], packed: Optio
         while j0 + NR <= n {
             let panel = &pk.panels[(j0 / NR * pk.k + pk.p0) * NR..][..k * NR];
             rows::<NR>(m, k, NR, a, panel, 0, &mut c[j0..], ldc);
-            j0 += NR;
-        }
-    } else if m > MR {
-        // more than one row tile reads each panel: copy it out contiguous first (a
-        // weight gradient's [12800, 64]ᵀ·[12800, 256] went 25 → 33 GFLOP/s in V8)
-        let mut panel = [0.0f32; KC * NR];
-        while j0 + NR <= n {
-            for (p, dst) in panel[..k * NR].chunks_exact_mut(NR).enumerate() {
-                dst.copy_from_slice(&b[p * n + j0..][..NR]);
-            }
-            rows::<NR>(m, k, NR, a, &panel[..k * NR], 0, &mut c[j0..], ldc);
             j0 += NR;
         }
     }
@@ -370,7 +369,7 @@ mod bench {
     fn gemm_timing() {
         let lcg = tests::lcg;
         // (label, m, k, n, repeats, b packed once as the recurrent loops do): M1 h·U and
-        // dz·Uᵀ, M5's, an input projection (b's panels copied per block)
+        // dz·Uᵀ, M5's, an input projection (b packed per call)
         for (label, m, k, n, reps, prepacked) in [
             ("M1 h·U", 64, 100, 400, 300, true),
             ("M1 dz·Uᵀ", 64, 400, 100, 300, true),
