@@ -263,3 +263,27 @@ fn m1_lstm_timing() {
         }
     }
 }
+
+/// `cargo test --test recurrent_fused m1_lstm_gpu_timing -- --ignored --nocapture`: M1's
+/// LSTM(100) on `[64, seq, 32]` (`KILN_SEQ`, default 500), forward and backward on the GPU
+/// kernels, wall time per round (the read-back waits for the queue). With
+/// `VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json` wgpu runs on Chromium's
+/// SwiftShader, the adapter the page gets here.
+#[test]
+#[ignore]
+fn m1_lstm_gpu_timing() {
+    let seq = std::env::var("KILN_SEQ").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
+    let device = gpu().autodiff();
+    let layer = Under::new(Cell::Lstm, &RecurrentConfig::new(100), None, 32, &device);
+    let x = Lcg(1).tensor([64, seq, 32], 1.0, &device);
+    for round in 0..3 {
+        let wall = std::time::Instant::now();
+        let y = layer.forward(x.clone().require_grad(), false);
+        let forward: f32 = values(y.clone()).iter().sum();
+        let forward_wall = wall.elapsed();
+        let grads = y.sum().backward();
+        let g = layer.last_direction().recurrent_kernel.val().grad(&grads).unwrap();
+        let sum: f32 = values(g).iter().sum();
+        eprintln!("round {round}: forward {forward_wall:?}, forward+backward {:?} (sum h {forward}, sum dU {sum})", wall.elapsed());
+    }
+}

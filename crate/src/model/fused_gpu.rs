@@ -24,7 +24,7 @@ use cubecl::ir::{ElemType, FloatKind};
 use cubecl::prelude::{CubeCount, CubeDim};
 use kiln_kernels::rnn::{self, Act, Cell};
 
-use super::rnn_cube;
+use super::{gemm_cube, rnn_cube};
 
 /// WebGPU's guaranteed workgroup memory (`maxComputeWorkgroupStorageSize`).
 const SHARED_BYTES: usize = 16_384;
@@ -275,7 +275,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
         let recurrent = Cube::float_reshape(if gru { drec } else { dxz.clone() }, [rows, width].into());
         if let Some(node) = u_node {
             let du = match mask {
-                None => Cube::float_matmul(Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())), recurrent.clone()),
+                None => gemm_cube::matmul(Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())), recurrent.clone()),
                 Some(mask) => masked_recurrent_grad(&sh, prev, recurrent.clone(), mask),
             };
             grads.register::<Cube>(node.id, du);
@@ -299,4 +299,64 @@ fn masked_recurrent_grad(sh: &rnn::Shape, prev: CubeTensor, drec: CubeTensor, ma
     let drec = Cube::float_swap_dims(Cube::float_reshape(drec, [b * t, g, u].into()), 0, 1); // [g, batch·seq, u]
     let du = Cube::float_matmul(Cube::float_transpose(pm), drec); // [g, u, u]
     Cube::float_reshape(into_contiguous(Cube::float_swap_dims(du, 0, 1)), [u, g * u].into())
+}
+
+/// Whether `device` runs burn's cubecl backend in f32, where [`matmul`] applies.
+pub fn matmul_available(device: &Device, dtype: DType) -> bool {
+    dtype == DType::F32 && matches!(device.clone().inner().as_dispatch(), DispatchDevice::Cube(_))
+}
+
+/// `a·b` (`[m, k]·[k, p]`) through Kiln's GPU matmul, one autodiff operation whose
+/// backward uses the same kernel (`da = dy·bᵀ`, `db = aᵀ·dy`): the recurrent layers'
+/// input projection over every timestep. The caller checks [`matmul_available`].
+pub fn matmul(a: Tensor<2>, b: Tensor<2>) -> Tensor<2> {
+    const CUBE: &str = "a cubecl tensor (fused_gpu::matmul_available)";
+    match a.device().gradient_checkpointing_strategy() {
+        None => Tensor::from_primitive::<Cube>(gemm_cube::matmul(a.try_into_primitive::<Cube>().expect(CUBE), b.try_into_primitive::<Cube>().expect(CUBE))),
+        Some(GradientCheckpointingStrategy::Disabled) => matmul_tracked::<NoCheckpointing>(a, b),
+        Some(GradientCheckpointingStrategy::Balanced) => matmul_tracked::<BalancedCheckpointing>(a, b),
+    }
+}
+
+fn matmul_tracked<C: CheckpointStrategy>(a: Tensor<2>, b: Tensor<2>) -> Tensor<2>
+where
+    DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
+{
+    const AD: &str = "an autodiff cubecl tensor (fused_gpu::matmul_available)";
+    let a = a.try_into_primitive::<Autodiff<Cube, C>>().expect(AD);
+    let b = b.try_into_primitive::<Autodiff<Cube, C>>().expect(AD);
+    let (ap, bp) = (a.primitive().clone(), b.primitive().clone());
+    let out = match GpuMatmul.prepare::<C>([a.node(), b.node()]).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => prep.finish(MatmulState(ap.clone(), bp.clone()), gemm_cube::matmul(ap, bp)),
+        OpsKind::UnTracked(prep) => prep.finish(gemm_cube::matmul(ap, bp)),
+    };
+    Tensor::from_primitive::<Autodiff<Cube, C>>(out)
+}
+
+#[derive(Clone)]
+struct MatmulState(CubeTensor, CubeTensor);
+
+impl fmt::Debug for MatmulState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MatmulState")
+    }
+}
+
+#[derive(Debug)]
+struct GpuMatmul;
+
+impl Backward<Cube, 2> for GpuMatmul {
+    type State = MatmulState;
+
+    fn backward(self, ops: Ops<MatmulState, 2>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        let [a_node, b_node] = ops.parents;
+        let dy = grads.consume::<Cube>(&ops.node);
+        let MatmulState(a, b) = ops.state;
+        if let Some(node) = a_node {
+            grads.register::<Cube>(node.id, gemm_cube::matmul(dy.clone(), Cube::float_transpose(b)));
+        }
+        if let Some(node) = b_node {
+            grads.register::<Cube>(node.id, gemm_cube::matmul(Cube::float_transpose(a), dy));
+        }
+    }
 }

@@ -12,3 +12,11 @@ pub fn available(_device: &Device, _dtype: DType, _cell: Cell, _units: usize) ->
 pub fn states(_shape: rnn::Shape, _xz: Tensor<3>, _u: Tensor<2>, _b_rec: Option<Tensor<1>>, _mask: Option<Tensor<3>>, _last: bool) -> Tensor<3> {
     unreachable!("fused_gpu::available is false without the `gpu` feature")
 }
+
+pub fn matmul_available(_device: &Device, _dtype: DType) -> bool {
+    false
+}
+
+pub fn matmul(_a: Tensor<2>, _b: Tensor<2>) -> Tensor<2> {
+    unreachable!("fused_gpu::matmul_available is false without the `gpu` feature")
+}

@@ -7,6 +7,8 @@ mod fused_conv;
 mod fused_pool;
 #[cfg(feature = "gpu")]
 mod fused_gpu;
+#[cfg(feature = "gpu")]
+mod gemm_cube;
 #[cfg(not(feature = "gpu"))]
 #[path = "fused_gpu_off.rs"]
 mod fused_gpu;

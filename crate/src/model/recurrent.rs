@@ -282,7 +282,12 @@ impl Projection {
             };
             return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias, false); // [batch, seq, g·u]
         }
-        let y = x.reshape([batch * seq, input]).matmul(self.w.clone());
+        let x = x.reshape([batch * seq, input]);
+        let y = if fused_gpu::matmul_available(&x.device(), x.dtype()) {
+            fused_gpu::matmul(x, self.w.clone()) // burn's matmul was slower than the time loop here
+        } else {
+            x.matmul(self.w.clone())
+        };
         let y = match &self.bias {
             Some(b) => y + b.clone(),
             None => y,
