@@ -34,7 +34,7 @@ const MAX_TILE: usize = 4;
 /// Batch rows per workgroup for a layer, or `None` when one row's states do not
 /// fit in workgroup memory (then the layer takes the reference path).
 fn tile(cell: Cell, units: usize) -> Option<usize> {
-    let floats = (2 + cell.gates()).checked_mul(units)?; // h, c and the gate row
+    let floats = (2 + cell.gates()).checked_mul(units)?; // the backward's dh, dc and gate row (the forward's h twice and c: less)
     (0..=max_tile().trailing_zeros()).rev().map(|p| 1 << p).find(|t| floats * t * 4 <= SHARED_BYTES)
 }
 
@@ -155,6 +155,9 @@ struct Plan {
     gates: usize,
     tile: usize,
     cubes: u32,
+    /// The forward kernel's threads: a unit each.
+    forward_threads: u32,
+    /// The backward kernel's: a unit of a row each, for the cell's gradients.
     threads: u32,
 }
 
@@ -174,9 +177,10 @@ fn plan(sh: &rnn::Shape) -> Plan {
         Act::Selu => rnn_cube::SELU,
         Act::Swish => rnn_cube::SWISH,
     };
-    // enough threads for a gate column each, in whole warps, at most 256
+    // in whole warps, at most 256
+    let forward_threads = sh.units.next_multiple_of(32).min(256) as u32;
     let threads = sh.width().max(sh.units * tile).next_multiple_of(32).min(256) as u32;
-    Plan { cell, act, gates: sh.cell.gates(), tile, cubes: sh.batch.div_ceil(tile) as u32, threads }
+    Plan { cell, act, gates: sh.cell.gates(), tile, cubes: sh.batch.div_ceil(tile) as u32, forward_threads, threads }
 }
 
 fn empty(like: &CubeTensor, dims: Vec<usize>) -> CubeTensor {
@@ -205,7 +209,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
         rnn_cube::forward_kernel::launch_unchecked(
             &xz.client,
             CubeCount::Static(p.cubes, 1, 1),
-            CubeDim::new_1d(p.threads),
+            CubeDim::new_1d(p.forward_threads),
             xz.clone().into_tensor_arg(),
             u.into_tensor_arg(),
             b_rec.into_tensor_arg(),

@@ -3,10 +3,11 @@
 //! sequence. The same maths as `kiln_kernels::rnn` on the CPU.
 //!
 //! A cube (workgroup) takes `tile` batch rows and loops over time inside the
-//! kernel; the rows' states live in workgroup memory, so a step costs two
-//! barriers instead of two launches. Each thread owns gate columns (forward
-//! `z = h·U`) or units (the cell, and backward `dh = dz·Uᵀ`), and reads every
-//! weight once per step for all `tile` rows.
+//! kernel; the rows' states live in workgroup memory, so a step costs barriers
+//! (one forward, two backward) instead of launches. In the forward pass a thread
+//! owns a unit: all its gate columns of `z = h·U` and then its cell, in registers.
+//! Backward, a thread owns a unit of a row for the cell's gradients, then a unit
+//! for `dh = dz·Uᵀ`. Every weight is read once per step for all `tile` rows.
 //!
 //! Layouts are row-major and batch-major: `xz`, `pre`, `dxz` `[batch, seq, g·u]`,
 //! `hs`, `cs`, `prev` `[batch, seq, u]`, indexed by time (with `backwards`, step
@@ -109,6 +110,11 @@ fn time_of(s: usize, seq: usize, #[comptime] backwards: bool) -> usize {
 /// gate pre-activations `pre` and the LSTM carries / GRU's `h·U_h + b_rec_h` in `cs`.
 /// With `last`, also the last state read in `hlast` `[batch, 1, u]` (`return_sequences=False`
 /// then needs no slice, whose backward would fill a zero gradient of every state).
+///
+/// A thread owns unit `k`: it sums all `g` gate columns of `k` for every row of the tile
+/// in registers (`g + tile` loads for `g·tile` multiply-adds) and runs the cell on them
+/// at once. `h` is double-buffered (step `s` reads half `s % 2`, writes the other), so a
+/// step costs one barrier.
 #[cube(launch_unchecked)]
 pub fn forward_kernel<F: Float>(
     xz: &Tensor<F>,
@@ -132,108 +138,102 @@ pub fn forward_kernel<F: Float>(
     let batch = xz.shape(0);
     let seq = xz.shape(1);
     let width = comptime!(units * gates);
+    let half = comptime!(tile * units);
     let b0 = CUBE_POS_X as usize * tile;
     let tid = UNIT_POS_X as usize;
     let threads = CUBE_DIM_X as usize;
     let zero = F::new(0.0_f32);
     let one = F::new(1.0_f32);
-    let mut h = Shared::<[F]>::new_slice(comptime!(tile * units));
+    let mut h = Shared::<[F]>::new_slice(comptime!(2 * tile * units));
     let mut c = Shared::<[F]>::new_slice(comptime!(tile * units));
-    let mut z = Shared::<[F]>::new_slice(comptime!(tile * width));
     let mut i = tid;
-    while i < comptime!(tile * units) {
+    while i < half {
         h[i] = zero;
+        h[half + i] = zero;
         c[i] = zero;
         i += threads;
     }
     sync_cube();
     for s in 0..seq {
         let t = time_of(s, seq, backwards);
-        // z = h_{t-1}·U (+ b_rec): a column per thread, every row of the tile
-        let mut j = tid;
-        while j < width {
-            let mut acc = Array::<F>::new(tile);
+        let cur = (s % 2) * half;
+        let nxt = half - cur;
+        let mut k = tid;
+        while k < units {
+            // z = h_{t-1}·U (+ b_rec) for the g columns of unit k, every row of the tile
+            let mut acc = Array::<F>::new(comptime!(gates * tile));
             #[unroll]
-            for r in 0..tile {
-                acc[r] = zero;
+            for e in 0..comptime!(gates * tile) {
+                acc[e] = zero;
             }
-            let g = j / units;
-            for k in 0..units {
-                let w = u[k * width + j];
+            let mut w = Array::<F>::new(gates);
+            for kk in 0..units {
+                #[unroll]
+                for g in 0..gates {
+                    w[g] = u[kk * width + g * units + k];
+                }
                 #[unroll]
                 for r in 0..tile {
-                    if comptime!(masked) {
-                        acc[r] += h[r * units + k] * mask_at::<F>(mask, g, b0 + r, k, batch, units) * w;
-                    } else {
-                        acc[r] += h[r * units + k] * w;
+                    let hv = h[cur + r * units + kk];
+                    #[unroll]
+                    for g in 0..gates {
+                        if comptime!(masked) {
+                            acc[g * tile + r] += hv * mask_at::<F>(mask, g, b0 + r, kk, batch, units) * w[g];
+                        } else {
+                            acc[g * tile + r] += hv * w[g];
+                        }
                     }
                 }
             }
-            let mut bias = zero;
             if comptime!(cell == GRU) {
-                bias = b_rec[j];
+                #[unroll]
+                for g in 0..gates {
+                    let bias = b_rec[g * units + k];
+                    #[unroll]
+                    for r in 0..tile {
+                        acc[g * tile + r] += bias;
+                    }
+                }
             }
+            // the cell, row by row
             #[unroll]
             for r in 0..tile {
-                z[r * width + j] = acc[r] + bias;
-            }
-            j += threads;
-        }
-        sync_cube();
-        // the cell: a unit per thread
-        let mut i = tid;
-        while i < comptime!(tile * units) {
-            let r = i / units;
-            let k = i % units;
-            let b = b0 + r;
-            if b < batch {
-                let xrow = (b * seq + t) * width;
-                let zrow = r * width;
-                let hrow = (b * seq + t) * units;
-                if comptime!(cell == SIMPLE_RNN) {
-                    let p = xz[xrow + k] + z[zrow + k];
-                    let hn = act_value::<F>(p, act);
-                    pre[xrow + k] = p;
-                    h[i] = hn;
-                    hs[hrow + k] = hn;
-                    if comptime!(last) {
-                        if s == seq - 1 {
-                            hlast[b * units + k] = hn;
-                        }
-                    }
-                } else if comptime!(cell == LSTM) {
-                    let pi = xz[xrow + k] + z[zrow + k];
-                    let pf = xz[xrow + units + k] + z[zrow + units + k];
-                    let pc = xz[xrow + 2 * units + k] + z[zrow + 2 * units + k];
-                    let po = xz[xrow + 3 * units + k] + z[zrow + 3 * units + k];
-                    let cn = sigmoid::<F>(pf) * c[i] + sigmoid::<F>(pi) * act_value::<F>(pc, act);
-                    let hn = sigmoid::<F>(po) * act_value::<F>(cn, act);
-                    pre[xrow + k] = pi;
-                    pre[xrow + units + k] = pf;
-                    pre[xrow + 2 * units + k] = pc;
-                    pre[xrow + 3 * units + k] = po;
-                    cs[hrow + k] = cn;
-                    c[i] = cn;
-                    h[i] = hn;
-                    hs[hrow + k] = hn;
-                    if comptime!(last) {
-                        if s == seq - 1 {
-                            hlast[b * units + k] = hn;
-                        }
-                    }
-                } else {
-                    let pz = xz[xrow + k] + z[zrow + k];
-                    let pr = xz[xrow + units + k] + z[zrow + units + k];
-                    let gz = sigmoid::<F>(pz);
-                    let reset = sigmoid::<F>(pr);
-                    let rh = z[zrow + 2 * units + k];
-                    let ph = xz[xrow + 2 * units + k] + reset * rh;
-                    let hn = gz * h[i] + (one - gz) * act_value::<F>(ph, act);
-                    pre[xrow + k] = pz;
-                    pre[xrow + units + k] = pr;
-                    pre[xrow + 2 * units + k] = ph;
-                    cs[hrow + k] = rh;
-                    h[i] = hn;
+                let b = b0 + r;
+                if b < batch {
+                    let i = r * units + k;
+                    let xrow = (b * seq + t) * width;
+                    let hrow = (b * seq + t) * units;
+                    let hn = if comptime!(cell == SIMPLE_RNN) {
+                        let p = xz[xrow + k] + acc[r];
+                        pre[xrow + k] = p;
+                        act_value::<F>(p, act)
+                    } else if comptime!(cell == LSTM) {
+                        let pi = xz[xrow + k] + acc[r];
+                        let pf = xz[xrow + units + k] + acc[tile + r];
+                        let pc = xz[xrow + 2 * units + k] + acc[2 * tile + r];
+                        let po = xz[xrow + 3 * units + k] + acc[3 * tile + r];
+                        let cn = sigmoid::<F>(pf) * c[i] + sigmoid::<F>(pi) * act_value::<F>(pc, act);
+                        pre[xrow + k] = pi;
+                        pre[xrow + units + k] = pf;
+                        pre[xrow + 2 * units + k] = pc;
+                        pre[xrow + 3 * units + k] = po;
+                        cs[hrow + k] = cn;
+                        c[i] = cn;
+                        sigmoid::<F>(po) * act_value::<F>(cn, act)
+                    } else {
+                        let pz = xz[xrow + k] + acc[r];
+                        let pr = xz[xrow + units + k] + acc[tile + r];
+                        let gz = sigmoid::<F>(pz);
+                        let reset = sigmoid::<F>(pr);
+                        let rh = acc[2 * tile + r];
+                        let ph = xz[xrow + 2 * units + k] + reset * rh;
+                        pre[xrow + k] = pz;
+                        pre[xrow + units + k] = pr;
+                        pre[xrow + 2 * units + k] = ph;
+                        cs[hrow + k] = rh;
+                        gz * h[cur + i] + (one - gz) * act_value::<F>(ph, act)
+                    };
+                    h[nxt + i] = hn;
                     hs[hrow + k] = hn;
                     if comptime!(last) {
                         if s == seq - 1 {
@@ -242,7 +242,7 @@ pub fn forward_kernel<F: Float>(
                     }
                 }
             }
-            i += threads;
+            k += threads;
         }
         sync_cube();
     }
