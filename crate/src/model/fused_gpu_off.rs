@@ -13,10 +13,10 @@ pub fn states(_shape: rnn::Shape, _xz: Tensor<3>, _u: Tensor<2>, _b_rec: Option<
     unreachable!("fused_gpu::available is false without the `gpu` feature")
 }
 
-pub fn matmul_available(_device: &Device, _dtype: DType) -> bool {
+pub fn linear_available(_device: &Device, _dtype: DType) -> bool {
     false
 }
 
-pub fn matmul(_a: Tensor<2>, _b: Tensor<2>) -> Tensor<2> {
-    unreachable!("fused_gpu::matmul_available is false without the `gpu` feature")
+pub fn linear(_x: Tensor<2>, _w: Tensor<2>, _bias: Option<Tensor<2>>) -> Tensor<2> {
+    unreachable!("fused_gpu::linear_available is false without the `gpu` feature")
 }

@@ -1,15 +1,16 @@
 //! A plain register-tiled matmul for the recurrent layers' big products on the GPU
-//! (`dU = prevᵀ·drec` over all `batch·seq` rows, the input projection and its
-//! gradients). Each thread keeps a 4×4 block of the output in registers and walks
-//! its share of `k`: 8 loads for 16 multiply-adds, no workgroup memory, no barrier.
-//! Long `k` is split over workgroups (`CUBE_COUNT_Z`) and the parts summed after,
-//! so a `[100, 6400]·[6400, 400]` weight gradient still fills the GPU.
+//! (`dU = prevᵀ·drec` over all `batch·seq` rows, the input projection with its bias,
+//! and its gradients). Each thread keeps a 4×4 block of the output in registers and
+//! walks all of `k`: 8 loads for 16 multiply-adds, no workgroup memory, no barrier,
+//! ONE dispatch (WebGPU has no float atomics, so splitting a long `k` over workgroups
+//! would cost a second dispatch to sum the parts).
 //!
 //! burn's own matmul here (no autotune in the page) ran these shapes at ~150 MFLOP/s
 //! on SwiftShader, slower than the recurrent loop itself.
 
 use burn::backend::ops::FloatTensorOps;
 use burn::backend::Cube;
+use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
 use cubecl::ir::{ElemType, FloatKind};
@@ -19,15 +20,12 @@ use cubecl::prelude::*;
 const BLOCK: usize = 4;
 /// Threads per workgroup side: a workgroup covers `32 × 32` of the output.
 const SIDE: u32 = 8;
-/// Workgroups worth splitting `k` for, and the shortest `k` run a split gets.
-const WANT_CUBES: usize = 64;
-const MIN_RUN: usize = 256;
 
-/// `out[s, i, j] = Σ a[i, kk]·b[kk, j]` over split `s`'s run of `kk`. `a` `[m, k]` and
-/// `b` `[k, p]` may be strided views (a transpose is a swap of strides); `out`
-/// `[splits, m, p]` is contiguous.
+/// `out[i, j] = Σ a[i, kk]·b[kk, j] (+ bias[j])`. `a` `[m, k]` and `b` `[k, p]` may be
+/// strided views (a transpose is a swap of strides); `bias` `[p]` (read with `biased`
+/// only) and `out` `[m, p]` are contiguous.
 #[cube(launch_unchecked)]
-fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, out: &mut Tensor<F>, #[define(F)] _dtype: ElemType) {
+fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, bias: &Tensor<F>, out: &mut Tensor<F>, #[comptime] biased: bool, #[define(F)] _dtype: ElemType) {
     let m = a.shape(0);
     let k = a.shape(1);
     let p = b.shape(1);
@@ -35,10 +33,6 @@ fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, out: &mut Tensor<F>, #[
     let (bk, bp) = (b.stride(0), b.stride(1));
     let i0 = (CUBE_POS_Y as usize * CUBE_DIM_Y as usize + UNIT_POS_Y as usize) * BLOCK;
     let j0 = (CUBE_POS_X as usize * CUBE_DIM_X as usize + UNIT_POS_X as usize) * BLOCK;
-    let split = CUBE_POS_Z as usize;
-    let run = k.div_ceil(CUBE_COUNT_Z as usize);
-    let k0 = split * run;
-    let k1 = select(k0 + run < k, k0 + run, k);
     // a thread past the edge reads the last row / column and writes nothing
     let mut ar = Array::<usize>::new(BLOCK);
     let mut bc = Array::<usize>::new(BLOCK);
@@ -56,8 +50,7 @@ fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, out: &mut Tensor<F>, #[
     }
     let mut av = Array::<F>::new(BLOCK);
     let mut bv = Array::<F>::new(BLOCK);
-    let mut kk = k0;
-    while kk < k1 {
+    for kk in 0..k {
         let (ao, bo) = (kk * ak, kk * bk);
         #[unroll]
         for r in 0..BLOCK {
@@ -71,53 +64,60 @@ fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, out: &mut Tensor<F>, #[
                 acc[r * BLOCK + c] += av[r] * bv[c];
             }
         }
-        kk += 1;
     }
     #[unroll]
-    for r in 0..BLOCK {
-        #[unroll]
-        for c in 0..BLOCK {
-            let (i, j) = (i0 + r, j0 + c);
-            if i < m && j < p {
-                out[(split * m + i) * p + j] = acc[r * BLOCK + c];
+    for c in 0..BLOCK {
+        let j = j0 + c;
+        if j < p {
+            let mut add = F::new(0.0_f32);
+            if comptime!(biased) {
+                add = bias[j];
+            }
+            #[unroll]
+            for r in 0..BLOCK {
+                let i = i0 + r;
+                if i < m {
+                    out[i * p + j] = acc[r * BLOCK + c] + add;
+                }
             }
         }
     }
 }
 
-/// `a·b` for `a` `[m, k]` and `b` `[k, p]` (contiguous or transposed views) as a
-/// `[m, p]` tensor: one dispatch, and a sum over dim 0 when `k` is split.
-pub fn matmul(a: CubeTensor, b: CubeTensor) -> CubeTensor {
+/// `a·b (+ bias)` for `a` `[m, k]` and `b` `[k, p]` (contiguous or transposed views) and
+/// `bias` with `p` values, as a contiguous `[m, p]` tensor, in one dispatch.
+pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTensor {
     let dims = |t: &CubeTensor| t.meta.logical_shape().map(|s| s.to_vec()).unwrap_or_default();
     let (sa, sb) = (dims(&a), dims(&b));
     assert!(sa.len() == 2 && sb.len() == 2 && sa[1] == sb[0], "gemm_cube::matmul takes [m, k]·[k, p], got {sa:?}·{sb:?}");
     let (m, k, p) = (sa[0], sa[1], sb[1]);
-    let (rows, cols) = (m.div_ceil(BLOCK * SIDE as usize), p.div_ceil(BLOCK * SIDE as usize));
-    let splits = WANT_CUBES.div_ceil(rows * cols).min(k / MIN_RUN).max(1);
     if m == 0 || p == 0 || k == 0 {
-        return Cube::float_zeros([m, p].into(), &a.device, a.dtype.into());
+        let zeros = Cube::float_zeros([m, p].into(), &a.device, a.dtype.into());
+        return match bias {
+            Some(bias) => Cube::float_add(zeros, Cube::float_reshape(bias, [1, p].into())),
+            None => zeros,
+        };
     }
-    let out = empty_device_dtype(a.client.clone(), a.device.clone(), vec![splits, m, p].into(), a.dtype);
-    {
-        // SAFETY: reads are clamped to row m − 1 / column p − 1 and to kk < k; writes are
-        // guarded by i < m, j < p and land in split `CUBE_POS_Z` < splits.
-        unsafe {
-            matmul_kernel::launch_unchecked(
-                &out.client,
-                CubeCount::Static(cols as u32, rows as u32, splits as u32),
-                CubeDim::new_2d(SIDE, SIDE),
-                a.into_tensor_arg(),
-                b.into_tensor_arg(),
-                out.clone().into_tensor_arg(),
-                ElemType::Float(FloatKind::F32),
-            );
-        }
+    let out = empty_device_dtype(a.client.clone(), a.device.clone(), vec![m, p].into(), a.dtype);
+    let biased = bias.is_some();
+    let bias = bias.map_or_else(|| b.clone(), into_contiguous); // a stand-in, never read, without a bias
+    let (rows, cols) = (m.div_ceil(BLOCK * SIDE as usize), p.div_ceil(BLOCK * SIDE as usize));
+    // SAFETY: reads are clamped to row m − 1 / column p − 1 and to kk < k, and `bias` is
+    // read below p; writes are guarded by i < m, j < p.
+    unsafe {
+        matmul_kernel::launch_unchecked(
+            &out.client,
+            CubeCount::Static(cols as u32, rows as u32, 1),
+            CubeDim::new_2d(SIDE, SIDE),
+            a.into_tensor_arg(),
+            b.into_tensor_arg(),
+            bias.into_tensor_arg(),
+            out.clone().into_tensor_arg(),
+            biased,
+            ElemType::Float(FloatKind::F32),
+        );
     }
-    if splits == 1 {
-        Cube::float_reshape(out, [m, p].into())
-    } else {
-        Cube::float_reshape(Cube::float_sum_dim(out, 0), [m, p].into())
-    }
+    out
 }
 
 #[cfg(test)]
@@ -127,33 +127,42 @@ mod tests {
 
     use super::super::fused_gpu;
 
-    /// Kiln's GPU matmul and its gradients against burn's, on the native wgpu adapter
-    /// (Mesa's lavapipe here): odd sizes, transposed views, one workgroup's edge, and
-    /// `k` long enough to be split over workgroups and summed.
+    /// `fused_gpu::linear` (Kiln's GPU matmul) and its gradients against burn's matmul
+    /// and add, on the native wgpu adapter (Mesa's lavapipe here): odd sizes, transposed
+    /// views, a workgroup's edge, long `k`, with and without a bias.
     #[test]
-    fn matmul_and_gradients_match_burn() {
+    fn linear_and_gradients_match_burn() {
         let device = Device::wgpu(Default::default()).autodiff();
         device.seed(3);
-        // (m, k, p, a transposed, b transposed)
-        let cases = [(1, 1, 1, false, false), (5, 7, 3, true, false), (33, 600, 45, false, true), (40, 2000, 9, true, true), (100, 1100, 70, true, false)];
-        for (m, k, p, at, bt) in cases {
-            let a = Tensor::<2>::random(if at { [k, m] } else { [m, k] }, Distribution::Normal(0.0, 1.0), &device);
-            let b = Tensor::<2>::random(if bt { [p, k] } else { [k, p] }, Distribution::Normal(0.0, 1.0), &device);
-            let r = Tensor::<2>::random([m, p], Distribution::Normal(0.0, 1.0), &device);
+        let normal = |dims: [usize; 2]| Tensor::<2>::random(dims, Distribution::Normal(0.0, 1.0), &device);
+        // (m, k, p, a transposed, b transposed, with a bias)
+        let cases = [(1, 1, 1, false, false, true), (5, 7, 3, true, false, false), (33, 600, 45, false, true, true), (40, 2000, 9, true, true, false), (100, 1100, 70, true, false, true)];
+        for (m, k, p, at, bt, biased) in cases {
+            let (a, b) = (normal(if at { [k, m] } else { [m, k] }), normal(if bt { [p, k] } else { [k, p] }));
+            let (bias, r) = (normal([1, p]), normal([m, p]));
             let run = |kiln: bool| {
-                let (a, b) = (a.clone().require_grad(), b.clone().require_grad());
+                let (a, b, bias) = (a.clone().require_grad(), b.clone().require_grad(), bias.clone().require_grad());
                 let (va, vb) = (if at { a.clone().transpose() } else { a.clone() }, if bt { b.clone().transpose() } else { b.clone() });
-                let y = if kiln { fused_gpu::matmul(va, vb) } else { va.matmul(vb) };
+                let y = match (kiln, biased) {
+                    (true, _) => fused_gpu::linear(va, vb, biased.then(|| bias.clone())),
+                    (false, true) => va.matmul(vb) + bias.clone(),
+                    (false, false) => va.matmul(vb),
+                };
                 let grads = (y.clone() * r.clone()).sum().backward();
-                [y.into_data(), a.grad(&grads).expect("a has a gradient").into_data(), b.grad(&grads).expect("b has a gradient").into_data()]
+                let mut out = vec![y.into_data(), a.grad(&grads).expect("a has a gradient").into_data(), b.grad(&grads).expect("b has a gradient").into_data()];
+                if biased {
+                    out.push(bias.grad(&grads).expect("the bias has a gradient").into_data());
+                }
+                out
             };
             let (kiln, burn) = (run(true), run(false));
-            for ((what, x), y) in ["a·b", "da", "db"].iter().zip(kiln).zip(burn) {
+            assert_eq!(kiln.len(), burn.len());
+            for ((what, x), y) in ["x·w", "dx", "dw", "dbias"].iter().zip(kiln).zip(burn) {
                 let (x, y) = (x.try_to_vec::<f32>().unwrap(), y.try_to_vec::<f32>().unwrap());
                 assert_eq!(x.len(), y.len());
-                // sums of k products of N(0, 1) values: rounding grows like √k
-                let worst = x.iter().zip(&y).map(|(x, y)| (x - y).abs() / ((k as f32).sqrt() + y.abs())).fold(0.0, f32::max);
-                assert!(worst < 1e-5, "[{m}, {k}]·[{k}, {p}] (a transposed {at}, b transposed {bt}): {what} off by {worst}");
+                // sums of k (dbias: m) products of N(0, 1) values: rounding grows like √k
+                let worst = x.iter().zip(&y).map(|(x, y)| (x - y).abs() / ((k.max(m) as f32).sqrt() + y.abs())).fold(0.0, f32::max);
+                assert!(worst < 1e-5, "[{m}, {k}]·[{k}, {p}] (a transposed {at}, b transposed {bt}, bias {biased}): {what} off by {worst}");
             }
         }
     }

@@ -283,14 +283,14 @@ impl Projection {
             return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias, false); // [batch, seq, g·u]
         }
         let x = x.reshape([batch * seq, input]);
-        let y = if fused_gpu::matmul_available(&x.device(), x.dtype()) {
-            fused_gpu::matmul(x, self.w.clone()) // burn's matmul was slower than the time loop here
+        let y = if fused_gpu::linear_available(&x.device(), x.dtype()) {
+            fused_gpu::linear(x, self.w.clone(), self.bias.clone()) // burn's matmul was slower than the time loop here
         } else {
-            x.matmul(self.w.clone())
-        };
-        let y = match &self.bias {
-            Some(b) => y + b.clone(),
-            None => y,
+            let y = x.matmul(self.w.clone());
+            match &self.bias {
+                Some(b) => y + b.clone(),
+                None => y,
+            }
         };
         let width = y.dims()[1];
         y.reshape([batch, seq, width])
