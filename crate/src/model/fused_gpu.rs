@@ -25,6 +25,7 @@ use cubecl::prelude::{CubeCount, CubeDim};
 use kiln_kernels::rnn::{self, Act, Cell};
 
 use super::{gemm_cube, rnn_cube};
+pub use gemm_cube::{linear, linear_available};
 
 /// WebGPU's guaranteed workgroup memory (`maxComputeWorkgroupStorageSize`).
 const SHARED_BYTES: usize = 16_384;
@@ -303,86 +304,4 @@ fn masked_recurrent_grad(sh: &rnn::Shape, prev: CubeTensor, drec: CubeTensor, ma
     let drec = Cube::float_swap_dims(Cube::float_reshape(drec, [b * t, g, u].into()), 0, 1); // [g, batch·seq, u]
     let du = Cube::float_matmul(Cube::float_transpose(pm), drec); // [g, u, u]
     Cube::float_reshape(into_contiguous(Cube::float_swap_dims(du, 0, 1)), [u, g * u].into())
-}
-
-/// Whether `device` runs burn's cubecl backend in f32, where [`linear`] applies.
-pub fn linear_available(device: &Device, dtype: DType) -> bool {
-    dtype == DType::F32 && matches!(device.clone().inner().as_dispatch(), DispatchDevice::Cube(_))
-}
-
-/// `x·w + bias` (`[m, k]·[k, p] + [1, p]`) through Kiln's GPU matmul, one autodiff
-/// operation of one dispatch whose backward uses the same kernel (`dx = dy·wᵀ`,
-/// `dw = xᵀ·dy`) and one sum for `dbias`: the recurrent layers' input projection over
-/// every timestep. The caller checks [`linear_available`].
-pub fn linear(x: Tensor<2>, w: Tensor<2>, bias: Option<Tensor<2>>) -> Tensor<2> {
-    const CUBE: &str = "a cubecl tensor (fused_gpu::linear_available)";
-    match x.device().gradient_checkpointing_strategy() {
-        None => {
-            let prim = |t: Tensor<2>| t.try_into_primitive::<Cube>().expect(CUBE);
-            Tensor::from_primitive::<Cube>(gemm_cube::matmul(prim(x), prim(w), bias.map(prim)))
-        }
-        Some(GradientCheckpointingStrategy::Disabled) => linear_tracked::<NoCheckpointing>(x, w, bias),
-        Some(GradientCheckpointingStrategy::Balanced) => linear_tracked::<BalancedCheckpointing>(x, w, bias),
-    }
-}
-
-fn linear_tracked<C: CheckpointStrategy>(x: Tensor<2>, w: Tensor<2>, bias: Option<Tensor<2>>) -> Tensor<2>
-where
-    DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
-{
-    const AD: &str = "an autodiff cubecl tensor (fused_gpu::linear_available)";
-    let prim = |t: Tensor<2>| t.try_into_primitive::<Autodiff<Cube, C>>().expect(AD);
-    let (x, w, bias) = (prim(x), prim(w), bias.map(prim));
-    let (xp, wp, bp) = (x.primitive().clone(), w.primitive().clone(), bias.as_ref().map(|b| b.primitive().clone()));
-    let out = match bias {
-        Some(b) => record_linear(GpuLinear.prepare::<C>([x.node(), w.node(), b.node()]), xp, wp, bp),
-        None => record_linear(GpuLinear.prepare::<C>([x.node(), w.node()]), xp, wp, bp),
-    };
-    Tensor::from_primitive::<Autodiff<Cube, C>>(out)
-}
-
-fn record_linear<C: CheckpointStrategy, const N: usize>(
-    prep: OpsPrep<GpuLinear, Cube, LinearState, C, N>,
-    x: CubeTensor,
-    w: CubeTensor,
-    bias: Option<CubeTensor>,
-) -> FloatTensor<Autodiff<Cube, C>>
-where
-    GpuLinear: Backward<Cube, N, State = LinearState>,
-{
-    match prep.compute_bound().stateful() {
-        OpsKind::Tracked(prep) => prep.finish(LinearState(x.clone(), w.clone()), gemm_cube::matmul(x, w, bias)),
-        OpsKind::UnTracked(prep) => prep.finish(gemm_cube::matmul(x, w, bias)),
-    }
-}
-
-#[derive(Clone)]
-struct LinearState(CubeTensor, CubeTensor);
-
-impl fmt::Debug for LinearState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("LinearState")
-    }
-}
-
-#[derive(Debug)]
-struct GpuLinear;
-
-impl<const N: usize> Backward<Cube, N> for GpuLinear {
-    type State = LinearState;
-
-    fn backward(self, ops: Ops<LinearState, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
-        let (x_node, w_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
-        let dy = grads.consume::<Cube>(&ops.node);
-        let LinearState(x, w) = ops.state;
-        if let Some(node) = b_node {
-            grads.register::<Cube>(node.id, Cube::float_sum_dim(dy.clone(), 0)); // [1, p]
-        }
-        if let Some(node) = x_node {
-            grads.register::<Cube>(node.id, gemm_cube::matmul(dy.clone(), Cube::float_transpose(w), None));
-        }
-        if let Some(node) = w_node {
-            grads.register::<Cube>(node.id, gemm_cube::matmul(Cube::float_transpose(x), dy, None));
-        }
-    }
 }

@@ -6,10 +6,20 @@
 //! would cost a second dispatch to sum the parts).
 //!
 //! burn's own matmul here (no autotune in the page) ran these shapes at ~150 MFLOP/s
-//! on SwiftShader, slower than the recurrent loop itself.
+//! on SwiftShader, slower than the recurrent loop itself. [`linear`] is the projection
+//! as one burn autodiff operation on it.
 
+use std::fmt;
+
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::{BalancedCheckpointing, CheckpointStrategy, NoCheckpointing};
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, OpsPrep};
 use burn::backend::ops::FloatTensorOps;
-use burn::backend::Cube;
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Autodiff, Cube, DispatchDevice, DispatchKindConversion, DispatchTensor, GradientCheckpointingStrategy};
+use burn::prelude::{Device, Tensor as BurnTensor};
+use burn::tensor::DType;
 use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
@@ -120,14 +130,96 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
     out
 }
 
+/// Whether `device` runs burn's cubecl backend in f32, where [`linear`] applies.
+pub fn linear_available(device: &Device, dtype: DType) -> bool {
+    dtype == DType::F32 && matches!(device.clone().inner().as_dispatch(), DispatchDevice::Cube(_))
+}
+
+/// `x·w + bias` (`[m, k]·[k, p] + [1, p]`) through Kiln's GPU matmul, one autodiff
+/// operation of one dispatch whose backward uses the same kernel (`dx = dy·wᵀ`,
+/// `dw = xᵀ·dy`) and one sum for `dbias`: the recurrent layers' input projection over
+/// every timestep. The caller checks [`linear_available`].
+pub fn linear(x: BurnTensor<2>, w: BurnTensor<2>, bias: Option<BurnTensor<2>>) -> BurnTensor<2> {
+    const CUBE: &str = "a cubecl tensor (fused_gpu::linear_available)";
+    match x.device().gradient_checkpointing_strategy() {
+        None => {
+            let prim = |t: BurnTensor<2>| t.try_into_primitive::<Cube>().expect(CUBE);
+            BurnTensor::from_primitive::<Cube>(matmul(prim(x), prim(w), bias.map(prim)))
+        }
+        Some(GradientCheckpointingStrategy::Disabled) => linear_tracked::<NoCheckpointing>(x, w, bias),
+        Some(GradientCheckpointingStrategy::Balanced) => linear_tracked::<BalancedCheckpointing>(x, w, bias),
+    }
+}
+
+fn linear_tracked<C: CheckpointStrategy>(x: BurnTensor<2>, w: BurnTensor<2>, bias: Option<BurnTensor<2>>) -> BurnTensor<2>
+where
+    DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
+{
+    const AD: &str = "an autodiff cubecl tensor (fused_gpu::linear_available)";
+    let prim = |t: BurnTensor<2>| t.try_into_primitive::<Autodiff<Cube, C>>().expect(AD);
+    let (x, w, bias) = (prim(x), prim(w), bias.map(prim));
+    let (xp, wp, bp) = (x.primitive().clone(), w.primitive().clone(), bias.as_ref().map(|b| b.primitive().clone()));
+    let out = match bias {
+        Some(b) => record_linear(GpuLinear.prepare::<C>([x.node(), w.node(), b.node()]), xp, wp, bp),
+        None => record_linear(GpuLinear.prepare::<C>([x.node(), w.node()]), xp, wp, bp),
+    };
+    BurnTensor::from_primitive::<Autodiff<Cube, C>>(out)
+}
+
+fn record_linear<C: CheckpointStrategy, const N: usize>(
+    prep: OpsPrep<GpuLinear, Cube, LinearState, C, N>,
+    x: CubeTensor,
+    w: CubeTensor,
+    bias: Option<CubeTensor>,
+) -> FloatTensor<Autodiff<Cube, C>>
+where
+    GpuLinear: Backward<Cube, N, State = LinearState>,
+{
+    match prep.compute_bound().stateful() {
+        OpsKind::Tracked(prep) => prep.finish(LinearState(x.clone(), w.clone()), matmul(x, w, bias)),
+        OpsKind::UnTracked(prep) => prep.finish(matmul(x, w, bias)),
+    }
+}
+
+#[derive(Clone)]
+struct LinearState(CubeTensor, CubeTensor);
+
+impl fmt::Debug for LinearState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinearState")
+    }
+}
+
+#[derive(Debug)]
+struct GpuLinear;
+
+impl<const N: usize> Backward<Cube, N> for GpuLinear {
+    type State = LinearState;
+
+    fn backward(self, ops: Ops<LinearState, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        let (x_node, w_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
+        let dy = grads.consume::<Cube>(&ops.node);
+        let LinearState(x, w) = ops.state;
+        if let Some(node) = b_node {
+            grads.register::<Cube>(node.id, Cube::float_sum_dim(dy.clone(), 0)); // [1, p]
+        }
+        if let Some(node) = x_node {
+            grads.register::<Cube>(node.id, matmul(dy.clone(), Cube::float_transpose(w), None));
+        }
+        if let Some(node) = w_node {
+            grads.register::<Cube>(node.id, matmul(Cube::float_transpose(x), dy, None));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use burn::prelude::*;
     use burn::tensor::Distribution;
 
-    use super::super::fused_gpu;
+    use super::linear;
 
-    /// `fused_gpu::linear` (Kiln's GPU matmul) and its gradients against burn's matmul
+    /// [`linear`] (Kiln's GPU matmul) and its gradients against burn's matmul
     /// and add, on the native wgpu adapter (Mesa's lavapipe here): odd sizes, transposed
     /// views, a workgroup's edge, long `k`, with and without a bias.
     #[test]
@@ -144,7 +236,7 @@ mod tests {
                 let (a, b, bias) = (a.clone().require_grad(), b.clone().require_grad(), bias.clone().require_grad());
                 let (va, vb) = (if at { a.clone().transpose() } else { a.clone() }, if bt { b.clone().transpose() } else { b.clone() });
                 let y = match (kiln, biased) {
-                    (true, _) => fused_gpu::linear(va, vb, biased.then(|| bias.clone())),
+                    (true, _) => linear(va, vb, biased.then(|| bias.clone())),
                     (false, true) => va.matmul(vb) + bias.clone(),
                     (false, false) => va.matmul(vb),
                 };
