@@ -9,8 +9,6 @@
 //! on SwiftShader, slower than the recurrent loop itself. [`linear`] is the projection
 //! as one burn autodiff operation on it.
 
-use std::fmt;
-
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::{BalancedCheckpointing, CheckpointStrategy, NoCheckpointing};
 use burn::backend::autodiff::grads::Gradients;
@@ -181,14 +179,9 @@ where
     }
 }
 
-#[derive(Clone)]
+/// What the backward pass reads: `x` and `w`.
+#[derive(Clone, Debug)]
 struct LinearState(CubeTensor, CubeTensor);
-
-impl fmt::Debug for LinearState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("LinearState")
-    }
-}
 
 #[derive(Debug)]
 struct GpuLinear;
