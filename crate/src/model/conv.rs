@@ -9,7 +9,7 @@ use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions};
 use super::init::Init;
 use super::layers::apply;
 use super::recurrent::{Path, default_path};
-use super::{fused, fused_conv, fused_gpu, fused_pool};
+use super::{fused, fused_conv, fused_pool};
 use crate::dto::{Activation, Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 
 /// Output length of a convolution over `steps`, or `None` when Keras would fail
@@ -83,44 +83,11 @@ impl Conv1d {
             let y = fused_conv::conv1d(shape, x, self.kernel.val(), self.bias.val(), relu);
             return if relu { y } else { apply(c.activation, y) };
         }
-        if self.path == Path::Auto && c.strides == 1 && fused_gpu::linear_available(&x.device(), x.dtype()) {
-            return apply(c.activation, self.windows_matmul(x, padding));
-        }
         let options = ConvOptions::new_with_padding([c.strides], [padding], [c.dilation_rate], 1);
         let weight = self.kernel.val().permute([2, 1, 0]); // [filters, in, kernel_size]
         let x = x.swap_dims(1, 2); // [batch, in, steps]
         let y = conv1d(x, weight, Some(self.bias.val()), options); // [batch, filters, out_steps]
         apply(c.activation, y.swap_dims(1, 2)) // [batch, out_steps, filters]
-    }
-}
-
-impl Conv1d {
-    /// Stride 1 on the GPU as ONE matmul (Kiln's, `fused_gpu::linear`): the `kernel_size`
-    /// shifted windows of the padded input side by side, `[batch·out, kernel_size·in]`,
-    /// times Keras' kernel read as `[kernel_size·in, filters]`, plus the bias. burn's direct
-    /// and transposed convolutions were ~16 % of M3's step on SwiftShader.
-    ///
-    /// # Shapes
-    /// - x `[batch, steps, in]` → `[batch, out, filters]` (before the activation)
-    fn windows_matmul(&self, x: Tensor<3>, (left, right): (usize, usize)) -> Tensor<3> {
-        let c = &self.config;
-        let [batch, steps, channels] = x.dims();
-        let device = x.device();
-        let mut parts = Vec::with_capacity(3);
-        if left > 0 {
-            parts.push(Tensor::zeros([batch, left, channels], &device));
-        }
-        parts.push(x);
-        if right > 0 {
-            parts.push(Tensor::zeros([batch, right, channels], &device));
-        }
-        let x = Tensor::cat(parts, 1); // [batch, left + steps + right, in]
-        let out = (steps + left + right).saturating_sub(c.dilation_rate * (c.kernel_size - 1));
-        let windows = (0..c.kernel_size).map(|k| x.clone().slice([0..batch, k * c.dilation_rate..k * c.dilation_rate + out, 0..channels])).collect();
-        let cols = Tensor::cat(windows, 2).reshape([batch * out, c.kernel_size * channels]);
-        let w = self.kernel.val().reshape([c.kernel_size * channels, c.filters]);
-        let y = fused_gpu::linear(cols, w, Some(self.bias.val().reshape([1, c.filters])));
-        y.reshape([batch, out, c.filters])
     }
 }
 
