@@ -28,6 +28,8 @@ use cubecl::prelude::*;
 const BLOCK: usize = 4;
 /// Threads per workgroup side: a workgroup covers `32 × 32` of the output.
 const SIDE: u32 = 8;
+/// WebGPU's guaranteed `maxComputeWorkgroupsPerDimension`.
+const MAX_CUBES: usize = 65_535;
 
 /// `out[i, j] = Σ a[i, kk]·b[kk, j] (+ bias[j])`. `a` `[m, k]` and `b` `[k, p]` may be
 /// strided views (a transpose is a swap of strides); `bias` `[p]` (read with `biased`
@@ -39,7 +41,9 @@ fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, bias: &Tensor<F>, out: 
     let p = b.shape(1);
     let (am, ak) = (a.stride(0), a.stride(1));
     let (bk, bp) = (b.stride(0), b.stride(1));
-    let i0 = (CUBE_POS_Y as usize * CUBE_DIM_Y as usize + UNIT_POS_Y as usize) * BLOCK;
+    // row blocks beyond WebGPU's 65,535 workgroups a dimension continue in z
+    let row_block = CUBE_POS_Z as usize * CUBE_COUNT_Y as usize + CUBE_POS_Y as usize;
+    let i0 = (row_block * CUBE_DIM_Y as usize + UNIT_POS_Y as usize) * BLOCK;
     let j0 = (CUBE_POS_X as usize * CUBE_DIM_X as usize + UNIT_POS_X as usize) * BLOCK;
     // a thread past the edge reads the last row / column and writes nothing
     let mut ar = Array::<usize>::new(BLOCK);
@@ -110,12 +114,14 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
     let biased = bias.is_some();
     let bias = bias.map_or_else(|| b.clone(), into_contiguous); // a stand-in, never read, without a bias
     let (rows, cols) = (m.div_ceil(BLOCK * SIDE as usize), p.div_ceil(BLOCK * SIDE as usize));
+    let (rows_y, rows_z) = (rows.min(MAX_CUBES), rows.div_ceil(MAX_CUBES)); // y·z ≥ rows
     // SAFETY: reads are clamped to row m − 1 / column p − 1 and to kk < k, and `bias` is
-    // read below p; writes are guarded by i < m, j < p.
+    // read below p; writes are guarded by i < m, j < p (row blocks past m in the last z
+    // layer only read).
     unsafe {
         matmul_kernel::launch_unchecked(
             &out.client,
-            CubeCount::Static(cols as u32, rows as u32, 1),
+            CubeCount::Static(cols as u32, rows_y as u32, rows_z as u32),
             CubeDim::new_2d(SIDE, SIDE),
             a.into_tensor_arg(),
             b.into_tensor_arg(),
@@ -250,5 +256,19 @@ mod tests {
                 assert!(worst < 1e-5, "[{m}, {k}]·[{k}, {p}] (a transposed {at}, b transposed {bt}, bias {biased}): {what} off by {worst}");
             }
         }
+    }
+
+    /// More row blocks than WebGPU allows workgroups in one dimension (65,535): the
+    /// rest continue in z.
+    #[test]
+    fn linear_covers_more_rows_than_one_grid_dimension() {
+        let device = Device::wgpu(Default::default());
+        let m = 65_537 * 32; // 65,537 row blocks of 32
+        let x = Tensor::<2>::random([m, 2], Distribution::Normal(0.0, 1.0), &device);
+        let w = Tensor::<2>::random([2, 3], Distribution::Normal(0.0, 1.0), &device);
+        let got = linear(x.clone(), w.clone(), None).into_data().try_to_vec::<f32>().unwrap();
+        let want = x.matmul(w).into_data().try_to_vec::<f32>().unwrap();
+        let worst = got.iter().zip(&want).map(|(g, w)| (g - w).abs()).fold(0.0, f32::max);
+        assert!(worst < 1e-5, "off by {worst}");
     }
 }
