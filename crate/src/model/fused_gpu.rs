@@ -14,7 +14,7 @@ use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, OpsPrep};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::ops::FloatTensorOps;
-use burn::backend::{Autodiff, Cube, DispatchDevice, DispatchKindConversion, DispatchTensor, GradientCheckpointingStrategy};
+use burn::backend::{Autodiff, Cube, DispatchKindConversion, DispatchTensor, GradientCheckpointingStrategy};
 use burn::prelude::*;
 use burn::tensor::DType;
 use burn_cubecl::kernel::into_contiguous;
@@ -47,7 +47,7 @@ fn max_tile() -> usize {
 
 /// Whether the fused kernels can run on `device` for `units` of `cell` in `dtype`.
 pub fn available(device: &Device, dtype: DType, cell: Cell, units: usize) -> bool {
-    dtype == DType::F32 && units > 0 && matches!(device.clone().inner().as_dispatch(), DispatchDevice::Cube(_)) && tile(cell, units).is_some()
+    units > 0 && linear_available(device, dtype) && tile(cell, units).is_some()
 }
 
 /// Every state of the time loop, `[batch, seq, units]` in time order, as
