@@ -73,6 +73,17 @@ struct ConvCase {
 
 #[test]
 fn conv1d_matches_keras() {
+    conv1d_matches_keras_on(train_device());
+}
+
+/// The Keras fixtures on the GPU (the native wgpu adapter, Mesa's lavapipe here), where
+/// Conv1D is Kiln's windows and matmul (conv_cube.rs).
+#[test]
+fn conv1d_gpu_matches_keras() {
+    conv1d_matches_keras_on(Device::wgpu(Default::default()).autodiff());
+}
+
+fn conv1d_matches_keras_on(device: Device) {
     let cases = fixture::<ConvCase>("conv1d.json");
     assert_eq!(cases.len(), 27);
     for case in cases {
@@ -80,7 +91,6 @@ fn conv1d_matches_keras() {
         let name = format!("{:?} k={} s={} d={}", c.padding, c.kernel_size, c.strides, c.dilation_rate);
         let [batch, steps, input] = case.input;
         assert_eq!(conv_output_len(steps, c), Some(case.out_shape[1]), "{name}: length");
-        let device = train_device();
         let mut conv = Conv1d::new(c, input, &mut Init::new(1), &device);
         let kernel_shape = [c.kernel_size, input, c.filters];
         conv.kernel = Param::from_tensor(tensor(fill(kernel_shape.iter().product(), 1.0, 0.8), kernel_shape, &device));
@@ -97,10 +107,21 @@ fn conv1d_matches_keras() {
 }
 
 /// Kiln's CPU convolution (`Path::Auto` on flex) against burn's `conv1d`
-/// (`Path::Reference`) on random values: outputs and all three gradients, for every
+/// (`Path::Reference`) on sine-filled values: outputs and all three gradients, for every
 /// padding, strides, dilations, odd sizes and batches of more than one group.
 #[test]
 fn conv1d_cpu_kernel_matches_burns_conv() {
+    conv1d_matches_burns_conv(Device::flex());
+}
+
+/// The same table on the GPU (the native wgpu adapter, Mesa's lavapipe here): Kiln's
+/// windows and matmul (conv_cube.rs) against burn's `conv1d`.
+#[test]
+fn conv1d_gpu_windows_match_burns_conv() {
+    conv1d_matches_burns_conv(Device::wgpu(Default::default()));
+}
+
+fn conv1d_matches_burns_conv(inference_device: Device) {
     use ConvPadding::{Causal, Same, Valid};
     use Activation::{Relu, Tanh};
     // batch, steps, in, filters, kernel, strides, dilation, padding, activation (relu is
@@ -117,7 +138,7 @@ fn conv1d_cpu_kernel_matches_burns_conv() {
     for (batch, steps, input, filters, kernel_size, strides, dilation_rate, padding, activation) in cases {
         let c = Conv1dConfig { filters, kernel_size, strides, padding, dilation_rate, activation };
         let name = format!("{c:?} batch {batch} steps {steps} in {input}");
-        let device = train_device();
+        let device = inference_device.clone().autodiff();
         let run = |path: Path| {
             let mut conv = Conv1d::new(&c, input, &mut Init::new(5), &device);
             conv.bias = Param::from_tensor(tensor(fill(filters, 3.0, 0.5), [filters], &device));
@@ -136,8 +157,8 @@ fn conv1d_cpu_kernel_matches_burns_conv() {
             close(got, want, &format!("{name} {what}"));
         }
         // without autodiff (evaluation) the same values
-        let inference = Conv1d::new(&c, input, &mut Init::new(5), &Device::flex());
-        let x = tensor(fill(batch * steps * input, 0.7, 1.0), [batch, steps, input], &Device::flex());
+        let inference = Conv1d::new(&c, input, &mut Init::new(5), &inference_device);
+        let x = tensor(fill(batch * steps * input, 0.7, 1.0), [batch, steps, input], &inference_device);
         let mut reference = inference.clone();
         reference.path = Path::Reference;
         close(&values(inference.forward(x.clone())), &values(reference.forward(x)), &format!("{name} inference"));

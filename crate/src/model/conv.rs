@@ -9,7 +9,7 @@ use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions};
 use super::init::Init;
 use super::layers::apply;
 use super::recurrent::{Path, default_path};
-use super::{fused, fused_conv, fused_pool};
+use super::{fused, fused_conv, fused_gpu, fused_pool};
 use crate::dto::{Activation, Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 
 /// Output length of a convolution over `steps`, or `None` when Keras would fail
@@ -39,8 +39,8 @@ pub struct Conv1d {
     pub bias: Param<Tensor<1>>,
     #[module(skip)]
     pub config: Conv1dConfig,
-    /// `Auto`: Kiln's own kernels on the CPU backend; `Reference`: burn's `conv1d`
-    /// (always on wgpu), which tests compare them with.
+    /// `Auto`: Kiln's own kernels (the CPU's, or the GPU's windows and matmul);
+    /// `Reference`: burn's `conv1d`, which tests compare them with.
     #[module(skip)]
     pub path: Path,
 }
@@ -67,17 +67,24 @@ impl Conv1d {
             ConvPadding::Same => same_padding(steps, span, c.strides),
             ConvPadding::Causal => (span - 1, 0),
         };
+        let shape = kiln_kernels::conv::Shape {
+            batch,
+            steps,
+            channels,
+            filters: c.filters,
+            kernel: c.kernel_size,
+            stride: c.strides,
+            dilation: c.dilation_rate,
+            pad: padding,
+        };
+        if self.path == Path::Auto && fused_gpu::linear_available(&x.device(), x.dtype()) {
+            // Kiln's matmul over the windows (conv_cube.rs): 2 dispatches forward, 4 backward
+            let cols = fused_gpu::windows(shape, x); // [batch·out, kernel_size·in]
+            let w = self.kernel.val().reshape([c.kernel_size * channels, c.filters]);
+            let y = fused_gpu::linear(cols, w, Some(self.bias.val().reshape([1, c.filters])));
+            return apply(c.activation, y.reshape([batch, shape.out_steps(), c.filters]));
+        }
         if self.path == Path::Auto && fused::available(&x.device(), x.dtype()) {
-            let shape = kiln_kernels::conv::Shape {
-                batch,
-                steps,
-                channels,
-                filters: c.filters,
-                kernel: c.kernel_size,
-                stride: c.strides,
-                dilation: c.dilation_rate,
-                pad: padding,
-            };
             // relu in the convolution's own pass (M2, M3): two full passes fewer
             let relu = c.activation == Activation::Relu;
             let y = fused_conv::conv1d(shape, x, self.kernel.val(), self.bias.val(), relu);

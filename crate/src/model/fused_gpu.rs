@@ -25,6 +25,7 @@ use cubecl::prelude::{CubeCount, CubeDim};
 use kiln_kernels::rnn::{self, Act, Cell};
 
 use super::{gemm_cube, rnn_cube};
+pub use super::conv_cube::windows;
 pub use gemm_cube::{linear, linear_available};
 
 /// WebGPU's guaranteed workgroup memory (`maxComputeWorkgroupStorageSize`).

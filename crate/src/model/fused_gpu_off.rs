@@ -3,6 +3,7 @@
 
 use burn::prelude::*;
 use burn::tensor::DType;
+use kiln_kernels::conv;
 use kiln_kernels::rnn::{self, Cell};
 
 pub fn available(_device: &Device, _dtype: DType, _cell: Cell, _units: usize) -> bool {
@@ -18,5 +19,9 @@ pub fn linear_available(_device: &Device, _dtype: DType) -> bool {
 }
 
 pub fn linear(_x: Tensor<2>, _w: Tensor<2>, _bias: Option<Tensor<2>>) -> Tensor<2> {
+    unreachable!("fused_gpu::linear_available is false without the `gpu` feature")
+}
+
+pub fn windows(_shape: conv::Shape, _x: Tensor<3>) -> Tensor<2> {
     unreachable!("fused_gpu::linear_available is false without the `gpu` feature")
 }

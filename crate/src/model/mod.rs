@@ -2,6 +2,8 @@
 
 mod build;
 mod conv;
+#[cfg(feature = "gpu")]
+mod conv_cube;
 mod fused;
 mod fused_conv;
 mod fused_pool;
