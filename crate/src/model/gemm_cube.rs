@@ -26,8 +26,9 @@ use cubecl::prelude::*;
 
 /// Output rows (and columns) per thread.
 const BLOCK: usize = 4;
-/// Threads per workgroup side: a workgroup covers `32 × 32` of the output.
-const SIDE: u32 = 8;
+/// Threads per workgroup: `8 × 8`, a workgroup covering `32 × 32` of the output, or for
+/// narrow outputs fewer columns and more rows (see [`workgroup`]).
+const THREADS: u32 = 64;
 /// WebGPU's guaranteed `maxComputeWorkgroupsPerDimension`.
 const MAX_CUBES: usize = 65_535;
 
@@ -113,7 +114,8 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
     let out = empty_device_dtype(a.client.clone(), a.device.clone(), vec![m, p].into(), a.dtype);
     let biased = bias.is_some();
     let bias = bias.map_or_else(|| b.clone(), into_contiguous); // a stand-in, never read, without a bias
-    let (rows, cols) = (m.div_ceil(BLOCK * SIDE as usize), p.div_ceil(BLOCK * SIDE as usize));
+    let (x, y) = workgroup(p);
+    let (rows, cols) = (m.div_ceil(BLOCK * y as usize), p.div_ceil(BLOCK * x as usize));
     let (rows_y, rows_z) = (rows.min(MAX_CUBES), rows.div_ceil(MAX_CUBES)); // y·z ≥ rows
     // SAFETY: reads are clamped to row m − 1 / column p − 1 and to kk < k, and `bias` is
     // read below p; writes are guarded by i < m, j < p (row blocks past m in the last z
@@ -122,7 +124,7 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
         matmul_kernel::launch_unchecked(
             &out.client,
             CubeCount::Static(cols as u32, rows_y as u32, rows_z as u32),
-            CubeDim::new_2d(SIDE, SIDE),
+            CubeDim::new_2d(x, y),
             a.into_tensor_arg(),
             b.into_tensor_arg(),
             bias.into_tensor_arg(),
@@ -132,6 +134,15 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
         );
     }
     out
+}
+
+/// The workgroup's threads `(x, y)` for `p` output columns: 8 × 8, but as few columns as cover
+/// `p` (a power of two) and the rest in rows, so narrow products (a convolution's 16 filters, a
+/// Dense(1)) do not run threads whose columns are all past the edge: such a thread reads and
+/// multiplies like the others and only skips the writes.
+fn workgroup(p: usize) -> (u32, u32) {
+    let x = p.div_ceil(BLOCK).next_power_of_two().min(8) as u32;
+    (x, THREADS / x)
 }
 
 /// Whether `device` runs burn's cubecl backend in f32, where [`linear`] applies.
@@ -216,7 +227,7 @@ mod tests {
     use burn::prelude::*;
     use burn::tensor::Distribution;
 
-    use super::linear;
+    use super::{BLOCK, linear, workgroup};
 
     /// [`linear`] (Kiln's GPU matmul) and its gradients against burn's matmul
     /// and add, on the native wgpu adapter (Mesa's lavapipe here): odd sizes, transposed
@@ -263,9 +274,11 @@ mod tests {
     #[test]
     fn linear_covers_more_rows_than_one_grid_dimension() {
         let device = Device::wgpu(Default::default());
-        let m = 65_537 * 32; // 65,537 row blocks of 32
-        let x = Tensor::<2>::random([m, 2], Distribution::Normal(0.0, 1.0), &device);
-        let w = Tensor::<2>::random([2, 3], Distribution::Normal(0.0, 1.0), &device);
+        // [m, 1]·[1, 1]: a row block is 256 rows, and x and the output stay under the 128 MiB
+        // a storage buffer may bind
+        let m = 65_537 * BLOCK * workgroup(1).1 as usize;
+        let x = Tensor::<2>::random([m, 1], Distribution::Normal(0.0, 1.0), &device);
+        let w = Tensor::<2>::random([1, 1], Distribution::Normal(0.0, 1.0), &device);
         let got = linear(x.clone(), w.clone(), None).into_data().try_to_vec::<f32>().unwrap();
         let want = x.matmul(w).into_data().try_to_vec::<f32>().unwrap();
         let worst = got.iter().zip(&want).map(|(g, w)| (g - w).abs()).fold(0.0, f32::max);
