@@ -83,6 +83,7 @@ async fn webgpu_backend_loss_falls() {
     }
     word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding(&device).await;
     fused_recurrent_matches_reference(&device).await;
+    conv1d_matches_reference(&device).await;
 }
 
 /// The same table on the CPU: `kiln_kernels::rnn` and its simd128 matmul tile.
@@ -152,25 +153,38 @@ async fn fused_recurrent_matches_reference(base: &Device) {
 /// Kiln's CPU convolution (kiln_kernels::conv, simd128 here) against burn's
 /// `conv1d` in wasm: output and gradients (tests/layers_conv.rs has the full table).
 #[wasm_bindgen_test]
-fn conv1d_cpu_kernel_matches_reference() {
+async fn conv1d_cpu_kernel_matches_reference() {
+    conv1d_matches_reference(&Device::flex()).await;
+}
+
+/// Kiln's convolution on `base`'s backend (the CPU kernel, or on WebGPU the windows kernel
+/// and Kiln's matmul, model/conv_cube.rs) against burn's `conv1d`, read back asynchronously.
+async fn conv1d_matches_reference(base: &Device) {
     use burn::prelude::*;
     use kiln::dto::{Activation, Conv1dConfig, ConvPadding};
     use kiln::model::{Conv1d, Init, Path};
     use recurrent_common::Lcg;
-    let device = Device::flex().autodiff();
+    async fn values(t: Tensor<1>) -> Vec<f32> {
+        t.into_data_async().await.expect("a GPU read").to_vec::<f32>().expect("f32 values")
+    }
+    let device = base.clone().autodiff();
     for (padding, strides, dilation_rate) in [(ConvPadding::Valid, 1, 1), (ConvPadding::Same, 2, 1), (ConvPadding::Causal, 1, 2)] {
         let c = Conv1dConfig { filters: 17, kernel_size: 5, strides, padding, dilation_rate, activation: Activation::Relu };
-        let run = |path: Path| {
+        let mut parts = Vec::new();
+        for path in [Path::Auto, Path::Reference] {
             let mut conv = Conv1d::new(&c, 6, &mut Init::new(2), &device);
             conv.path = path;
             let x = Lcg(7).tensor([10, 23, 6], 1.0, &device).require_grad();
             let out = conv.forward(x.clone());
             let grads = (out.clone() * out.clone()).sum().backward();
-            [out.flatten::<1>(0, 2), x.grad(&grads).unwrap().flatten(0, 2), conv.kernel.val().grad(&grads).unwrap().flatten(0, 2)]
-                .map(|t| t.into_data().try_to_vec::<f32>().unwrap())
-        };
-        let (fused, reference) = (run(Path::Auto), run(Path::Reference));
-        for (part, (got, want)) in fused.iter().zip(&reference).enumerate() {
+            let mut read = Vec::new();
+            for t in [out.flatten::<1>(0, 2), x.grad(&grads).unwrap().flatten(0, 2), conv.kernel.val().grad(&grads).unwrap().flatten(0, 2)] {
+                read.push(values(t).await);
+            }
+            parts.push(read);
+        }
+        let (fused, reference) = (&parts[0], &parts[1]);
+        for (part, (got, want)) in fused.iter().zip(reference).enumerate() {
             assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(want) {
                 assert!((g - w).abs() <= 1e-4 * w.abs().max(1.0), "{padding:?}: part {part}: {g} vs {w}");
