@@ -90,6 +90,11 @@ fn compare(case: &Case, device: &Device) -> Option<String> {
 }
 
 fn compare_within(case: &Case, device: &Device, tolerance: f32) -> Option<String> {
+    compare_path(case, device, tolerance, Path::Auto)
+}
+
+/// As `compare_within`, the fused side taking `path` (`Auto` or `Rolled`).
+fn compare_path(case: &Case, device: &Device, tolerance: f32, path: Path) -> Option<String> {
     let input = 4;
     let config = RecurrentConfig {
         activation: case.activation,
@@ -101,13 +106,14 @@ fn compare_within(case: &Case, device: &Device, tolerance: f32) -> Option<String
     let mut layer = with_biases(case.cell, &config, case.bidirectional, input, device);
     let x = Lcg(case.seq as u64 * 31 + case.units as u64).tensor([case.batch, case.seq, input], 1.0, device);
     let seed = (case.dropout > 0.0 || case.recurrent_dropout > 0.0).then_some(1234);
+    set_path(&mut layer, path);
     let fused = run(&layer, &x, case.sequences, seed);
     set_path(&mut layer, Path::Reference);
     let reference = run(&layer, &x, case.sequences, seed);
     let (err, at) = worst(&fused, &reference);
     (err > tolerance).then(|| {
         format!(
-            "{:?} seq {} units {} batch {} sequences {} bidirectional {} {:?} dropout {} recurrent_dropout {}: err {err:e} at {at}",
+            "{path:?} {:?} seq {} units {} batch {} sequences {} bidirectional {} {:?} dropout {} recurrent_dropout {}: err {err:e} at {at}",
             case.cell, case.seq, case.units, case.batch, case.sequences, case.bidirectional, case.activation, case.dropout, case.recurrent_dropout
         )
     })
@@ -177,6 +183,14 @@ fn gpu() -> Device {
 #[test]
 fn fused_gpu_matches_reference_with_gradients() {
     all_match_within(cases(0.0), &gpu().autodiff(), 1e-4);
+}
+
+#[test]
+fn fused_gpu_rolled_matches_reference() {
+    // Path::Auto unrolls the forward loop on this software adapter; a GPU keeps it rolled
+    let n = cases(0.0).len();
+    let failures: Vec<String> = cases(0.0).iter().filter_map(|c| compare_path(c, &gpu().autodiff(), 1e-4, Path::Rolled)).collect();
+    assert!(failures.is_empty(), "{} of {n} cases differ:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -268,7 +282,7 @@ fn m1_lstm_timing() {
 }
 
 /// `cargo test --test recurrent_fused m1_lstm_gpu_timing -- --ignored --nocapture`: M1's
-/// LSTM(100) on `[64, seq, 32]` (`KILN_SEQ`, default 500), forward and backward on the GPU
+/// LSTM(100) on `[64, seq, 32]` (`KILN_SEQ`, default 500; `KILN_ROLLED`: `Path::Rolled`), forward and backward on the GPU
 /// kernels, wall time per round (the read-back waits for the queue). With
 /// `VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json` wgpu runs on Chromium's
 /// SwiftShader, the adapter the page gets here.
@@ -277,7 +291,10 @@ fn m1_lstm_timing() {
 fn m1_lstm_gpu_timing() {
     let seq = std::env::var("KILN_SEQ").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
     let device = gpu().autodiff();
-    let layer = Under::new(Cell::Lstm, &RecurrentConfig::new(100), None, 32, &device);
+    let mut layer = Under::new(Cell::Lstm, &RecurrentConfig::new(100), None, 32, &device);
+    if std::env::var("KILN_ROLLED").is_ok() {
+        set_path(&mut layer, Path::Rolled); // the rolled forward kernel on a software adapter too
+    }
     let x = Lcg(1).tensor([64, seq, 32], 1.0, &device);
     let rounds = std::env::var("KILN_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     for round in 0..rounds {

@@ -54,8 +54,9 @@ pub fn available(device: &Device, dtype: DType, cell: Cell, units: usize) -> boo
 /// Every state of the time loop, `[batch, seq, units]` in time order, as
 /// `fused::states` on the CPU. The caller checks [`available`] first.
 /// `mask`: Keras' recurrent dropout `[g, batch, units]` (a constant). With `last`, only
-/// the last state read, `[batch, 1, units]`.
-pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>, last: bool) -> Tensor<3> {
+/// the last state read, `[batch, 1, units]`. `unroll`: a software adapter may take the unrolled
+/// forward kernel (`rnn_cube::forward_kernel`); `Path::Rolled` keeps the loops rolled.
+pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>, last: bool, unroll: bool) -> Tensor<3> {
     const CUBE: &str = "a cubecl tensor (fused_gpu::available)";
     let b_rec = b_rec.filter(|_| shape.cell == Cell::Gru);
     let mask = mask.map(|m| m.inner().try_into_primitive::<Cube>().expect(CUBE));
@@ -64,10 +65,10 @@ pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tens
             let xz = xz.try_into_primitive::<Cube>().expect(CUBE);
             let u = u.try_into_primitive::<Cube>().expect(CUBE);
             let b_rec = b_rec.map(|b| b.try_into_primitive::<Cube>().expect(CUBE));
-            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec, mask, last).output(last))
+            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec, mask, last, unroll).output(last))
         }
-        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask, last),
-        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask, last),
+        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask, last, unroll),
+        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask, last, unroll),
     }
 }
 
@@ -79,6 +80,7 @@ fn tracked<C: CheckpointStrategy>(
     b_rec: Option<Tensor<1>>,
     mask: Option<CubeTensor>,
     last: bool,
+    unroll: bool,
 ) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
@@ -90,8 +92,8 @@ where
     let (xp, up) = (xz.primitive().clone(), u.primitive().clone());
     let bp = b_rec.as_ref().map(|b| b.primitive().clone());
     let out = match b_rec {
-        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp, mask, last),
-        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp, mask, last),
+        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp, mask, last, unroll),
+        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp, mask, last, unroll),
     };
     Tensor::from_primitive::<Autodiff<Cube, C>>(out)
 }
@@ -104,17 +106,18 @@ fn record<C: CheckpointStrategy, const N: usize>(
     b_rec: Option<CubeTensor>,
     mask: Option<CubeTensor>,
     last: bool,
+    unroll: bool,
 ) -> FloatTensor<Autodiff<Cube, C>>
 where
     FusedRecurrentGpu: Backward<Cube, N, State = State>,
 {
     match prep.compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
-            let f = forward(&shape, xz, u.clone(), b_rec, mask.clone(), last);
+            let f = forward(&shape, xz, u.clone(), b_rec, mask.clone(), last, unroll);
             let out = f.output(last);
             prep.finish(State { shape, u, saved: f, mask, last }, out)
         }
-        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec, mask, last).output(last)),
+        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec, mask, last, unroll).output(last)),
     }
 }
 
@@ -193,10 +196,25 @@ fn f32_type() -> ElemType {
     ElemType::Float(FloatKind::F32)
 }
 
+/// Whether the forward kernel may unroll a layer: one unit per thread, and `U`'s columns of a
+/// unit (`g·u` floats in registers, `g·u·tile` multiply-adds written out per step) small enough
+/// to compile in seconds: an LSTM up to 128 units, a GRU up to 170.
+fn unrolls(sh: &rnn::Shape) -> bool {
+    sh.units <= 256 && sh.width() <= 512
+}
+
+/// A software adapter (SwiftShader, lavapipe): wgpu reports it as a CPU, and cubecl then
+/// knows of no card behind it. The unrolled loops are measured there only (docs/build-notes.md).
+fn software(t: &CubeTensor) -> bool {
+    t.client.properties().identity.physical.is_none()
+}
+
 /// One dispatch: every state from `xz` `[batch, seq, g·u]`.
-fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>, last: bool) -> Forward {
+fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>, last: bool, unroll: bool) -> Forward {
     let p = plan(sh);
     let (xz, u) = (into_contiguous(xz), into_contiguous(u));
+    let unrolled = unroll && mask.is_none() && unrolls(sh) && software(&xz);
+    let threads = if unrolled { sh.units.next_multiple_of(4) as u32 } else { p.forward_threads };
     let b_rec = b_rec.map_or_else(|| u.clone(), into_contiguous); // read by GRU only
     let masked = mask.is_some();
     let mask = mask.map_or_else(|| u.clone(), into_contiguous); // read when masked only
@@ -211,7 +229,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
         rnn_cube::forward_kernel::launch_unchecked(
             &xz.client,
             CubeCount::Static(p.cubes, 1, 1),
-            CubeDim::new_1d(p.forward_threads),
+            CubeDim::new_1d(threads),
             xz.clone().into_tensor_arg(),
             u.into_tensor_arg(),
             b_rec.into_tensor_arg(),
@@ -228,6 +246,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
             sh.backwards,
             masked,
             last,
+            unrolled,
             f32_type(),
         );
     }

@@ -15,12 +15,15 @@ pub use kiln_kernels::rnn::Cell;
 
 /// How the time loop runs. `Auto` fuses it into one operation (`fused.rs` on the CPU,
 /// `fused_gpu.rs` on the GPU) when it can, and otherwise builds the per-step graph of burn ops,
-/// which `Reference` forces (the equivalence tests compare the two).
+/// which `Reference` forces (the equivalence tests compare the two). `Rolled` is `Auto` with the
+/// GPU forward kernel's loops kept rolled on a software adapter too, where `Auto` unrolls them,
+/// so the tests cover both kernels on one adapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Path {
     #[default]
     Auto,
     Reference,
+    Rolled,
 }
 
 /// One recurrent layer: kernel `[in, g·u]`, recurrent kernel `[u, g·u]` (orthogonal),
@@ -136,7 +139,7 @@ impl Recurrent {
         };
         let cpu = fused::available(&device, x.dtype());
         let gpu = !cpu && fused_gpu::available(&device, x.dtype(), self.cell, self.config.units);
-        if self.path != Path::Auto || !(cpu || gpu) {
+        if self.path == Path::Reference || !(cpu || gpu) {
             return None;
         }
         let [batch, seq, input] = x.dims();
@@ -145,7 +148,7 @@ impl Recurrent {
         let mask = recurrent.gate_masks(); // recurrent dropout while training: [g, batch, u]
         let b_rec = recurrent.bias.map(|b| b.reshape([shape.width()]));
         let xz = inputs.apply_all(x);
-        Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask, last) })
+        Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask, last, self.path == Path::Auto) })
     }
 
     /// The time loop every cell shares: calls `each` with h after every step and

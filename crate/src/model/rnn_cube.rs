@@ -115,6 +115,13 @@ fn time_of(s: usize, seq: usize, #[comptime] backwards: bool) -> usize {
 /// in registers (`g + tile` loads for `g·tile` multiply-adds) and runs the cell on them
 /// at once. `h` is double-buffered (step `s` reads half `s % 2`, writes the other), so a
 /// step costs one barrier.
+///
+/// `unrolled` (a software adapter; one unit per thread, no `mask`): the thread first keeps its
+/// unit's `g·u` columns of `U` in registers, and the sum over units is unrolled so every read of
+/// `h` has a constant index. SwiftShader compiles a load with a run-time index to one load, test
+/// and branch per lane, and reading `U` again every step was most of the loop; a constant index
+/// is one load for all lanes. `h` is then one buffer and a step two barriers (the unrolled body
+/// twice over would double the compile time, already seconds).
 #[cube(launch_unchecked)]
 pub fn forward_kernel<F: Float>(
     xz: &Tensor<F>,
@@ -133,6 +140,7 @@ pub fn forward_kernel<F: Float>(
     #[comptime] backwards: bool,
     #[comptime] masked: bool,
     #[comptime] last: bool,
+    #[comptime] unrolled: bool,
     #[define(F)] _dtype: ElemType,
 ) {
     let batch = xz.shape(0);
@@ -143,108 +151,179 @@ pub fn forward_kernel<F: Float>(
     let tid = UNIT_POS_X as usize;
     let threads = CUBE_DIM_X as usize;
     let zero = F::new(0.0_f32);
-    let one = F::new(1.0_f32);
-    let mut h = Shared::<[F]>::new_slice(comptime!(2 * tile * units));
+    let mut h = Shared::<[F]>::new_slice(comptime!(if unrolled { tile * units } else { 2 * tile * units }));
     let mut c = Shared::<[F]>::new_slice(comptime!(tile * units));
     let mut i = tid;
     while i < half {
         h[i] = zero;
-        h[half + i] = zero;
+        if comptime!(!unrolled) {
+            h[half + i] = zero;
+        }
         c[i] = zero;
         i += threads;
+    }
+    // unrolled: the thread's columns of U, `w[kk·g + gate]` (threads past `units` read the last unit's)
+    let mut w = Array::<F>::new(comptime!(if unrolled { units * gates } else { 1 }));
+    if comptime!(unrolled) {
+        let kc = select(tid < units, tid, units - 1);
+        #[unroll]
+        for kk in 0..units {
+            #[unroll]
+            for g in 0..gates {
+                w[comptime!(kk * gates + g)] = u[kk * width + g * units + kc];
+            }
+        }
     }
     sync_cube();
     for s in 0..seq {
         let t = time_of(s, seq, backwards);
-        let cur = (s % 2) * half;
-        let nxt = half - cur;
-        let mut k = tid;
-        while k < units {
-            // z = h_{t-1}·U (+ b_rec) for the g columns of unit k, every row of the tile
+        if comptime!(unrolled) {
             let mut acc = Array::<F>::new(comptime!(gates * tile));
             #[unroll]
             for e in 0..comptime!(gates * tile) {
                 acc[e] = zero;
             }
-            let mut w = Array::<F>::new(gates);
-            for kk in 0..units {
+            if tid < units {
                 #[unroll]
-                for g in 0..gates {
-                    w[g] = u[kk * width + g * units + k];
-                }
-                #[unroll]
-                for r in 0..tile {
-                    let hv = h[cur + r * units + kk];
-                    #[unroll]
-                    for g in 0..gates {
-                        if comptime!(masked) {
-                            acc[g * tile + r] += hv * mask_at::<F>(mask, g, b0 + r, kk, batch, units) * w[g];
-                        } else {
-                            acc[g * tile + r] += hv * w[g];
-                        }
-                    }
-                }
-            }
-            if comptime!(cell == GRU) {
-                #[unroll]
-                for g in 0..gates {
-                    let bias = b_rec[g * units + k];
+                for kk in 0..units {
                     #[unroll]
                     for r in 0..tile {
-                        acc[g * tile + r] += bias;
-                    }
-                }
-            }
-            // the cell, row by row
-            #[unroll]
-            for r in 0..tile {
-                let b = b0 + r;
-                if b < batch {
-                    let i = r * units + k;
-                    let xrow = (b * seq + t) * width;
-                    let hrow = (b * seq + t) * units;
-                    let hn = if comptime!(cell == SIMPLE_RNN) {
-                        let p = xz[xrow + k] + acc[r];
-                        pre[xrow + k] = p;
-                        act_value::<F>(p, act)
-                    } else if comptime!(cell == LSTM) {
-                        let pi = xz[xrow + k] + acc[r];
-                        let pf = xz[xrow + units + k] + acc[tile + r];
-                        let pc = xz[xrow + 2 * units + k] + acc[2 * tile + r];
-                        let po = xz[xrow + 3 * units + k] + acc[3 * tile + r];
-                        let cn = sigmoid::<F>(pf) * c[i] + sigmoid::<F>(pi) * act_value::<F>(pc, act);
-                        pre[xrow + k] = pi;
-                        pre[xrow + units + k] = pf;
-                        pre[xrow + 2 * units + k] = pc;
-                        pre[xrow + 3 * units + k] = po;
-                        cs[hrow + k] = cn;
-                        c[i] = cn;
-                        sigmoid::<F>(po) * act_value::<F>(cn, act)
-                    } else {
-                        let pz = xz[xrow + k] + acc[r];
-                        let pr = xz[xrow + units + k] + acc[tile + r];
-                        let gz = sigmoid::<F>(pz);
-                        let reset = sigmoid::<F>(pr);
-                        let rh = acc[2 * tile + r];
-                        let ph = xz[xrow + 2 * units + k] + reset * rh;
-                        pre[xrow + k] = pz;
-                        pre[xrow + units + k] = pr;
-                        pre[xrow + 2 * units + k] = ph;
-                        cs[hrow + k] = rh;
-                        gz * h[cur + i] + (one - gz) * act_value::<F>(ph, act)
-                    };
-                    h[nxt + i] = hn;
-                    hs[hrow + k] = hn;
-                    if comptime!(last) {
-                        if s == seq - 1 {
-                            hlast[b * units + k] = hn;
+                        let hv = h[comptime!(r * units + kk)];
+                        #[unroll]
+                        for g in 0..gates {
+                            acc[comptime!(g * tile + r)] += hv * w[comptime!(kk * gates + g)];
                         }
                     }
                 }
             }
-            k += threads;
+            sync_cube(); // every thread has read h: the cells may overwrite it
+            if tid < units {
+                cells::<F>(xz, b_rec, hs, hlast, pre, cs, &mut h, &mut c, &mut acc, tid, b0, t, s, 0, 0, cell, act, units, gates, tile, last);
+            }
+        } else {
+            let cur = (s % 2) * half;
+            let nxt = half - cur;
+            let mut k = tid;
+            while k < units {
+                // z = h_{t-1}·U for the g columns of unit k, every row of the tile
+                let mut acc = Array::<F>::new(comptime!(gates * tile));
+                #[unroll]
+                for e in 0..comptime!(gates * tile) {
+                    acc[e] = zero;
+                }
+                let mut wk = Array::<F>::new(gates);
+                for kk in 0..units {
+                    #[unroll]
+                    for g in 0..gates {
+                        wk[g] = u[kk * width + g * units + k];
+                    }
+                    #[unroll]
+                    for r in 0..tile {
+                        let hv = h[cur + r * units + kk];
+                        #[unroll]
+                        for g in 0..gates {
+                            if comptime!(masked) {
+                                acc[g * tile + r] += hv * mask_at::<F>(mask, g, b0 + r, kk, batch, units) * wk[g];
+                            } else {
+                                acc[g * tile + r] += hv * wk[g];
+                            }
+                        }
+                    }
+                }
+                cells::<F>(xz, b_rec, hs, hlast, pre, cs, &mut h, &mut c, &mut acc, k, b0, t, s, cur, nxt, cell, act, units, gates, tile, last);
+                k += threads;
+            }
         }
         sync_cube();
+    }
+}
+
+/// The cell of unit `k` for every row of the tile from `acc` (`z = h·U`, gate-major:
+/// `acc[gate·tile + row]`): reads `h` at `cur`, writes the new state at `nxt` and to `hs`.
+#[cube]
+#[allow(clippy::too_many_arguments)]
+fn cells<F: Float>(
+    xz: &Tensor<F>,
+    b_rec: &Tensor<F>,
+    hs: &mut Tensor<F>,
+    hlast: &mut Tensor<F>,
+    pre: &mut Tensor<F>,
+    cs: &mut Tensor<F>,
+    h: &mut Shared<[F]>,
+    c: &mut Shared<[F]>,
+    acc: &mut Array<F>,
+    k: usize,
+    b0: usize,
+    t: usize,
+    s: usize,
+    cur: usize,
+    nxt: usize,
+    #[comptime] cell: u32,
+    #[comptime] act: u32,
+    #[comptime] units: usize,
+    #[comptime] gates: usize,
+    #[comptime] tile: usize,
+    #[comptime] last: bool,
+) {
+    let batch = xz.shape(0);
+    let seq = xz.shape(1);
+    let width = comptime!(units * gates);
+    let one = F::new(1.0_f32);
+    if comptime!(cell == GRU) {
+        #[unroll]
+        for g in 0..gates {
+            let bias = b_rec[g * units + k];
+            #[unroll]
+            for r in 0..tile {
+                acc[comptime!(g * tile + r)] += bias;
+            }
+        }
+    }
+    #[unroll]
+    for r in 0..tile {
+        let b = b0 + r;
+        if b < batch {
+            let i = r * units + k;
+            let xrow = (b * seq + t) * width;
+            let hrow = (b * seq + t) * units;
+            let hn = if comptime!(cell == SIMPLE_RNN) {
+                let p = xz[xrow + k] + acc[r];
+                pre[xrow + k] = p;
+                act_value::<F>(p, act)
+            } else if comptime!(cell == LSTM) {
+                let pi = xz[xrow + k] + acc[r];
+                let pf = xz[xrow + units + k] + acc[comptime!(tile + r)];
+                let pc = xz[xrow + 2 * units + k] + acc[comptime!(2 * tile + r)];
+                let po = xz[xrow + 3 * units + k] + acc[comptime!(3 * tile + r)];
+                let cn = sigmoid::<F>(pf) * c[i] + sigmoid::<F>(pi) * act_value::<F>(pc, act);
+                pre[xrow + k] = pi;
+                pre[xrow + units + k] = pf;
+                pre[xrow + 2 * units + k] = pc;
+                pre[xrow + 3 * units + k] = po;
+                cs[hrow + k] = cn;
+                c[i] = cn;
+                sigmoid::<F>(po) * act_value::<F>(cn, act)
+            } else {
+                let pz = xz[xrow + k] + acc[r];
+                let pr = xz[xrow + units + k] + acc[comptime!(tile + r)];
+                let gz = sigmoid::<F>(pz);
+                let reset = sigmoid::<F>(pr);
+                let rh = acc[comptime!(2 * tile + r)];
+                let ph = xz[xrow + 2 * units + k] + reset * rh;
+                pre[xrow + k] = pz;
+                pre[xrow + units + k] = pr;
+                pre[xrow + 2 * units + k] = ph;
+                cs[hrow + k] = rh;
+                gz * h[cur + i] + (one - gz) * act_value::<F>(ph, act)
+            };
+            h[nxt + i] = hn;
+            hs[hrow + k] = hn;
+            if comptime!(last) {
+                if s == seq - 1 {
+                    hlast[b * units + k] = hn;
+                }
+            }
+        }
     }
 }
 
