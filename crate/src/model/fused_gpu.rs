@@ -32,6 +32,8 @@ pub use gemm_cube::{linear, linear_available};
 const SHARED_BYTES: usize = 16_384;
 /// Batch rows per workgroup at most: each weight read serves this many rows.
 const MAX_TILE: usize = 4;
+/// Units a backward thread takes in `dz·Uᵀ` on a software adapter (`rnn_cube::backward_kernel`).
+const SOFTWARE_PER: usize = 4;
 
 /// Batch rows per workgroup for a layer, or `None` when one row's states do not
 /// fit in workgroup memory (then the layer takes the reference path).
@@ -54,9 +56,10 @@ pub fn available(device: &Device, dtype: DType, cell: Cell, units: usize) -> boo
 /// Every state of the time loop, `[batch, seq, units]` in time order, as
 /// `fused::states` on the CPU. The caller checks [`available`] first.
 /// `mask`: Keras' recurrent dropout `[g, batch, units]` (a constant). With `last`, only
-/// the last state read, `[batch, 1, units]`. `unroll`: a software adapter may take the unrolled
-/// forward kernel (`rnn_cube::forward_kernel`); `Path::Rolled` keeps the loops rolled.
-pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>, last: bool, unroll: bool) -> Tensor<3> {
+/// the last state read, `[batch, 1, units]`. `software_forms`: on a software adapter the kernels
+/// take their forms for one (`rnn_cube`: the forward loop unrolled, four units a thread in the
+/// backward's `dz·Uᵀ`); `Path::Rolled` turns them off, so one adapter tests both.
+pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tensor<1>>, mask: Option<Tensor<3>>, last: bool, software_forms: bool) -> Tensor<3> {
     const CUBE: &str = "a cubecl tensor (fused_gpu::available)";
     let b_rec = b_rec.filter(|_| shape.cell == Cell::Gru);
     let mask = mask.map(|m| m.inner().try_into_primitive::<Cube>().expect(CUBE));
@@ -65,10 +68,10 @@ pub fn states(shape: rnn::Shape, xz: Tensor<3>, u: Tensor<2>, b_rec: Option<Tens
             let xz = xz.try_into_primitive::<Cube>().expect(CUBE);
             let u = u.try_into_primitive::<Cube>().expect(CUBE);
             let b_rec = b_rec.map(|b| b.try_into_primitive::<Cube>().expect(CUBE));
-            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec, mask, last, unroll).output(last))
+            Tensor::from_primitive::<Cube>(forward(&shape, xz, u, b_rec, mask, last, software_forms).output(last))
         }
-        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask, last, unroll),
-        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask, last, unroll),
+        Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, xz, u, b_rec, mask, last, software_forms),
+        Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, xz, u, b_rec, mask, last, software_forms),
     }
 }
 
@@ -80,7 +83,7 @@ fn tracked<C: CheckpointStrategy>(
     b_rec: Option<Tensor<1>>,
     mask: Option<CubeTensor>,
     last: bool,
-    unroll: bool,
+    software_forms: bool,
 ) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
@@ -92,8 +95,8 @@ where
     let (xp, up) = (xz.primitive().clone(), u.primitive().clone());
     let bp = b_rec.as_ref().map(|b| b.primitive().clone());
     let out = match b_rec {
-        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp, mask, last, unroll),
-        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp, mask, last, unroll),
+        Some(b) => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node(), b.node()]), shape, xp, up, bp, mask, last, software_forms),
+        None => record(FusedRecurrentGpu.prepare::<C>([xz.node(), u.node()]), shape, xp, up, bp, mask, last, software_forms),
     };
     Tensor::from_primitive::<Autodiff<Cube, C>>(out)
 }
@@ -106,18 +109,18 @@ fn record<C: CheckpointStrategy, const N: usize>(
     b_rec: Option<CubeTensor>,
     mask: Option<CubeTensor>,
     last: bool,
-    unroll: bool,
+    software_forms: bool,
 ) -> FloatTensor<Autodiff<Cube, C>>
 where
     FusedRecurrentGpu: Backward<Cube, N, State = State>,
 {
     match prep.compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
-            let f = forward(&shape, xz, u.clone(), b_rec, mask.clone(), last, unroll);
+            let f = forward(&shape, xz, u.clone(), b_rec, mask.clone(), last, software_forms);
             let out = f.output(last);
-            prep.finish(State { shape, u, saved: f, mask, last }, out)
+            prep.finish(State { shape, u, saved: f, mask, last, software_forms }, out)
         }
-        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec, mask, last, unroll).output(last)),
+        OpsKind::UnTracked(prep) => prep.finish(forward(&shape, xz, u, b_rec, mask, last, software_forms).output(last)),
     }
 }
 
@@ -145,6 +148,7 @@ struct State {
     saved: Forward,
     mask: Option<CubeTensor>,
     last: bool,
+    software_forms: bool,
 }
 
 impl fmt::Debug for State {
@@ -210,10 +214,10 @@ fn software(t: &CubeTensor) -> bool {
 }
 
 /// One dispatch: every state from `xz` `[batch, seq, g·u]`.
-fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>, last: bool, unroll: bool) -> Forward {
+fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>, last: bool, software_forms: bool) -> Forward {
     let p = plan(sh);
     let (xz, u) = (into_contiguous(xz), into_contiguous(u));
-    let unrolled = unroll && mask.is_none() && unrolls(sh) && software(&xz);
+    let unrolled = software_forms && mask.is_none() && unrolls(sh) && software(&xz);
     let threads = if unrolled { sh.units.next_multiple_of(4) as u32 } else { p.forward_threads };
     let b_rec = b_rec.map_or_else(|| u.clone(), into_contiguous); // read by GRU only
     let masked = mask.is_some();
@@ -264,8 +268,15 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
     fn backward(self, ops: Ops<State, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let (xz_node, u_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
         let dhs = into_contiguous(grads.consume::<Cube>(&ops.node));
-        let State { shape: sh, u, saved, mask, last } = ops.state;
+        let State { shape: sh, u, saved, mask, last, software_forms } = ops.state;
         let p = plan(&sh);
+        // a software adapter: four units a thread in `dz·Uᵀ`, and fewer threads (each 4 lanes is a
+        // coroutine there, switched at every barrier): 64 rather than 256 took M1's BPTT 1,170–1,350 → 970–1,000 ms
+        let (per, threads) = if software_forms && software(&dhs) {
+            (SOFTWARE_PER, sh.units.div_ceil(SOFTWARE_PER).next_multiple_of(4).clamp(64, 256) as u32)
+        } else {
+            (1, p.threads)
+        };
         let (rows, width) = (sh.batch * sh.seq, sh.width());
         let gru = sh.cell == Cell::Gru;
         let dxz = empty(&dhs, vec![sh.batch, sh.seq, width]);
@@ -276,7 +287,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
             rnn_cube::backward_kernel::launch_unchecked(
                 &dhs.client,
                 CubeCount::Static(p.cubes, 1, 1),
-                CubeDim::new_1d(p.threads),
+                CubeDim::new_1d(threads),
                 into_contiguous(u).into_tensor_arg(),
                 dhs.clone().into_tensor_arg(),
                 saved.pre.into_tensor_arg(),
@@ -294,6 +305,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
                 sh.backwards,
                 mask.is_some(),
                 last,
+                per,
                 f32_type(),
             );
         }

@@ -10,7 +10,7 @@ pub fn available(_device: &Device, _dtype: DType, _cell: Cell, _units: usize) ->
     false
 }
 
-pub fn states(_shape: rnn::Shape, _xz: Tensor<3>, _u: Tensor<2>, _b_rec: Option<Tensor<1>>, _mask: Option<Tensor<3>>, _last: bool, _unroll: bool) -> Tensor<3> {
+pub fn states(_shape: rnn::Shape, _xz: Tensor<3>, _u: Tensor<2>, _b_rec: Option<Tensor<1>>, _mask: Option<Tensor<3>>, _last: bool, _software_forms: bool) -> Tensor<3> {
     unreachable!("fused_gpu::available is false without the `gpu` feature")
 }
 

@@ -16,8 +16,8 @@ pub use kiln_kernels::rnn::Cell;
 /// How the time loop runs. `Auto` fuses it into one operation (`fused.rs` on the CPU,
 /// `fused_gpu.rs` on the GPU) when it can, and otherwise builds the per-step graph of burn ops,
 /// which `Reference` forces (the equivalence tests compare the two). `Rolled` is `Auto` with the
-/// GPU forward kernel's loops kept rolled on a software adapter too, where `Auto` unrolls them,
-/// so the tests cover both kernels on one adapter.
+/// GPU kernels' GPU forms on a software adapter too, where `Auto` takes their software forms
+/// (`fused_gpu::states`), so the tests cover both on one adapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Path {
     #[default]
@@ -45,14 +45,27 @@ pub struct Recurrent {
 /// burn's `conv1d` (`kiln-train bench rnn=reference` measures Kiln's kernels against
 /// them); tests set `path` per layer.
 static REFERENCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Recurrent layers built after `use_rolled_kernels(true)` take `Path::Rolled` (the page's
+/// `kernels=rolled`, to measure the software adapter's kernel forms against the GPU forms).
+static ROLLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub fn use_reference_path(on: bool) {
     REFERENCE.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
+pub fn use_rolled_kernels(on: bool) {
+    ROLLED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The path of a layer built now.
 pub(super) fn default_path() -> Path {
-    if REFERENCE.load(std::sync::atomic::Ordering::Relaxed) { Path::Reference } else { Path::Auto }
+    if REFERENCE.load(std::sync::atomic::Ordering::Relaxed) {
+        Path::Reference
+    } else if ROLLED.load(std::sync::atomic::Ordering::Relaxed) {
+        Path::Rolled
+    } else {
+        Path::Auto
+    }
 }
 
 impl Recurrent {

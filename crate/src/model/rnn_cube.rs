@@ -116,12 +116,13 @@ fn time_of(s: usize, seq: usize, #[comptime] backwards: bool) -> usize {
 /// at once. `h` is double-buffered (step `s` reads half `s % 2`, writes the other), so a
 /// step costs one barrier.
 ///
-/// `unrolled` (a software adapter; one unit per thread, no `mask`): the thread first keeps its
-/// unit's `g·u` columns of `U` in registers, and the sum over units is unrolled so every read of
-/// `h` has a constant index. SwiftShader compiles a load with a run-time index to one load, test
-/// and branch per lane, and reading `U` again every step was most of the loop; a constant index
-/// is one load for all lanes. `h` is then one buffer and a step two barriers (the unrolled body
-/// twice over would double the compile time, already seconds).
+/// `unrolled` (a software adapter; one unit per thread, no `mask`): the thread first copies its
+/// unit's `g·u` columns of `U` into a private array, and the sum over units is written out so
+/// every index into that array is a constant. SwiftShader (Subzero) compiles every read of a
+/// buffer or of workgroup memory to a load, test and branch per lane, and re-reading `U` each
+/// step was half of the loop's reads; a private array at a constant index is one vector load.
+/// `h` is then one buffer and a step two barriers (the unrolled body twice over would double
+/// the compile time, already seconds).
 #[cube(launch_unchecked)]
 pub fn forward_kernel<F: Float>(
     xz: &Tensor<F>,
@@ -331,6 +332,10 @@ fn cells<F: Float>(
 /// read only, `[batch, 1, u]`): the gradients of `xz` (`dxz`)
 /// and of the recurrent pre-activations (`drec`, GRU only; else they equal `dxz`),
 /// and `prev`, the state each step started from (for `dU = prevᵀ·drec`).
+///
+/// `per`: units a thread takes in `dh = dz·Uᵀ`. Each `dz` read then serves `per` units: on a
+/// software adapter (`per` 4) every read of workgroup memory is a load, test and branch per lane,
+/// and those reads were most of the step; a GPU wants the parallelism (`per` 1).
 #[cube(launch_unchecked)]
 pub fn backward_kernel<F: Float>(
     u: &Tensor<F>,
@@ -350,6 +355,7 @@ pub fn backward_kernel<F: Float>(
     #[comptime] backwards: bool,
     #[comptime] masked: bool,
     #[comptime] last: bool,
+    #[comptime] per: usize,
     #[define(F)] _dtype: ElemType,
 ) {
     let batch = hs.shape(0);
@@ -460,43 +466,66 @@ pub fn backward_kernel<F: Float>(
             i += threads;
         }
         sync_cube();
-        // through h_{t-1}·U: dh += dz·Uᵀ, a unit per thread (its row of U), every row of the tile
+        // through h_{t-1}·U: dh += dz·Uᵀ, `per` units a thread (their rows of U), every row of the
+        // tile: a thread's units are `q + m·lanes`, `lanes = ⌈u / per⌉` threads in all
         if s > 0 {
-            let mut k = tid;
-            while k < units {
-                let mut acc = Array::<F>::new(tile);
+            let lanes = comptime!(units.div_ceil(per));
+            let mut q = tid;
+            while q < lanes {
+                let mut ks = Array::<usize>::new(per); // clamped into range: the extra ones are not written
                 #[unroll]
-                for r in 0..tile {
-                    acc[r] = zero;
+                for m in 0..per {
+                    ks[m] = select(q + m * lanes < units, q + m * lanes, units - 1);
                 }
+                let mut acc = Array::<F>::new(comptime!(per * tile));
+                #[unroll]
+                for e in 0..comptime!(per * tile) {
+                    acc[e] = zero;
+                }
+                let mut wv = Array::<F>::new(per);
                 for g in 0..gates {
-                    let mut part = Array::<F>::new(tile);
+                    let mut part = Array::<F>::new(comptime!(per * tile));
                     #[unroll]
-                    for r in 0..tile {
-                        part[r] = zero;
+                    for e in 0..comptime!(per * tile) {
+                        part[e] = zero;
                     }
                     for jj in 0..units {
                         let j = g * units + jj;
-                        let w = u[k * width + j];
+                        #[unroll]
+                        for m in 0..per {
+                            wv[m] = u[ks[m] * width + j];
+                        }
                         #[unroll]
                         for r in 0..tile {
-                            part[r] += dz[r * width + j] * w;
+                            let d = dz[r * width + j];
+                            #[unroll]
+                            for m in 0..per {
+                                part[comptime!(m * tile + r)] += d * wv[m];
+                            }
                         }
                     }
                     #[unroll]
-                    for r in 0..tile {
-                        if comptime!(masked) {
-                            acc[r] += part[r] * mask_at::<F>(mask, g, b0 + r, k, batch, units);
-                        } else {
-                            acc[r] += part[r];
+                    for m in 0..per {
+                        #[unroll]
+                        for r in 0..tile {
+                            if comptime!(masked) {
+                                acc[comptime!(m * tile + r)] += part[comptime!(m * tile + r)] * mask_at::<F>(mask, g, b0 + r, ks[m], batch, units);
+                            } else {
+                                acc[comptime!(m * tile + r)] += part[comptime!(m * tile + r)];
+                            }
                         }
                     }
                 }
                 #[unroll]
-                for r in 0..tile {
-                    dh[r * units + k] += acc[r];
+                for m in 0..per {
+                    if q + m * lanes < units {
+                        #[unroll]
+                        for r in 0..tile {
+                            dh[r * units + ks[m]] += acc[comptime!(m * tile + r)];
+                        }
+                    }
                 }
-                k += threads;
+                q += threads;
             }
         }
         sync_cube();
