@@ -3,6 +3,8 @@
 //   node tools/bench.mjs --url http://127.0.0.1:PORT/ --native-bin PATH [--profile release|dev] [--native-profile P]
 //        [--quick] [--no-slow] [--models=M1,M2,M3,M4,M5] [--only=kiln-cpu,kiln-cpu1,kiln-webgpu,native,tfjs,keras]
 //        [--peers DIR] [--tag NAME]
+//   KILN_BENCH_PAGE=key=value&…  extra page-address keys for the kiln-cpu/kiln-webgpu jobs, e.g.
+//                           `kernels=rolled` (the GPU kernels' GPU forms on a software adapter too)
 //
 // Targets, each at the peers' batch sizes (M1, M3, M5: 64; M2, M4: 64 for TF.js, 512 for Keras):
 //   kiln-cpu / kiln-webgpu  the real page in headless Chromium (tools/browser.mjs), `probe=1`:
@@ -28,6 +30,7 @@ import { launch, newPage, ROOT } from './browser.mjs';
 
 // ------------------------------------------------------------------ options --
 const opts = {};
+const PAGE_EXTRA = new URLSearchParams(process.env.KILN_BENCH_PAGE || '');
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
@@ -117,6 +120,7 @@ async function browserJob(browser, base, job) {
     data, model: MODEL[model].preset, batch_size: String(batch), epochs: '1000', patience: '',
     backend, autostart: '1', probe: '1', ...(target === 'kiln-cpu1' ? { threads: '1' } : {}),
   });
+  for (const [k, v] of PAGE_EXTRA) params.set(k, v);
   const rec = { target, model, batch, data, profile: wasmProfile, warmup: b.warmup, steps_planned: b.steps };
   const { context, page } = await newPage(browser);
   const probes = [];
@@ -346,7 +350,7 @@ const stamp = fs.existsSync(stampPath) ? fs.readFileSync(stampPath, 'utf8') : ''
 const wasmProfile = stamp ? stamp.split(' ')[0] : PROFILE;
 const wasmOpt = /wasm-opt|binaryen/i.test(stamp);
 const meta = {
-  tag: TAG, mode: QUICK ? 'quick' : NO_SLOW ? 'full, slow combinations skipped' : 'full', profile: wasmProfile, native_profile: NATIVE_PROFILE, wasm_opt: wasmOpt,
+  tag: TAG, mode: (QUICK ? 'quick' : NO_SLOW ? 'full, slow combinations skipped' : 'full') + (PAGE_EXTRA.size ? `, page ${PAGE_EXTRA}` : ''), profile: wasmProfile, native_profile: NATIVE_PROFILE, wasm_opt: wasmOpt,
   started_utc: started.toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_before: loadBefore },
   wasm_bytes: wasm ? wasm.length : null, wasm_gzip_bytes: wasm ? zlib.gzipSync(wasm, { level: 6 }).length : null, wasm_threads_bytes: wasmMt,
   models: MODELS, targets: ONLY,

@@ -48,6 +48,13 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+/// `useRolledKernels(true)`: recurrent layers built from now on keep the GPU kernels' GPU forms on
+/// a software adapter too (the page's `kernels=rolled`, to measure the two forms side by side).
+#[wasm_bindgen(js_name = useRolledKernels)]
+pub fn use_rolled_kernels(on: bool) {
+    kiln::model::use_rolled_kernels(on);
+}
+
 /// How many threads the CPU backend's loops use (1 in the single-threaded build).
 #[wasm_bindgen(js_name = cpuThreads)]
 pub fn cpu_threads() -> usize {

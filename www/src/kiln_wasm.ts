@@ -117,6 +117,8 @@ export interface KilnModule {
   wasmMemoryBytes(): number;
   /** Threads of the CPU backend's pool: 1, or the threaded build's (www/src/threads.ts). */
   cpuThreads(): number;
+  /** Recurrent layers built after this keep the GPU kernels' GPU forms on a software adapter too. */
+  useRolledKernels(on: boolean): void;
   /** Throws `line L, column C: why`. */
   parseKeras(text: string, base: RunConfig): ParsedKeras;
   toKeras(config: RunConfig): string;

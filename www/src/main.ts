@@ -54,6 +54,8 @@ const workerUrl = new URL("./worker.js", import.meta.url);
 for (const key of ["probe", "threads"]) {
   if (new URLSearchParams(location.search).get(key) === "1") workerUrl.searchParams.set(key, "1");
 }
+// `kernels=rolled`: the GPU kernels' GPU forms on a software adapter too (worker.ts).
+if (new URLSearchParams(location.search).get("kernels") === "rolled") workerUrl.searchParams.set("kernels", "rolled");
 const worker = new WorkerHost(workerUrl, {
   message: (msg) => onMessage(msg),
   loadError: (reason) => {

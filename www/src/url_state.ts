@@ -153,8 +153,9 @@ export interface ParseResult {
 }
 
 /** Keys the page reads itself, not run settings: `lang` (ui/lang_switch.ts), `probe` (main.ts,
- *  probe.ts), `threads=1` (main.ts, threads.ts: CPU runs on the single-threaded build). */
-const PAGE_KEYS: ReadonlySet<string> = new Set(["lang", "probe", "threads"]);
+ *  probe.ts), `threads=1` (main.ts, threads.ts: CPU runs on the single-threaded build),
+ *  `kernels=rolled` (main.ts, worker.ts: the GPU kernels' GPU forms on a software adapter). */
+const PAGE_KEYS: ReadonlySet<string> = new Set(["lang", "probe", "threads", "kernels"]);
 
 /** `?model=m4_pooled&epochs=2` over the chosen preset's defaults; `layers=` makes the model custom. */
 export function parseSettings(search: string, presets: readonly Preset[]): ParseResult {

@@ -712,7 +712,17 @@ function holdLifeLock(): Promise<void> {
   });
 }
 
+/** `kernels=rolled` in the page's address (passed on to the worker's): the GPU kernels' GPU forms
+ *  on a software adapter too, to measure them against the software forms (./build.sh bench). */
+const ROLLED = new URLSearchParams(location.search).get("kernels") === "rolled";
+
 // Load the module at once so the page gets the presets.
 Promise.all([loadKiln(), holdLifeLock()])
-  .then(([kiln]) => post({ type: "ready", presets: kiln.presets() }))
+  .then(([kiln]) => {
+    if (ROLLED) {
+      kiln.useRolledKernels(true);
+      console.log("[kiln] kernels=rolled: the GPU kernels keep their GPU forms on a software adapter");
+    }
+    post({ type: "ready", presets: kiln.presets() });
+  })
   .catch(fail);

@@ -77,14 +77,14 @@ impl Conv1d {
             dilation: c.dilation_rate,
             pad: padding,
         };
-        if self.path == Path::Auto && fused_gpu::linear_available(&x.device(), x.dtype()) {
+        if self.path != Path::Reference && fused_gpu::linear_available(&x.device(), x.dtype()) {
             // Kiln's matmul over the windows (conv_cube.rs): 2 dispatches forward, 4 backward
             let cols = fused_gpu::windows(shape, x); // [batch·out, kernel_size·in]
             let w = self.kernel.val().reshape([c.kernel_size * channels, c.filters]);
             let y = fused_gpu::linear(cols, w, Some(self.bias.val().reshape([1, c.filters])));
             return apply(c.activation, y.reshape([batch, shape.out_steps(), c.filters]));
         }
-        if self.path == Path::Auto && fused::available(&x.device(), x.dtype()) {
+        if self.path != Path::Reference && fused::available(&x.device(), x.dtype()) {
             // relu in the convolution's own pass (M2, M3): two full passes fewer
             let relu = c.activation == Activation::Relu;
             let y = fused_conv::conv1d(shape, x, self.kernel.val(), self.bias.val(), relu);
@@ -127,7 +127,7 @@ pub fn max_pooling_1d(x: Tensor<3>, p: &Pooling1dConfig) -> Tensor<3> {
 pub fn max_pooling_1d_on(x: Tensor<3>, p: &Pooling1dConfig, path: Path) -> Tensor<3> {
     let [batch, steps, channels] = x.dims();
     let (size, stride, padding) = pool_options(steps, p);
-    if path == Path::Auto && fused::available(&x.device(), x.dtype()) {
+    if path != Path::Reference && fused::available(&x.device(), x.dtype()) {
         let shape = kiln_kernels::pool::Shape { batch, steps, channels, size, stride, pad: padding };
         return fused_pool::max_pool1d(shape, x);
     }

@@ -29,7 +29,7 @@ pub use conv::{Conv1d, average_pooling_1d, conv_output_len, max_pooling_1d, max_
 pub use init::Init;
 pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_pooling_1d};
 pub use norm::{BatchNorm, dropout, spatial_dropout_1d};
-pub use recurrent::{Bidirectional, Cell, Path, Recurrent, use_reference_path};
+pub use recurrent::{Bidirectional, Cell, Path, Recurrent, use_reference_path, use_rolled_kernels};
 pub use weights::{LayerWeights, Weight};
 
 use crate::dto::{Activation, Pooling1dConfig};
