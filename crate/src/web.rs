@@ -52,7 +52,7 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 /// a software adapter too (the page's `kernels=rolled`, to measure the two forms side by side).
 #[wasm_bindgen(js_name = useRolledKernels)]
 pub fn use_rolled_kernels(on: bool) {
-    kiln::model::use_rolled_kernels(on);
+    crate::model::use_rolled_kernels(on);
 }
 
 /// How many threads the CPU backend's loops use (1 in the single-threaded build).
