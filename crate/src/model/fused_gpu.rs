@@ -208,7 +208,7 @@ fn unrolls(sh: &rnn::Shape) -> bool {
 }
 
 /// A software adapter (SwiftShader, lavapipe): wgpu reports it as a CPU, and cubecl then
-/// knows of no card behind it. The unrolled loops are measured there only (docs/build-notes.md).
+/// knows of no card behind it. The software forms are measured there only (docs/build-notes.md).
 fn software(t: &CubeTensor) -> bool {
     t.client.properties().identity.physical.is_none()
 }

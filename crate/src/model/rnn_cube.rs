@@ -7,7 +7,9 @@
 //! (one forward, two backward) instead of launches. In the forward pass a thread
 //! owns a unit: all its gate columns of `z = h·U` and then its cell, in registers.
 //! Backward, a thread owns a unit of a row for the cell's gradients, then a unit
-//! for `dh = dz·Uᵀ`. Every weight is read once per step for all `tile` rows.
+//! (`per` units) for `dh = dz·Uᵀ`. Every weight is read once per step for all `tile` rows.
+//! On a software adapter the forward is `unrolled` and the backward takes `per` 4
+//! (their docs say why; `fused_gpu` chooses).
 //!
 //! Layouts are row-major and batch-major: `xz`, `pre`, `dxz` `[batch, seq, g·u]`,
 //! `hs`, `cs`, `prev` `[batch, seq, u]`, indexed by time (with `backwards`, step
