@@ -18,14 +18,13 @@ use burn::prelude::Tensor as BurnTensor;
 use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
-use cubecl::ir::{ElemType, FloatKind};
 use cubecl::prelude::*;
 use kiln_kernels::conv::Shape;
 
+use super::gemm_cube::{MAX_CUBES, f32_type};
+
 /// Threads per workgroup: an output cell each.
 const THREADS: u32 = 256;
-/// WebGPU's guaranteed `maxComputeWorkgroupsPerDimension`.
-const MAX_CUBES: usize = 65_535;
 
 /// A convolution's sizes, fixed when its kernels compile (`out`: its output steps,
 /// `left`: the zero padding before the first step).
@@ -114,10 +113,6 @@ fn grid(cells: usize) -> CubeCount {
     let groups = cells.div_ceil(THREADS as usize).max(1);
     let x = groups.min(MAX_CUBES);
     CubeCount::Static(x as u32, groups.div_ceil(x) as u32, 1)
-}
-
-fn f32_type() -> ElemType {
-    ElemType::Float(FloatKind::F32)
 }
 
 /// One dispatch: `x` `[batch, steps, in]` → the windows `[batch·out, kernel·in]`.

@@ -20,10 +20,10 @@ use burn::tensor::DType;
 use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
-use cubecl::ir::{ElemType, FloatKind};
 use cubecl::prelude::{CubeCount, CubeDim};
 use kiln_kernels::rnn::{self, Act, Cell};
 
+use super::gemm_cube::f32_type;
 use super::{gemm_cube, rnn_cube};
 pub use super::conv_cube::windows;
 pub use gemm_cube::{linear, linear_available};
@@ -194,10 +194,6 @@ fn plan(sh: &rnn::Shape) -> Plan {
 
 fn empty(like: &CubeTensor, dims: Vec<usize>) -> CubeTensor {
     empty_device_dtype(like.client.clone(), like.device.clone(), dims.into(), like.dtype)
-}
-
-fn f32_type() -> ElemType {
-    ElemType::Float(FloatKind::F32)
 }
 
 /// Whether the forward kernel may unroll a layer: one unit per thread, and `U`'s columns of a

@@ -29,8 +29,13 @@ const BLOCK: usize = 4;
 /// Threads per workgroup: `8 × 8`, a workgroup covering `32 × 32` of the output, or for
 /// narrow outputs fewer columns and more rows (see [`workgroup`]).
 const THREADS: u32 = 64;
-/// WebGPU's guaranteed `maxComputeWorkgroupsPerDimension`.
-const MAX_CUBES: usize = 65_535;
+/// WebGPU's guaranteed `maxComputeWorkgroupsPerDimension` (conv_cube's grids too).
+pub(super) const MAX_CUBES: usize = 65_535;
+
+/// The element type the GPU kernels are launched with (`#[define(F)]`): Kiln trains in f32.
+pub(super) fn f32_type() -> ElemType {
+    ElemType::Float(FloatKind::F32)
+}
 
 /// `out[i, j] = Σ a[i, kk]·b[kk, j] (+ bias[j])`. `a` `[m, k]` and `b` `[k, p]` may be
 /// strided views (a transpose is a swap of strides); `bias` `[p]` (read with `biased`
@@ -130,7 +135,7 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
             bias.into_tensor_arg(),
             out.clone().into_tensor_arg(),
             biased,
-            ElemType::Float(FloatKind::F32),
+            f32_type(),
         );
     }
     out
