@@ -23,7 +23,7 @@ use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::{CubeCount, CubeDim};
 use kiln_kernels::rnn::{self, Act, Cell};
 
-use super::gemm_cube::f32_type;
+use super::gemm_cube::{f32_type, software};
 use super::{gemm_cube, rnn_cube};
 pub use super::conv_cube::windows;
 pub use gemm_cube::{linear, linear_available};
@@ -201,12 +201,6 @@ fn empty(like: &CubeTensor, dims: Vec<usize>) -> CubeTensor {
 /// to compile in seconds: an LSTM up to 128 units, a GRU up to 170.
 fn unrolls(sh: &rnn::Shape) -> bool {
     sh.units <= 256 && sh.width() <= 512
-}
-
-/// A software adapter (SwiftShader, lavapipe): wgpu reports it as a CPU, and cubecl then
-/// knows of no card behind it. The software forms are measured there only (docs/build-notes.md).
-fn software(t: &CubeTensor) -> bool {
-    t.client.properties().identity.physical.is_none()
 }
 
 /// One dispatch: every state from `xz` `[batch, seq, g·u]`.

@@ -102,6 +102,83 @@ fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, bias: &Tensor<F>, out: 
     }
 }
 
+/// The software form for a short `k` (an adapter that is a CPU, `software`): a thread first
+/// copies `k × cols` of `b` (its `cols` output columns) into a private array, then walks rows
+/// `i` (the workgroup's `y` threads, strided over the grid), so each read of `a` serves `cols`
+/// multiply-adds against 2 in [`matmul_kernel`]'s 4×4 block. On SwiftShader every buffer read
+/// is a load, test and branch per lane, and a private array read at a constant index one
+/// vector load (docs/build-notes.md).
+#[cube(launch_unchecked)]
+fn panel_kernel<F: Float>(
+    a: &Tensor<F>,
+    b: &Tensor<F>,
+    bias: &Tensor<F>,
+    out: &mut Tensor<F>,
+    #[comptime] k: usize,
+    #[comptime] cols: usize,
+    #[comptime] biased: bool,
+    #[define(F)] _dtype: ElemType,
+) {
+    let m = a.shape(0);
+    let p = b.shape(1);
+    let (am, ak) = (a.stride(0), a.stride(1));
+    let (bk, bp) = (b.stride(0), b.stride(1));
+    let j0 = (CUBE_POS_X as usize * CUBE_DIM_X as usize + UNIT_POS_X as usize) * cols;
+    // the panel b[:, j0..j0 + cols], `w[kk·cols + c]` (columns past p read the last one)
+    let mut w = Array::<F>::new(comptime!(k * cols));
+    let mut start = Array::<F>::new(cols);
+    #[unroll]
+    for c in 0..cols {
+        let j = select(j0 + c < p, j0 + c, p - 1);
+        #[unroll]
+        for kk in 0..k {
+            w[comptime!(kk * cols + c)] = b[kk * bk + j * bp];
+        }
+        start[c] = F::new(0.0_f32);
+        if comptime!(biased) {
+            start[c] = bias[j];
+        }
+    }
+    let mut i = CUBE_POS_Y as usize * CUBE_DIM_Y as usize + UNIT_POS_Y as usize;
+    let stride = CUBE_COUNT_Y as usize * CUBE_DIM_Y as usize;
+    while i < m {
+        let mut acc = Array::<F>::new(cols);
+        #[unroll]
+        for c in 0..cols {
+            acc[c] = start[c];
+        }
+        #[unroll]
+        for kk in 0..k {
+            let av = a[i * am + kk * ak];
+            #[unroll]
+            for c in 0..cols {
+                acc[c] += av * w[comptime!(kk * cols + c)];
+            }
+        }
+        #[unroll]
+        for c in 0..cols {
+            if j0 + c < p {
+                out[i * p + j0 + c] = acc[c];
+            }
+        }
+        i += stride;
+    }
+}
+
+/// Columns per thread of [`panel_kernel`] for a product with `k` terms on a software adapter, or
+/// `None` for the block kernel: the panel (`k·cols` floats, written-out multiply-adds) stays under
+/// 512 floats, so it compiles quickly, and a thread takes at least 4 columns.
+fn panel_cols(k: usize) -> Option<usize> {
+    [8, 4].into_iter().find(|c| k * c <= 512)
+}
+
+/// A software adapter (SwiftShader, lavapipe): wgpu reports it as a CPU, and cubecl then
+/// knows of no card behind it. The kernels' software forms are measured there only
+/// (docs/build-notes.md).
+pub(super) fn software(t: &CubeTensor) -> bool {
+    t.client.properties().identity.physical.is_none()
+}
+
 /// `a·b (+ bias)` for `a` `[m, k]` and `b` `[k, p]` (contiguous or transposed views) and
 /// `bias` with `p` values, as a contiguous `[m, p]` tensor, in one dispatch.
 pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTensor {
@@ -119,6 +196,31 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
     let out = empty_device_dtype(a.client.clone(), a.device.clone(), vec![m, p].into(), a.dtype);
     let biased = bias.is_some();
     let bias = bias.map_or_else(|| b.clone(), into_contiguous); // a stand-in, never read, without a bias
+    if let Some(cols) = panel_cols(k).filter(|_| software(&a)) {
+        // column blocks across x (a workgroup of at most 64 threads), rows over y and the grid
+        let blocks = p.div_ceil(cols);
+        let x = blocks.min(64);
+        let y = (64 / x).max(1);
+        let grid_y = m.div_ceil(y).min(64); // hundreds of rows a thread for long m: the panel is read once a thread
+        // SAFETY: panel reads are clamped to column p − 1 and kk < k; rows loop below m; writes
+        // are guarded by j < p.
+        unsafe {
+            panel_kernel::launch_unchecked(
+                &out.client,
+                CubeCount::Static(blocks.div_ceil(x) as u32, grid_y as u32, 1),
+                CubeDim::new_2d(x as u32, y as u32),
+                a.into_tensor_arg(),
+                b.into_tensor_arg(),
+                bias.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+                k,
+                cols,
+                biased,
+                f32_type(),
+            );
+        }
+        return out;
+    }
     let (x, y) = workgroup(p);
     let (rows, cols) = (m.div_ceil(BLOCK * y as usize), p.div_ceil(BLOCK * x as usize));
     let (rows_y, rows_z) = (rows.min(MAX_CUBES), rows.div_ceil(MAX_CUBES)); // y·z ≥ rows
