@@ -187,7 +187,8 @@ fn fused_gpu_matches_reference_with_gradients() {
 
 #[test]
 fn fused_gpu_rolled_matches_reference() {
-    // Path::Auto unrolls the forward loop on this software adapter; a GPU keeps it rolled
+    // Path::Auto takes the kernels' software forms on this software adapter (the unrolled forward,
+    // four units a thread in the BPTT); Rolled takes the GPU forms a GPU runs
     let n = cases(0.0).len();
     let failures: Vec<String> = cases(0.0).iter().filter_map(|c| compare_path(c, &gpu().autodiff(), 1e-4, Path::Rolled)).collect();
     assert!(failures.is_empty(), "{} of {n} cases differ:\n{}", failures.len(), failures.join("\n"));
@@ -293,7 +294,7 @@ fn m1_lstm_gpu_timing() {
     let device = gpu().autodiff();
     let mut layer = Under::new(Cell::Lstm, &RecurrentConfig::new(100), None, 32, &device);
     if std::env::var("KILN_ROLLED").is_ok() {
-        set_path(&mut layer, Path::Rolled); // the rolled forward kernel on a software adapter too
+        set_path(&mut layer, Path::Rolled); // the kernels' GPU forms on a software adapter too
     }
     let x = Lcg(1).tensor([64, seq, 32], 1.0, &device);
     let rounds = std::env::var("KILN_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);

@@ -137,7 +137,7 @@ async fn fused_recurrent_matches_reference(base: &Device) {
         };
         let mut layer = Under::new(cell, &config, bidirectional.then_some(MergeMode::Concat), 4, &device);
         let x = Lcg(seq as u64 * 31 + units as u64).tensor([batch, seq, 4], 1.0, &device);
-        // Auto unrolls the GPU forward loop on a software adapter (SwiftShader here), Rolled does not
+        // on a software adapter (SwiftShader here) Auto takes the kernels' software forms, Rolled their GPU forms
         let mut runs = Vec::new();
         for path in [Path::Auto, Path::Rolled, Path::Reference] {
             layer.directions_mut().into_iter().for_each(|l| l.path = path);
