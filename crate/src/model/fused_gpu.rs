@@ -164,13 +164,18 @@ struct Plan {
     gates: usize,
     tile: usize,
     cubes: u32,
+    /// The forward kernel's software form (`rnn_cube::forward_kernel`).
+    unrolled: bool,
     /// The forward kernel's threads: a unit each.
     forward_threads: u32,
+    /// Units a backward thread takes in `dz·Uᵀ` (`rnn_cube::backward_kernel`).
+    per: usize,
     /// The backward kernel's: a unit of a row each, for the cell's gradients.
     threads: u32,
 }
 
-fn plan(sh: &rnn::Shape) -> Plan {
+/// `software`: the kernels' software forms (a software adapter, not `Path::Rolled`).
+fn plan(sh: &rnn::Shape, software: bool, masked: bool) -> Plan {
     let tile = tile(sh.cell, sh.units).expect("fused_gpu::available checked the layer fits");
     let cell = match sh.cell {
         Cell::SimpleRnn => rnn_cube::SIMPLE_RNN,
@@ -186,10 +191,18 @@ fn plan(sh: &rnn::Shape) -> Plan {
         Act::Selu => rnn_cube::SELU,
         Act::Swish => rnn_cube::SWISH,
     };
-    // in whole warps, at most 256
-    let forward_threads = sh.units.next_multiple_of(32).min(256) as u32;
-    let threads = sh.width().max(sh.units * tile).next_multiple_of(32).min(256) as u32;
-    Plan { cell, act, gates: sh.cell.gates(), tile, cubes: sh.batch.div_ceil(tile) as u32, forward_threads, threads }
+    let unrolled = software && !masked && unrolls(sh);
+    // in whole warps, at most 256; unrolled a unit each (SwiftShader runs 4 lanes at a time)
+    let forward_threads = if unrolled { sh.units.next_multiple_of(4) } else { sh.units.next_multiple_of(32).min(256) } as u32;
+    // software: fewer threads (each 4 lanes is a coroutine there, switched at every barrier):
+    // 64 rather than 256 took M1's BPTT 1,170–1,350 → 970–1,000 ms
+    let (per, threads) = if software {
+        (SOFTWARE_PER, sh.units.div_ceil(SOFTWARE_PER).next_multiple_of(4).clamp(64, 256))
+    } else {
+        (1, sh.width().max(sh.units * tile).next_multiple_of(32).min(256))
+    };
+    let cubes = sh.batch.div_ceil(tile) as u32;
+    Plan { cell, act, gates: sh.cell.gates(), tile, cubes, unrolled, forward_threads, per, threads: threads as u32 }
 }
 
 fn empty(like: &CubeTensor, dims: Vec<usize>) -> CubeTensor {
@@ -205,10 +218,8 @@ fn unrolls(sh: &rnn::Shape) -> bool {
 
 /// One dispatch: every state from `xz` `[batch, seq, g·u]`.
 fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTensor>, mask: Option<CubeTensor>, last: bool, software_forms: bool) -> Forward {
-    let p = plan(sh);
+    let p = plan(sh, software_forms && software(&xz), mask.is_some());
     let (xz, u) = (into_contiguous(xz), into_contiguous(u));
-    let unrolled = software_forms && mask.is_none() && unrolls(sh) && software(&xz);
-    let threads = if unrolled { sh.units.next_multiple_of(4) as u32 } else { p.forward_threads };
     let b_rec = b_rec.map_or_else(|| u.clone(), into_contiguous); // read by GRU only
     let masked = mask.is_some();
     let mask = mask.map_or_else(|| u.clone(), into_contiguous); // read when masked only
@@ -223,7 +234,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
         rnn_cube::forward_kernel::launch_unchecked(
             &xz.client,
             CubeCount::Static(p.cubes, 1, 1),
-            CubeDim::new_1d(threads),
+            CubeDim::new_1d(p.forward_threads),
             xz.clone().into_tensor_arg(),
             u.into_tensor_arg(),
             b_rec.into_tensor_arg(),
@@ -240,7 +251,7 @@ fn forward(sh: &rnn::Shape, xz: CubeTensor, u: CubeTensor, b_rec: Option<CubeTen
             sh.backwards,
             masked,
             last,
-            unrolled,
+            p.unrolled,
             f32_type(),
         );
     }
@@ -259,14 +270,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
         let (xz_node, u_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
         let dhs = into_contiguous(grads.consume::<Cube>(&ops.node));
         let State { shape: sh, u, saved, mask, last, software_forms } = ops.state;
-        let p = plan(&sh);
-        // a software adapter: four units a thread in `dz·Uᵀ`, and fewer threads (each 4 lanes is a
-        // coroutine there, switched at every barrier): 64 rather than 256 took M1's BPTT 1,170–1,350 → 970–1,000 ms
-        let (per, threads) = if software_forms && software(&dhs) {
-            (SOFTWARE_PER, sh.units.div_ceil(SOFTWARE_PER).next_multiple_of(4).clamp(64, 256) as u32)
-        } else {
-            (1, p.threads)
-        };
+        let p = plan(&sh, software_forms && software(&dhs), mask.is_some());
         let (rows, width) = (sh.batch * sh.seq, sh.width());
         let gru = sh.cell == Cell::Gru;
         let dxz = empty(&dhs, vec![sh.batch, sh.seq, width]);
@@ -277,7 +281,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
             rnn_cube::backward_kernel::launch_unchecked(
                 &dhs.client,
                 CubeCount::Static(p.cubes, 1, 1),
-                CubeDim::new_1d(threads),
+                CubeDim::new_1d(p.threads),
                 into_contiguous(u).into_tensor_arg(),
                 dhs.clone().into_tensor_arg(),
                 saved.pre.into_tensor_arg(),
@@ -295,7 +299,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
                 sh.backwards,
                 mask.is_some(),
                 last,
-                per,
+                p.per,
                 f32_type(),
             );
         }

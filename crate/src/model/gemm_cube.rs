@@ -197,10 +197,10 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
     let biased = bias.is_some();
     let bias = bias.map_or_else(|| b.clone(), into_contiguous); // a stand-in, never read, without a bias
     if let Some(cols) = panel_cols(k).filter(|_| software(&a)) {
-        // column blocks across x (a workgroup of at most 64 threads), rows over y and the grid
+        // column blocks across x (a workgroup of at most THREADS), rows over y and the grid
         let blocks = p.div_ceil(cols);
-        let x = blocks.min(64);
-        let y = (64 / x).max(1);
+        let x = blocks.min(THREADS as usize);
+        let y = THREADS as usize / x;
         let grid_y = m.div_ceil(y).min(64); // hundreds of rows a thread for long m: the panel is read once a thread
         // SAFETY: panel reads are clamped to column p − 1 and kk < k; rows loop below m; writes
         // are guarded by j < p.
