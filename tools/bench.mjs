@@ -14,7 +14,8 @@
 //                           issued and the memory (www/src/probe.ts); the page is closed after the
 //                           job's steps, so nothing is evaluated
 //   native                  `kiln-train bench steps=N warmup=W …` (crate/src/cli/bench.rs)
-//   tfjs                    ../shared/peers/tfjs (backends webgpu and wasm), its own budgets
+//   tfjs                    ../shared/peers/tfjs (backends webgpu and wasm), its own budgets; M5,
+//                           which that peer lacks, in a copy of it with M5 added (tools/tfjs_m5.mjs)
 //   keras                   ../shared/peers/keras (Keras 3, TensorFlow-CPU, 2 threads), 1 epoch
 //                           over as many reviews as the job's steps need
 // A step is one batch: upload, forward, backward, optimizer update, read back the loss.
@@ -27,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { launch, newPage, ROOT } from './browser.mjs';
+import { peerWithM5 } from './tfjs_m5.mjs';
 
 // ------------------------------------------------------------------ options --
 const opts = {};
@@ -62,12 +64,13 @@ const load1 = () => Math.round(os.loadavg()[0] * 100) / 100;
 
 // ------------------------------------------------------------------- models --
 // Kiln's presets are the peers' M1–M5 (crate/src/dto/presets.rs); the peers' job names per batch.
+// tfjs: 'added' = the TF.js peer has no such model; it runs in tools/tfjs_m5.mjs's copy of the peer.
 const MODEL = {
   M1: { preset: 'm1_lstm', heavy: true, batches: [64], keras: { 64: 'M1' }, tfjs: true },
   M2: { preset: 'm2_cnn', heavy: false, batches: [64, 512], keras: { 64: 'M2b64', 512: 'M2' }, tfjs: true },
   M3: { preset: 'm3_cnn_lstm', heavy: true, batches: [64], keras: { 64: 'M3' }, tfjs: true },
   M4: { preset: 'm4_pooled', heavy: false, batches: [64, 512], keras: { 512: 'M4' }, tfjs: true },
-  M5: { preset: 'm5_bilstm', heavy: true, batches: [64], keras: { 64: 'M5' }, tfjs: false },
+  M5: { preset: 'm5_bilstm', heavy: true, batches: [64], keras: { 64: 'M5' }, tfjs: 'added' },
 };
 for (const m of MODELS) if (!MODEL[m]) fail(`--models: unknown model '${m}' (M1..M5)`);
 
@@ -269,6 +272,7 @@ async function tfjsJobs(models) {
     return { missing: `${dir} is not set up (bash ${dir}/setup.sh)` };
   }
   const recs = [];
+  let m5Dir = null;
   // one invocation per backend, so the slow LSTM-on-webgpu jobs can be left out on their own
   for (const backend of ['wasm', 'webgpu']) {
     const ms = models.filter((m) => MODEL[m].tfjs && !skipWhy(m, `tfjs-${backend}`));
@@ -276,21 +280,39 @@ async function tfjsJobs(models) {
       const why = MODEL[m].tfjs && skipWhy(m, `tfjs-${backend}`);
       if (why) skipped.push({ target: `tfjs-${backend}`, model: m, batch: 64, why });
     }
-    if (!ms.length) continue;
-    const args = [path.join(dir, 'bench.mjs'), `--models=${ms.join(',')}`, `--backends=${backend}`, '--acc-backend=none', `--tag=${TAG}`];
-    if (QUICK) args.push('--quick');
-    log(`==> tfjs ${backend}: ${ms.join(',')}`);
-    const r = await runChild(process.execPath, args, { cwd: dir, timeoutS: QUICK ? 600 : 1800 });
-    for (const line of r.stdout.split('\n')) {
-      if (!line.startsWith('{')) continue;
-      const j = JSON.parse(line);
-      recs.push({
-        target: `tfjs-${j.backend}`, model: j.model, batch: j.batch, ...pick(j, ['ms_per_step_median', 'ms_per_step_p10', 'ms_per_step_p90',
-          'samples_per_s', 'first_step_ms', 'steps', 'error', 'notes']),
-        loadavg_1m_before: j.host?.loadavg_1m_before, loadavg_1m_after: j.host?.loadavg_1m_after, raw: j,
-      });
+    // the peer's own models in the peer's folder, M5 in a copy that adds it
+    const groups = [{ ms: ms.filter((m) => MODEL[m].tfjs === true), added: false }, { ms: ms.filter((m) => MODEL[m].tfjs === 'added'), added: true }];
+    for (const g of groups) {
+      if (!g.ms.length) continue;
+      let cwd = dir;
+      if (g.added) {
+        try {
+          m5Dir ||= peerWithM5(dir);
+        } catch (e) {
+          recs.push({ target: `tfjs-${backend}`, model: g.ms.join(','), error: String(e.message || e) });
+          continue;
+        }
+        cwd = m5Dir;
+      }
+      const args = [path.join(cwd, 'bench.mjs'), `--models=${g.ms.join(',')}`, `--backends=${backend}`, '--acc-backend=none', `--tag=${TAG}`];
+      if (QUICK) args.push('--quick');
+      log(`==> tfjs ${backend}: ${g.ms.join(',')}${g.added ? ` (the peer's harness with Kiln's M5 added, ${cwd})` : ''}`);
+      const r = await runChild(process.execPath, args, { cwd, timeoutS: QUICK ? 600 : 1800 });
+      for (const line of r.stdout.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const j = JSON.parse(line);
+        recs.push({
+          target: `tfjs-${j.backend}`, model: j.model, batch: j.batch, ...pick(j, ['ms_per_step_median', 'ms_per_step_p10', 'ms_per_step_p90',
+            'samples_per_s', 'first_step_ms', 'steps', 'error', 'notes', 'params']),
+          loadavg_1m_before: j.host?.loadavg_1m_before, loadavg_1m_after: j.host?.loadavg_1m_after, raw: j,
+        });
+      }
+      if (r.timedOut) recs.push({ target: `tfjs-${backend}`, model: g.ms.join(','), error: 'the tfjs harness timed out' });
     }
-    if (r.timedOut) recs.push({ target: `tfjs-${backend}`, model: ms.join(','), error: 'the tfjs harness timed out' });
+  }
+  if (m5Dir) {
+    notes.push("TF.js M5 is Kiln's addition to the TF.js peer (tools/tfjs_m5.mjs: the peer's harness, M5 written as its M1 is, in tf.layers.bidirectional)");
+    fs.rmSync(m5Dir, { recursive: true, force: true });
   }
   return { recs };
 }
