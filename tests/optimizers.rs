@@ -49,8 +49,46 @@ fn values(t: Tensor<1>) -> Vec<f32> {
 
 #[test]
 fn every_optimizer_follows_keras_step_by_step() {
+    follows_keras_on(Device::flex());
+}
+
+/// On the native wgpu adapter Adam's update is one GPU kernel (`train/adam_cube.rs`); the
+/// others stay burn's elementwise operations there.
+#[test]
+fn every_optimizer_follows_keras_step_by_step_on_the_gpu() {
+    follows_keras_on(Device::wgpu(Default::default()));
+}
+
+/// Adam's GPU kernel over a variable of many workgroups (not a multiple of one) against the
+/// CPU's update, three steps.
+#[test]
+fn adam_on_the_gpu_matches_the_cpu_on_a_large_variable() {
+    let n = 70_001;
+    let value = |i: usize, k: usize| ((i * 7919 + k * 104_729) % 2001) as f32 / 1000.0 - 1.0;
+    let (gpu, cpu) = (Device::wgpu(Default::default()), Device::flex());
+    let mut config = RunConfig::from_pairs(vec![("model", "pooled")]).unwrap();
+    config.optimizer = OptimizerConfig::Adam { learning_rate: 0.01 };
+    let (mut a, mut b) = (KerasOptimizer::new(&config), KerasOptimizer::new(&config));
+    let id = ParamId::new();
+    let w0: Vec<f32> = (0..n).map(|i| value(i, 0)).collect();
+    let (mut wa, mut wb) = (tensor(&w0, &gpu), tensor(&w0, &cpu));
+    for step in 1..=3 {
+        let g: Vec<f32> = (0..n).map(|i| value(i, step) * step as f32).collect();
+        wa = a.update_variable(id, wa, tensor(&g, &gpu), 0.01);
+        wb = b.update_variable(id, wb, tensor(&g, &cpu), 0.01);
+    }
+    let (got, want) = (values(wa), values(wb));
+    let worst = got.iter().zip(&want).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+    assert!(worst < 1e-6, "GPU and CPU differ by {worst}");
+    let (sa, sb) = (block_on(a.read_state()).unwrap(), block_on(b.read_state()).unwrap());
+    for (x, y) in sa[0].slots.iter().zip(&sb[0].slots) {
+        let worst = x.iter().zip(y).map(|(p, q)| (p - q).abs() / q.abs().max(1e-3)).fold(0.0f32, f32::max);
+        assert!(worst < 1e-5, "the slots differ by {worst} (relative)");
+    }
+}
+
+fn follows_keras_on(device: Device) {
     let f = fixture();
-    let device = Device::flex();
     let grads: Vec<Vec<f32>> = f["grads"].as_array().unwrap().iter().map(floats).collect();
     for case in f["cases"].as_array().unwrap() {
         let (config, lr) = config(case);

@@ -84,6 +84,35 @@ async fn webgpu_backend_loss_falls() {
     word2vec_trains_on_cpu_and_webgpu_and_starts_an_embedding(&device).await;
     fused_recurrent_matches_reference(&device).await;
     conv1d_matches_reference(&device).await;
+    adam_matches_the_cpu(&device).await;
+}
+
+/// Adam's one-dispatch update on WebGPU (train/adam_cube.rs) against the CPU's, three steps
+/// over a variable of many workgroups, read back asynchronously (tests/optimizers.rs natively).
+async fn adam_matches_the_cpu(gpu: &Device) {
+    use burn::module::ParamId;
+    use burn::prelude::*;
+    use kiln::dto::OptimizerConfig;
+    use kiln::train::KerasOptimizer;
+    let n = 5_001;
+    let value = |i: usize, k: usize| ((i * 7919 + k * 104_729) % 2001) as f32 / 1000.0 - 1.0;
+    let tensor = |v: &[f32], d: &Device| Tensor::<1>::from_data(TensorData::new(v.to_vec(), [v.len()]), d);
+    let mut config = RunConfig::from_pairs([("model", "pooled")]).unwrap();
+    config.optimizer = OptimizerConfig::Adam { learning_rate: 0.01 };
+    let (mut a, mut b) = (KerasOptimizer::new(&config), KerasOptimizer::new(&config));
+    let id = ParamId::new();
+    let w0: Vec<f32> = (0..n).map(|i| value(i, 0)).collect();
+    let cpu = Device::flex();
+    let (mut wa, mut wb) = (tensor(&w0, gpu), tensor(&w0, &cpu));
+    for step in 1..=3 {
+        let g: Vec<f32> = (0..n).map(|i| value(i, step) * step as f32).collect();
+        wa = a.update_variable(id, wa, tensor(&g, gpu), 0.01);
+        wb = b.update_variable(id, wb, tensor(&g, &cpu), 0.01);
+    }
+    let got = wa.into_data_async().await.expect("a GPU read").to_vec::<f32>().unwrap();
+    let want = wb.into_data_async().await.unwrap().to_vec::<f32>().unwrap();
+    let worst = got.iter().zip(&want).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+    assert!(worst < 1e-6, "Adam on WebGPU and on the CPU differ by {worst}");
 }
 
 /// The same table on the CPU: `kiln_kernels::rnn` and its simd128 matmul tile.

@@ -2,6 +2,7 @@
 //! built optimised even in the dev profile and auto-vectorise (SSE/AVX natively,
 //! simd128 in wasm). Kiln wraps them as burn autodiff operations.
 
+pub mod adam;
 pub mod conv;
 pub mod gemm;
 pub mod pool;

@@ -130,13 +130,13 @@ impl Backward<Flex, 3> for FusedRecurrent {
 }
 
 /// The values of a flex tensor, borrowed when contiguous.
-pub(super) fn f32s(t: &FlexTensor) -> Cow<'_, [f32]> {
+pub(crate) fn f32s(t: &FlexTensor) -> Cow<'_, [f32]> {
     match t.as_slice::<f32>() {
         Some(values) => Cow::Borrowed(values),
         None => Cow::Owned(t.to_contiguous().as_slice::<f32>().expect("an f32 tensor (fused::available)").to_vec()),
     }
 }
 
-pub(super) fn flex<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> FlexTensor {
+pub(crate) fn flex<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> FlexTensor {
     FlexTensor::from_data(TensorData::new(values, shape))
 }

@@ -31,6 +31,11 @@ pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_
 pub use norm::{BatchNorm, dropout, spatial_dropout_1d};
 pub use recurrent::{Bidirectional, Cell, Path, Recurrent, use_reference_path, use_rolled_kernels};
 pub use weights::{LayerWeights, Weight};
+/// Whether Kiln's CPU (flex) or GPU (cubecl) kernels run on a device in a dtype; the
+/// optimizer's fused Adam takes them too, with the flex buffers' helpers.
+pub(crate) use fused::{available as cpu_kernels_available, f32s, flex as flex_tensor};
+#[cfg(feature = "gpu")]
+pub(crate) use fused_gpu::linear_available as gpu_kernels_available;
 
 use crate::dto::{Activation, Pooling1dConfig};
 

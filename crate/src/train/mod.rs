@@ -2,6 +2,8 @@
 
 pub mod callbacks;
 mod loss;
+#[cfg(feature = "gpu")]
+mod adam_cube;
 mod optim;
 
 pub use optim::{KerasOptimizer, SavedState};

@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 
+use burn::backend::Flex;
 use burn::module::{ModuleMapper, Param, ParamId};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
+use kiln_kernels::adam;
 
 use crate::dto::{OptimizerConfig, RunConfig};
 use crate::error::{KilnError, Result};
-use crate::model::Model;
+use crate::model::{Model, cpu_kernels_available, f32s, flex_tensor};
 
 #[derive(Debug, Clone, Copy)]
 enum Rule {
@@ -157,10 +159,16 @@ impl KerasOptimizer {
         let s = &mut state.slots;
         let w = match self.rule {
             Rule::Adam { beta_1, beta_2, epsilon } => {
-                s[0] = s[0].clone() * beta_1 + g.clone() * (1.0 - beta_1);
-                s[1] = s[1].clone() * beta_2 + g.square() * (1.0 - beta_2);
                 let alpha = lr * (1.0 - beta_2.powf(t)).sqrt() / (1.0 - beta_1.powf(t));
-                w - s[0].clone() * alpha / (s[1].clone().sqrt() + epsilon)
+                if let Some((w, m, v)) = fused_adam(&w, &g, s, adam::Coefficients::new(beta_1, beta_2, epsilon, alpha)) {
+                    s[0] = m;
+                    s[1] = v;
+                    w
+                } else {
+                    s[0] = s[0].clone() * beta_1 + g.clone() * (1.0 - beta_1);
+                    s[1] = s[1].clone() * beta_2 + g.square() * (1.0 - beta_2);
+                    w - s[0].clone() * alpha / (s[1].clone().sqrt() + epsilon)
+                }
             }
             Rule::Rmsprop { rho, momentum, epsilon } => {
                 s[0] = s[0].clone() * rho + g.clone().square() * (1.0 - rho);
@@ -185,6 +193,26 @@ impl KerasOptimizer {
         self.states.insert(id, state);
         w
     }
+}
+
+/// Adam's step in one pass where the variable lives (`kiln_kernels::adam` on the CPU,
+/// `adam_cube`'s one dispatch on a GPU): the new `(w, m, v)`. `None` on another backend or dtype.
+fn fused_adam(w: &Tensor<1>, g: &Tensor<1>, s: &[Tensor<1>], c: adam::Coefficients) -> Option<(Tensor<1>, Tensor<1>, Tensor<1>)> {
+    let (device, dtype) = (w.device(), w.dtype());
+    if cpu_kernels_available(&device, dtype) {
+        // the flex tensors' own buffers, borrowed where contiguous
+        let [n] = w.dims();
+        let prim = |t: &Tensor<1>| t.clone().try_into_primitive::<Flex>().ok();
+        let (w, g, m, v) = (prim(w)?, prim(g)?, prim(&s[0])?, prim(&s[1])?);
+        let (w, m, v) = adam::step(&f32s(&w), &f32s(&g), &f32s(&m), &f32s(&v), c);
+        let tensor = |x: Vec<f32>| Tensor::<1>::from_primitive::<Flex>(flex_tensor(x, [n]));
+        return Some((tensor(w), tensor(m), tensor(v)));
+    }
+    #[cfg(feature = "gpu")]
+    if super::adam_cube::available(&device, dtype) {
+        return Some(super::adam_cube::step(w.clone(), g.clone(), s[0].clone(), s[1].clone(), c));
+    }
+    None
 }
 
 struct Mapper<'a> {
