@@ -1,7 +1,7 @@
 //! Adam's update of one variable as ONE GPU dispatch (burn's cubecl backend: WebGPU in the
-//! browser, wgpu natively). Written with burn's tensor operations the update is a dozen
-//! elementwise kernels a variable (M1's six variables: 72 of its step's 131 dispatches,
-//! 2026-12-07), each a pass over the weights; here each value is read and written once.
+//! browser, wgpu natively). Written with burn's tensor operations the update is 12
+//! elementwise kernels a variable, each a pass over the weights: M1's step went from 131 to
+//! 65 dispatches in the page (2026-12-07); here each value is read and written once.
 //! The arithmetic is `kiln_kernels::adam::step`'s (the CPU's), in its order, from the same
 //! f32 coefficients.
 
