@@ -289,7 +289,8 @@ async function tfjsJobs(models) {
         try {
           m5Dir ||= peerWithM5(dir);
         } catch (e) {
-          recs.push({ target: `tfjs-${backend}`, model: g.ms.join(','), error: String(e.message || e) });
+          // one record a model, so the table's cell says why
+          for (const model of g.ms) recs.push({ target: `tfjs-${backend}`, model, batch: 64, ms_per_step_median: null, error: String(e.message || e) });
           continue;
         }
         cwd = m5Dir;
