@@ -30,10 +30,10 @@ const BLOCK: usize = 4;
 /// narrow outputs fewer columns and more rows (see [`workgroup`]).
 const THREADS: u32 = 64;
 /// WebGPU's guaranteed `maxComputeWorkgroupsPerDimension` (conv_cube's grids too).
-pub(super) const MAX_CUBES: usize = 65_535;
+pub(crate) const MAX_CUBES: usize = 65_535;
 
 /// The element type the GPU kernels are launched with (`#[define(F)]`): Kiln trains in f32.
-pub(super) fn f32_type() -> ElemType {
+pub(crate) fn f32_type() -> ElemType {
     ElemType::Float(FloatKind::F32)
 }
 

@@ -36,6 +36,9 @@ pub use weights::{LayerWeights, Weight};
 pub(crate) use fused::{available as cpu_kernels_available, f32s, flex as flex_tensor};
 #[cfg(feature = "gpu")]
 pub(crate) use fused_gpu::linear_available as gpu_kernels_available;
+/// The GPU kernels' launch constants, shared with the optimizer's (`train/adam_cube.rs`).
+#[cfg(feature = "gpu")]
+pub(crate) use gemm_cube::{MAX_CUBES, f32_type};
 
 use crate::dto::{Activation, Pooling1dConfig};
 

@@ -11,14 +11,14 @@ use burn::tensor::DType;
 use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
-use cubecl::ir::{ElemType, FloatKind};
+use cubecl::ir::ElemType;
 use cubecl::prelude::*;
 use kiln_kernels::adam::Coefficients;
 
-/// Threads per workgroup.
+use crate::model::{MAX_CUBES, f32_type};
+
+/// Threads per workgroup; past `MAX_CUBES` workgroups the grid continues in y.
 const THREADS: usize = 256;
-/// WebGPU's guaranteed `maxComputeWorkgroupsPerDimension`: more workgroups continue in y.
-const MAX_CUBES: usize = 65_535;
 
 /// `m = β₁m + (1-β₁)g; v = β₂v + (1-β₂)g²; w -= (m·α)/(√v + ε)` elementwise.
 #[cube(launch_unchecked)]
@@ -69,8 +69,7 @@ pub fn step(w: BurnTensor<1>, g: BurnTensor<1>, m: BurnTensor<1>, v: BurnTensor<
     let empty = || empty_device_dtype(w.client.clone(), w.device.clone(), vec![n].into(), w.dtype);
     let (w_out, m_out, v_out) = (empty(), empty(), empty());
     if n > 0 {
-        let f32_type = ElemType::Float(FloatKind::F32);
-        let scalar = |x: f32| InputScalar::new(x, f32_type);
+        let scalar = |x: f32| InputScalar::new(x, f32_type());
         let cubes = n.div_ceil(THREADS);
         let (x, y) = (cubes.min(MAX_CUBES), cubes.div_ceil(MAX_CUBES)); // x·y ≥ cubes
         // SAFETY: all seven tensors are contiguous `[n]`; threads at or past n return before
@@ -93,7 +92,7 @@ pub fn step(w: BurnTensor<1>, g: BurnTensor<1>, m: BurnTensor<1>, v: BurnTensor<
                 scalar(c.one_minus_beta_2),
                 scalar(c.alpha),
                 scalar(c.epsilon),
-                f32_type,
+                f32_type(),
             );
         }
     }
