@@ -3,7 +3,8 @@
 //! and its gradients). Each thread keeps a 4×4 block of the output in registers and
 //! walks all of `k`: 8 loads for 16 multiply-adds, no workgroup memory, no barrier,
 //! ONE dispatch (WebGPU has no float atomics, so splitting a long `k` over workgroups
-//! would cost a second dispatch to sum the parts).
+//! would cost a second dispatch to sum the parts). On a software adapter every product takes
+//! [`panel_kernel`] instead, which reads fewer values a multiply-add.
 //!
 //! burn's own matmul here (no autotune in the page) ran these shapes at ~150 MFLOP/s
 //! on SwiftShader, slower than the recurrent loop itself. [`linear`] is the projection
@@ -102,75 +103,99 @@ fn matmul_kernel<F: Float>(a: &Tensor<F>, b: &Tensor<F>, bias: &Tensor<F>, out: 
     }
 }
 
-/// The software form for a short `k` (an adapter that is a CPU, `software`): a thread first
-/// copies `k × cols` of `b` (its `cols` output columns) into a private array, then walks rows
-/// `i` (the workgroup's `y` threads, strided over the grid), so each read of `a` serves `cols`
-/// multiply-adds against 2 in [`matmul_kernel`]'s 4×4 block. On SwiftShader every buffer read
-/// is a load, test and branch per lane, and a private array read at a constant index one
-/// vector load (docs/build-notes.md).
+/// The software form (an adapter that is a CPU, `software`): a thread owns `cols` output
+/// columns and a set of rows (strided over the grid's `y`). It walks `k`
+/// in chunks of `chunk` terms: it copies the chunk's `chunk × cols` panel of `b` into a private
+/// array, then for each of its rows reads `chunk` values of `a` and adds their products to the
+/// row's `cols` outputs (kept in `out` between chunks). Each read of `a` serves `cols`
+/// multiply-adds and each read of `b` all the thread's rows, against 2 and 4 in
+/// [`matmul_kernel`]'s 4×4 block. On SwiftShader every buffer read is a load, test and branch
+/// per lane (and in Chromium a bounds test more), and a private array read at a constant index
+/// one vector load (docs/build-notes.md). In the page it took M1's step 3.8–5.2 → 3.4–3.9 s and
+/// M3's 2.9–3.0 → 2.2–2.4 s; natively, where buffer reads are cheaper, it is no faster.
 #[cube(launch_unchecked)]
 fn panel_kernel<F: Float>(
     a: &Tensor<F>,
     b: &Tensor<F>,
     bias: &Tensor<F>,
     out: &mut Tensor<F>,
-    #[comptime] k: usize,
+    #[comptime] chunk: usize,
     #[comptime] cols: usize,
     #[comptime] biased: bool,
     #[define(F)] _dtype: ElemType,
 ) {
     let m = a.shape(0);
+    let k = a.shape(1);
     let p = b.shape(1);
     let (am, ak) = (a.stride(0), a.stride(1));
     let (bk, bp) = (b.stride(0), b.stride(1));
+    let zero = F::new(0.0_f32);
     let j0 = (CUBE_POS_X as usize * CUBE_DIM_X as usize + UNIT_POS_X as usize) * cols;
-    // the panel b[:, j0..j0 + cols], `w[kk·cols + c]` (columns past p read the last one)
-    let mut w = Array::<F>::new(comptime!(k * cols));
+    // columns past p read the last one and are never written
+    let mut jc = Array::<usize>::new(cols);
     let mut start = Array::<F>::new(cols);
     #[unroll]
     for c in 0..cols {
         let j = select(j0 + c < p, j0 + c, p - 1);
-        #[unroll]
-        for kk in 0..k {
-            w[comptime!(kk * cols + c)] = b[kk * bk + j * bp];
-        }
-        start[c] = F::new(0.0_f32);
+        jc[c] = j;
+        start[c] = zero;
         if comptime!(biased) {
             start[c] = bias[j];
         }
     }
-    let mut i = CUBE_POS_Y as usize * CUBE_DIM_Y as usize + UNIT_POS_Y as usize;
+    let row0 = CUBE_POS_Y as usize * CUBE_DIM_Y as usize + UNIT_POS_Y as usize;
     let stride = CUBE_COUNT_Y as usize * CUBE_DIM_Y as usize;
-    while i < m {
-        let mut acc = Array::<F>::new(cols);
+    // the panel b[k0.., j0..], `w[kk·cols + c]`, zero past k; `ka[kk]` the offset of term kk in a row of `a`
+    let mut w = Array::<F>::new(comptime!(chunk * cols));
+    let mut ka = Array::<usize>::new(chunk);
+    let mut k0 = 0;
+    while k0 < k {
         #[unroll]
-        for c in 0..cols {
-            acc[c] = start[c];
-        }
-        #[unroll]
-        for kk in 0..k {
-            let av = a[i * am + kk * ak];
+        for kk in 0..chunk {
+            let live = k0 + kk < k;
+            let kr = select(live, k0 + kk, k - 1);
+            ka[kk] = kr * ak;
             #[unroll]
             for c in 0..cols {
-                acc[c] += av * w[comptime!(kk * cols + c)];
+                w[comptime!(kk * cols + c)] = select(live, b[kr * bk + jc[c] * bp], zero);
             }
         }
-        #[unroll]
-        for c in 0..cols {
-            if j0 + c < p {
-                out[i * p + j0 + c] = acc[c];
+        let mut i = row0;
+        while i < m {
+            let row = i * p;
+            let mut acc = Array::<F>::new(cols);
+            #[unroll]
+            for c in 0..cols {
+                acc[c] = select(k0 == 0, start[c], out[row + jc[c]]);
             }
+            #[unroll]
+            for kk in 0..chunk {
+                let av = a[i * am + ka[kk]];
+                #[unroll]
+                for c in 0..cols {
+                    acc[c] += av * w[comptime!(kk * cols + c)];
+                }
+            }
+            #[unroll]
+            for c in 0..cols {
+                if j0 + c < p {
+                    out[row + j0 + c] = acc[c];
+                }
+            }
+            i += stride;
         }
-        i += stride;
+        k0 += chunk;
     }
 }
 
-/// Columns per thread of [`panel_kernel`] for a product with `k` terms on a software adapter, or
-/// `None` for the block kernel: the panel (`k·cols` floats, written-out multiply-adds) stays under
-/// 512 floats, so it compiles quickly, and a thread takes at least 4 columns.
-fn panel_cols(k: usize) -> Option<usize> {
-    [8, 4].into_iter().find(|c| k * c <= 512)
-}
+/// [`panel_kernel`]'s terms a chunk and columns a thread: a `32 × 8` panel, whose 256
+/// multiply-adds a row are written out. One shape for every product, so a model compiles two
+/// panel kernels (with and without a bias), and a short `k` runs one partly empty chunk.
+const CHUNK: usize = 32;
+const COLS: usize = 8;
+/// Threads a workgroup of [`panel_kernel`] has at most, and threads it runs in all (about).
+const PANEL_GROUP: usize = 16;
+const PANEL_THREADS: usize = 256;
 
 /// A software adapter (SwiftShader, lavapipe): wgpu reports it as a CPU, and cubecl then
 /// knows of no card behind it. The kernels' software forms are measured there only
@@ -179,9 +204,23 @@ pub(super) fn software(t: &CubeTensor) -> bool {
     t.client.properties().identity.physical.is_none()
 }
 
+/// Which kernel [`product`] runs: [`matmul_kernel`] or [`panel_kernel`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Block,
+    Panel,
+}
+
 /// `a·b (+ bias)` for `a` `[m, k]` and `b` `[k, p]` (contiguous or transposed views) and
-/// `bias` with `p` values, as a contiguous `[m, p]` tensor, in one dispatch.
+/// `bias` with `p` values, as a contiguous `[m, p]` tensor, in one dispatch: the panel
+/// kernel on a software adapter, the block kernel on a GPU.
 pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTensor {
+    let form = if software(&a) { Form::Panel } else { Form::Block };
+    product(a, b, bias, form)
+}
+
+/// [`matmul`] with the kernel given (the tests run both on one adapter).
+fn product(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>, form: Form) -> CubeTensor {
     let dims = |t: &CubeTensor| t.meta.logical_shape().map(|s| s.to_vec()).unwrap_or_default();
     let (sa, sb) = (dims(&a), dims(&b));
     assert!(sa.len() == 2 && sb.len() == 2 && sa[1] == sb[0], "gemm_cube::matmul takes [m, k]·[k, p], got {sa:?}·{sb:?}");
@@ -196,25 +235,28 @@ pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTen
     let out = empty_device_dtype(a.client.clone(), a.device.clone(), vec![m, p].into(), a.dtype);
     let biased = bias.is_some();
     let bias = bias.map_or_else(|| b.clone(), into_contiguous); // a stand-in, never read, without a bias
-    if let Some(cols) = panel_cols(k).filter(|_| software(&a)) {
-        // column blocks across x (a workgroup of at most THREADS), rows over y and the grid
-        let blocks = p.div_ceil(cols);
-        let x = blocks.min(THREADS as usize);
-        let y = THREADS as usize / x;
-        let grid_y = m.div_ceil(y).min(64); // hundreds of rows a thread for long m: the panel is read once a thread
-        // SAFETY: panel reads are clamped to column p − 1 and kk < k; rows loop below m; writes
+    if form == Form::Panel {
+        // column blocks across x (small workgroups, so there are a few per core), rows over the
+        // grid's y: about PANEL_THREADS threads, each reading its panel once a chunk for at least
+        // 16 rows, but at most 4,096 rows a thread (lavapipe ended a loop after 65,535 turns,
+        // with no error)
+        let blocks = p.div_ceil(COLS);
+        let rows = m.div_ceil(16).min((PANEL_THREADS / blocks).max(1)).max(m.div_ceil(4096));
+        // as few threads a workgroup past the last column as can be
+        let x = blocks.div_ceil(blocks.div_ceil(PANEL_GROUP));
+        // SAFETY: reads are clamped to column p − 1 and to kk < k; rows loop below m; writes
         // are guarded by j < p.
         unsafe {
             panel_kernel::launch_unchecked(
                 &out.client,
-                CubeCount::Static(blocks.div_ceil(x) as u32, grid_y as u32, 1),
-                CubeDim::new_2d(x as u32, y as u32),
+                CubeCount::Static(blocks.div_ceil(x) as u32, rows as u32, 1),
+                CubeDim::new_2d(x as u32, 1),
                 a.into_tensor_arg(),
                 b.into_tensor_arg(),
                 bias.into_tensor_arg(),
                 out.clone().into_tensor_arg(),
-                k,
-                cols,
+                CHUNK,
+                COLS,
                 biased,
                 f32_type(),
             );
@@ -334,7 +376,48 @@ mod tests {
     use burn::prelude::*;
     use burn::tensor::Distribution;
 
-    use super::{BLOCK, linear, workgroup};
+    use burn::backend::Cube;
+
+    use super::{BLOCK, Form, linear, product, workgroup};
+
+    fn cube(t: Tensor<2>) -> burn_cubecl::tensor::CubeTensor {
+        t.try_into_primitive::<Cube>().expect("a wgpu tensor")
+    }
+
+    /// `a·b (+ bias)` by [`product`]'s `form` against burn's matmul: the largest difference,
+    /// scaled by `√k` (sums of `k` products of N(0, 1) values round like that).
+    fn off(form: Form, a: Tensor<2>, b: Tensor<2>, bias: Option<Tensor<2>>) -> f32 {
+        let k = a.dims()[1];
+        let want = match &bias {
+            Some(bias) => a.clone().matmul(b.clone()) + bias.clone(),
+            None => a.clone().matmul(b.clone()),
+        };
+        let got = Tensor::<2>::from_primitive::<Cube>(product(cube(a), cube(b), bias.map(cube), form));
+        let (got, want) = (got.into_data().try_to_vec::<f32>().unwrap(), want.into_data().try_to_vec::<f32>().unwrap());
+        assert_eq!(got.len(), want.len());
+        got.iter().zip(&want).map(|(g, w)| (g - w).abs() / ((k as f32).sqrt() + w.abs())).fold(0.0, f32::max)
+    }
+
+    /// Both kernels (a GPU takes the block kernel, a software adapter the panel kernel) on one
+    /// adapter: edges of a block, a workgroup and a panel chunk, `k` in one chunk and in a ragged
+    /// last chunk, strided views, narrow and wide outputs, with and without a bias.
+    #[test]
+    fn both_kernels_match_burn() {
+        let device = Device::wgpu(Default::default());
+        device.seed(5);
+        let normal = |dims: [usize; 2]| Tensor::<2>::random(dims, Distribution::Normal(0.0, 1.0), &device);
+        // (m, k, p, a transposed, b transposed, with a bias)
+        let cases = [(1, 1, 1, false, false, false), (3, 5, 2, false, false, true), (17, 64, 9, true, false, false), (70, 65, 33, false, true, true), (100, 1300, 400, true, false, false), (2000, 32, 400, false, false, true), (4100, 400, 32, false, true, false)];
+        for (m, k, p, at, bt, biased) in cases {
+            let a = if at { normal([k, m]).transpose() } else { normal([m, k]) };
+            let b = if bt { normal([p, k]).transpose() } else { normal([k, p]) };
+            let bias = biased.then(|| normal([1, p]));
+            for form in [Form::Block, Form::Panel] {
+                let worst = off(form, a.clone(), b.clone(), bias.clone());
+                assert!(worst < 1e-5, "{form:?}: [{m}, {k}]·[{k}, {p}] (a transposed {at}, b transposed {bt}, bias {biased}) off by {worst}");
+            }
+        }
+    }
 
     /// [`linear`] (Kiln's GPU matmul) and its gradients against burn's matmul
     /// and add, on the native wgpu adapter (Mesa's lavapipe here): odd sizes, transposed
@@ -376,19 +459,19 @@ mod tests {
         }
     }
 
-    /// More row blocks than WebGPU allows workgroups in one dimension (65,535): the
-    /// rest continue in z.
+    /// More row blocks than WebGPU allows workgroups in one dimension (65,535): the block
+    /// kernel's rest continue in z; the panel kernel's threads take at most 4,096 rows each.
     #[test]
-    fn linear_covers_more_rows_than_one_grid_dimension() {
+    fn both_kernels_cover_more_rows_than_one_grid_dimension() {
         let device = Device::wgpu(Default::default());
         // [m, 1]·[1, 1]: a row block is 256 rows, and x and the output stay under the 128 MiB
         // a storage buffer may bind
         let m = 65_537 * BLOCK * workgroup(1).1 as usize;
         let x = Tensor::<2>::random([m, 1], Distribution::Normal(0.0, 1.0), &device);
         let w = Tensor::<2>::random([1, 1], Distribution::Normal(0.0, 1.0), &device);
-        let got = linear(x.clone(), w.clone(), None).into_data().try_to_vec::<f32>().unwrap();
-        let want = x.matmul(w).into_data().try_to_vec::<f32>().unwrap();
-        let worst = got.iter().zip(&want).map(|(g, w)| (g - w).abs()).fold(0.0, f32::max);
-        assert!(worst < 1e-5, "off by {worst}");
+        for form in [Form::Block, Form::Panel] {
+            let worst = off(form, x.clone(), w.clone(), None);
+            assert!(worst < 1e-5, "{form:?}: off by {worst}");
+        }
     }
 }
