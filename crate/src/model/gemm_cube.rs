@@ -373,10 +373,9 @@ impl<const N: usize> Backward<Cube, N> for GpuLinear {
 
 #[cfg(test)]
 mod tests {
+    use burn::backend::Cube;
     use burn::prelude::*;
     use burn::tensor::Distribution;
-
-    use burn::backend::Cube;
 
     use super::{BLOCK, Form, linear, product, workgroup};
 
