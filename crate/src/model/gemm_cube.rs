@@ -193,8 +193,9 @@ fn panel_kernel<F: Float>(
 /// panel kernels (with and without a bias), and a short `k` runs one partly empty chunk.
 const CHUNK: usize = 32;
 const COLS: usize = 8;
-/// Threads a workgroup of [`panel_kernel`] has at most, and threads it runs in all (about).
+/// Threads a workgroup of [`panel_kernel`] has at most: small, so there are several per core.
 const PANEL_GROUP: usize = 16;
+/// About how many threads [`panel_kernel`] runs in all (fewer where `m` is short).
 const PANEL_THREADS: usize = 256;
 
 /// A software adapter (SwiftShader, lavapipe): wgpu reports it as a CPU, and cubecl then
@@ -236,10 +237,9 @@ fn product(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>, form: Form) -
     let biased = bias.is_some();
     let bias = bias.map_or_else(|| b.clone(), into_contiguous); // a stand-in, never read, without a bias
     if form == Form::Panel {
-        // column blocks across x (small workgroups, so there are a few per core), rows over the
-        // grid's y: about PANEL_THREADS threads, each reading its panel once a chunk for at least
-        // 16 rows, but at most 4,096 rows a thread (lavapipe ended a loop after 65,535 turns,
-        // with no error)
+        // column blocks across x, rows over the grid's y: each thread reads its panel once a
+        // chunk for at least 16 rows, but at most 4,096 (lavapipe ended a loop after 65,535
+        // turns, with no error)
         let blocks = p.div_ceil(COLS);
         let rows = m.div_ceil(16).min((PANEL_THREADS / blocks).max(1)).max(m.div_ceil(4096));
         // as few threads a workgroup past the last column as can be
