@@ -68,12 +68,22 @@ impl BatchNorm {
         let momentum = self.config.momentum;
         let update = |state: &RunningState<Tensor<1>>, batch: Tensor<1>| {
             let moving = state.value_sync().to_device(&device);
-            state.update((moving * momentum + batch.detach() * (1.0 - momentum)).detach());
+            set_running(state, (moving * momentum + batch.detach() * (1.0 - momentum)).detach());
         };
         update(&self.moving_mean, result.mean);
         update(&self.moving_variance, result.variance);
         result.output
     }
+}
+
+/// Sets a `RunningState` whichever thread reads it next. burn keeps one pending value per
+/// thread and averages them at the next `value_sync` (data-parallel training), and only
+/// folds them in when the reading thread has one: a CPU step runs on either thread of the
+/// pool (train::trainer), so the statistics of one step were averaged with an older one's,
+/// or went unseen. Folded in at once here (the one value over a count of one: exact).
+pub(crate) fn set_running(state: &RunningState<Tensor<1>>, value: Tensor<1>) {
+    state.update(value);
+    state.value_sync();
 }
 
 /// Inverted dropout while training; the identity otherwise.
@@ -98,4 +108,23 @@ pub fn spatial_dropout_1d(x: Tensor<3>, rate: f64) -> Tensor<3> {
     let keep = 1.0 - rate;
     let mask = Tensor::<3>::random([batch, 1, d], Distribution::Bernoulli(keep), &x.device()); // [batch, 1, d]
     x * mask / keep
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::*;
+
+    /// Set on one thread, read on another (a CPU step runs on either thread of the pool).
+    #[test]
+    fn a_running_state_reads_its_last_value_on_any_thread() {
+        let device = Device::flex();
+        let state = RunningState::new(Tensor::<1>::zeros([2], &device));
+        for (i, v) in [[1.0f32, 2.0], [3.0, 5.0]].into_iter().enumerate() {
+            std::thread::scope(|t| {
+                t.spawn(|| set_running(&state, Tensor::from_floats(v, &device)));
+            });
+            let read = state.value_sync().into_data().to_vec::<f32>().expect("f32 values");
+            assert_eq!(read, v.to_vec(), "update {i}");
+        }
+    }
 }

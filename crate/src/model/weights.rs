@@ -171,6 +171,6 @@ fn set<const D: usize>(p: &mut Param<Tensor<D>>, w: &Weight) -> Result<()> {
 }
 
 fn set_state(s: &RunningState<Tensor<1>>, w: &Weight) -> Result<()> {
-    s.update(tensor_like(&s.value_sync(), w)?);
+    crate::model::norm::set_running(s, tensor_like(&s.value_sync(), w)?);
     Ok(())
 }
