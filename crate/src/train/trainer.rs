@@ -2,6 +2,7 @@
 
 use burn::optim::GradientsParams;
 use burn::prelude::*;
+use kiln_kernels::on_pool;
 
 use super::loss::{Targets, loss_and_correct};
 use super::optim::{KerasOptimizer, SavedState};
@@ -95,16 +96,18 @@ impl Trainer {
     /// Forward, backward, read the loss (asynchronously), and update the weights
     /// only if the loss is finite: a diverging step leaves the model as it was.
     pub async fn step(&mut self, data: &Encoded, rows: &[usize], at: (usize, usize)) -> Result<Metrics> {
-        let (ids, labels) = data.batch(rows, &self.train_device);
         let model = self.model.take().expect("step() is never re-entered");
-        let logits = model.forward_logits(ids); // [batch, 1] or [batch, classes]
         let n = rows.len() as f64;
-        let weights = self.sample_weights(&labels); // [batch, 1]
-        let (loss_sum, correct) =
-            loss_and_correct(logits, Targets::new(&labels, self.head, &self.train_device), weights);
-        let loss = loss_sum.clone() / n;
-        let grads = loss.backward();
-        let stats = read(Tensor::cat(vec![loss_sum.detach(), correct], 0)).await;
+        let (model, grads, stats) = self.pooled(|| {
+            let (ids, labels) = data.batch(rows, &self.train_device);
+            let logits = model.forward_logits(ids); // [batch, 1] or [batch, classes]
+            let weights = self.sample_weights(&labels); // [batch, 1]
+            let (loss_sum, correct) =
+                loss_and_correct(logits, Targets::new(&labels, self.head, &self.train_device), weights);
+            let grads = (loss_sum.clone() / n).backward();
+            (model, grads, Tensor::cat(vec![loss_sum.detach(), correct], 0))
+        });
+        let stats = read(stats).await;
         let [loss_sum, correct] = match stats {
             Ok(v) => [v[0], v[1]],
             Err(e) => {
@@ -121,8 +124,11 @@ impl Trainer {
                 hint: self.divergence_hint.clone(),
             });
         }
-        let grads = GradientsParams::from_grads(grads, &model);
-        self.model = Some(self.optim.step(self.learning_rate, model, grads));
+        let (cpu, optim, learning_rate) = (self.cpu(), &mut self.optim, self.learning_rate);
+        self.model = Some(pooled(cpu, || {
+            let grads = GradientsParams::from_grads(grads, &model);
+            optim.step(learning_rate, model, grads)
+        }));
         Ok(Metrics { loss: loss_sum / n, accuracy: correct / n })
     }
 
@@ -133,13 +139,16 @@ impl Trainer {
         }
         let model = self.model().valid();
         let rows: Vec<usize> = (0..data.len()).collect();
-        let mut totals = Tensor::<1>::zeros([2], &self.device);
-        for chunk in rows.chunks(batch_size.max(1)) {
-            let (ids, labels) = data.batch(chunk, &self.device);
-            let (loss, correct) =
-                loss_and_correct(model.forward_logits(ids), Targets::new(&labels, self.head, &self.device), None);
-            totals = totals + Tensor::cat(vec![loss, correct], 0);
-        }
+        let totals = self.pooled(|| {
+            let mut totals = Tensor::<1>::zeros([2], &self.device);
+            for chunk in rows.chunks(batch_size.max(1)) {
+                let (ids, labels) = data.batch(chunk, &self.device);
+                let (loss, correct) =
+                    loss_and_correct(model.forward_logits(ids), Targets::new(&labels, self.head, &self.device), None);
+                totals = totals + Tensor::cat(vec![loss, correct], 0);
+            }
+            totals
+        });
         let v = read(totals).await?;
         let n = data.len() as f64;
         Ok(Metrics { loss: v[0] / n, accuracy: v[1] / n })
@@ -147,6 +156,15 @@ impl Trainer {
 }
 
 impl Trainer {
+    fn cpu(&self) -> bool {
+        self.device.clone().inner() == Device::flex()
+    }
+
+    /// `f` on a thread of the CPU backend's pool, on the CPU ([`pooled`]).
+    fn pooled<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        pooled(self.cpu(), f)
+    }
+
     /// Each row's class weight, or `None` without class weights.
     ///
     /// # Shapes
@@ -172,17 +190,20 @@ impl Trainer {
         }
         let model = self.model().valid();
         let rows: Vec<usize> = (0..data.len()).collect();
-        let mut parts = Vec::new();
-        for chunk in rows.chunks(batch_size.max(1)) {
-            let (ids, _) = data.batch(chunk, &self.device);
-            let logits = model.forward_logits(ids); // [chunk, width]
-            let probs = match self.head {
-                Head::Sigmoid { .. } => burn::tensor::activation::sigmoid(logits),
-                Head::Softmax { .. } => burn::tensor::activation::softmax(logits, 1),
-            };
-            parts.push(probs.reshape([chunk.len() * width]));
-        }
-        let probs = read(Tensor::cat(parts, 0)).await?;
+        let probs = self.pooled(|| {
+            let mut parts = Vec::new();
+            for chunk in rows.chunks(batch_size.max(1)) {
+                let (ids, _) = data.batch(chunk, &self.device);
+                let logits = model.forward_logits(ids); // [chunk, width]
+                let probs = match self.head {
+                    Head::Sigmoid { .. } => burn::tensor::activation::sigmoid(logits),
+                    Head::Softmax { .. } => burn::tensor::activation::softmax(logits, 1),
+                };
+                parts.push(probs.reshape([chunk.len() * width]));
+            }
+            Tensor::cat(parts, 0)
+        });
+        let probs = read(probs).await?;
         Ok((probs.into_iter().map(|p| p as f32).collect(), width))
     }
 }
@@ -211,6 +232,13 @@ pub fn divergence_hint(config: &RunConfig) -> String {
         hints.push("Try a lower learning rate or a smaller model.");
     }
     hints.join(" ")
+}
+
+/// `f`, on the CPU on a thread of rayon's pool ([`on_pool`]): the page's training worker is
+/// not one, and each parallel loop of a step started from it paid a hand-over to the pool
+/// and a wake-up. The GPU's launches stay where they were.
+fn pooled<R: Send>(cpu: bool, f: impl FnOnce() -> R + Send) -> R {
+    if cpu { on_pool(f) } else { f() }
 }
 
 /// The only place training reads the device, always asynchronously.
