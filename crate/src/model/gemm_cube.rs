@@ -163,10 +163,18 @@ fn panel_kernel<F: Float>(
         let mut i = row0;
         while i < m {
             let row = i * p;
+            // the first chunk starts from the bias (or zero); `select` would read `out` there too
             let mut acc = Array::<F>::new(cols);
-            #[unroll]
-            for c in 0..cols {
-                acc[c] = select(k0 == 0, start[c], out[row + jc[c]]);
+            if k0 == 0 {
+                #[unroll]
+                for c in 0..cols {
+                    acc[c] = start[c];
+                }
+            } else {
+                #[unroll]
+                for c in 0..cols {
+                    acc[c] = out[row + jc[c]];
+                }
             }
             #[unroll]
             for kk in 0..chunk {
