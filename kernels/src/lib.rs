@@ -3,6 +3,7 @@
 //! simd128 in wasm). Kiln wraps them as burn autodiff operations.
 
 pub mod adam;
+mod buf;
 pub mod conv;
 pub mod gemm;
 pub mod pool;
