@@ -222,10 +222,16 @@ enum Form {
 
 /// `a·b (+ bias)` for `a` `[m, k]` and `b` `[k, p]` (contiguous or transposed views) and
 /// `bias` with `p` values, as a contiguous `[m, p]` tensor, in one dispatch: the panel
-/// kernel on a software adapter, the block kernel on a GPU.
+/// kernel on a software adapter, the block kernel on a GPU ([`form`]).
 pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTensor {
-    let form = if software(&a) { Form::Panel } else { Form::Block };
+    let form = form(software(&a), super::recurrent::rolled_kernels());
     product(a, b, bias, form)
+}
+
+/// The panel kernel on a software adapter, unless the page asked for the GPU forms there
+/// (`kernels=rolled`, `use_rolled_kernels`, to measure them side by side); else the block kernel.
+fn form(software: bool, rolled: bool) -> Form {
+    if software && !rolled { Form::Panel } else { Form::Block }
 }
 
 /// [`matmul`] with the kernel given (the tests run both on one adapter).
@@ -385,7 +391,16 @@ mod tests {
     use burn::prelude::*;
     use burn::tensor::Distribution;
 
-    use super::{BLOCK, Form, linear, product, workgroup};
+    use super::{BLOCK, Form, form, linear, product, workgroup};
+
+    #[test]
+    fn the_panel_kernel_only_on_a_software_adapter_without_kernels_rolled() {
+        for (software, rolled, want) in
+            [(true, false, Form::Panel), (true, true, Form::Block), (false, false, Form::Block), (false, true, Form::Block)]
+        {
+            assert_eq!(form(software, rolled), want, "software {software}, rolled {rolled}");
+        }
+    }
 
     fn cube(t: Tensor<2>) -> burn_cubecl::tensor::CubeTensor {
         t.try_into_primitive::<Cube>().expect("a wgpu tensor")

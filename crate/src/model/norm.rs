@@ -123,7 +123,7 @@ mod tests {
             std::thread::scope(|t| {
                 t.spawn(|| set_running(&state, Tensor::from_floats(v, &device)));
             });
-            let read = state.value_sync().into_data().to_vec::<f32>().expect("f32 values");
+            let read = state.value_sync().into_data().try_to_vec::<f32>().expect("f32 values");
             assert_eq!(read, v.to_vec(), "update {i}");
         }
     }

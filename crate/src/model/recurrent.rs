@@ -45,8 +45,9 @@ pub struct Recurrent {
 /// burn's `conv1d` (`kiln-train bench rnn=reference` measures Kiln's kernels against
 /// them); tests set `path` per layer.
 static REFERENCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-/// Recurrent layers built after `use_rolled_kernels(true)` take `Path::Rolled` (the page's
-/// `kernels=rolled`, to measure the software adapter's kernel forms against the GPU forms).
+/// Recurrent layers built after `use_rolled_kernels(true)` take `Path::Rolled`, and GPU
+/// matmuls from then on the block kernel (the page's `kernels=rolled`, to measure the software
+/// adapter's kernel forms against the GPU forms).
 static ROLLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub fn use_reference_path(on: bool) {
@@ -55,6 +56,12 @@ pub fn use_reference_path(on: bool) {
 
 pub fn use_rolled_kernels(on: bool) {
     ROLLED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `use_rolled_kernels(true)` is in force (`gemm_cube::matmul`'s form).
+#[cfg_attr(not(feature = "gpu"), allow(dead_code))]
+pub(super) fn rolled_kernels() -> bool {
+    ROLLED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The path of a layer built now.
