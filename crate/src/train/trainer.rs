@@ -30,6 +30,8 @@ pub struct Trainer {
     /// Plain device (evaluation) and its autodiff twin (training).
     device: Device,
     train_device: Device,
+    /// Whether `device` is the CPU backend: its work then runs on a pool thread ([`pooled`]).
+    cpu: bool,
 }
 
 impl Trainer {
@@ -43,6 +45,7 @@ impl Trainer {
             class_weights: None,
             head,
             divergence_hint: divergence_hint(config),
+            cpu: device.clone().inner() == Device::flex(),
             device,
             train_device,
         }
@@ -98,7 +101,7 @@ impl Trainer {
     pub async fn step(&mut self, data: &Encoded, rows: &[usize], at: (usize, usize)) -> Result<Metrics> {
         let model = self.model.take().expect("step() is never re-entered");
         let n = rows.len() as f64;
-        let (model, grads, stats) = self.pooled(|| {
+        let (model, grads, stats) = pooled(self.cpu, || {
             let (ids, labels) = data.batch(rows, &self.train_device);
             let logits = model.forward_logits(ids); // [batch, 1] or [batch, classes]
             let weights = self.sample_weights(&labels); // [batch, 1]
@@ -124,7 +127,7 @@ impl Trainer {
                 hint: self.divergence_hint.clone(),
             });
         }
-        let (cpu, optim, learning_rate) = (self.cpu(), &mut self.optim, self.learning_rate);
+        let (cpu, optim, learning_rate) = (self.cpu, &mut self.optim, self.learning_rate);
         self.model = Some(pooled(cpu, || {
             let grads = GradientsParams::from_grads(grads, &model);
             optim.step(learning_rate, model, grads)
@@ -139,7 +142,7 @@ impl Trainer {
         }
         let model = self.model().valid();
         let rows: Vec<usize> = (0..data.len()).collect();
-        let totals = self.pooled(|| {
+        let totals = pooled(self.cpu, || {
             let mut totals = Tensor::<1>::zeros([2], &self.device);
             for chunk in rows.chunks(batch_size.max(1)) {
                 let (ids, labels) = data.batch(chunk, &self.device);
@@ -156,15 +159,6 @@ impl Trainer {
 }
 
 impl Trainer {
-    fn cpu(&self) -> bool {
-        self.device.clone().inner() == Device::flex()
-    }
-
-    /// `f` on a thread of the CPU backend's pool, on the CPU ([`pooled`]).
-    fn pooled<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
-        pooled(self.cpu(), f)
-    }
-
     /// Each row's class weight, or `None` without class weights.
     ///
     /// # Shapes
@@ -190,7 +184,7 @@ impl Trainer {
         }
         let model = self.model().valid();
         let rows: Vec<usize> = (0..data.len()).collect();
-        let probs = self.pooled(|| {
+        let probs = pooled(self.cpu, || {
             let mut parts = Vec::new();
             for chunk in rows.chunks(batch_size.max(1)) {
                 let (ids, _) = data.batch(chunk, &self.device);
