@@ -228,7 +228,7 @@ pub fn backward(sh: &Shape, x: &[f32], kernel: &[f32], dy: &[f32], relu_out: Opt
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::gemm::tests::lcg;
 
@@ -268,7 +268,7 @@ mod tests {
         (4, 6, 1, 1, 3, 2, 3, (3, 3)),
     ];
 
-    fn shapes() -> impl Iterator<Item = Shape> {
+    pub(crate) fn shapes() -> impl Iterator<Item = Shape> {
         SHAPES.iter().map(|&(batch, steps, channels, filters, kernel, stride, dilation, pad)| Shape {
             batch, steps, channels, filters, kernel, stride, dilation, pad,
         })

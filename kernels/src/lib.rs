@@ -5,6 +5,7 @@
 pub mod adam;
 mod buf;
 pub mod conv;
+pub mod embed;
 pub mod gemm;
 pub mod pool;
 pub mod rnn;

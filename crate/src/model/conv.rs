@@ -7,9 +7,9 @@ use burn::tensor::module::{avg_pool1d, conv1d, max_pool1d};
 use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions};
 
 use super::init::Init;
-use super::layers::apply;
+use super::layers::{Sequence, apply};
 use super::recurrent::{Path, default_path};
-use super::{fused, fused_conv, fused_gpu, fused_pool};
+use super::{fused, fused_conv, fused_embed, fused_gpu, fused_pool};
 use crate::dto::{Activation, Conv1dConfig, ConvPadding, PoolPadding, Pooling1dConfig};
 
 /// Output length of a convolution over `steps`, or `None` when Keras would fail
@@ -58,7 +58,8 @@ impl Conv1d {
 
     /// # Shapes
     /// - x `[batch, steps, in]` → `[batch, conv_output_len(steps), filters]`
-    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
+    pub fn forward(&self, x: impl Into<Sequence>) -> Tensor<3> {
+        let x = x.into();
         let c = &self.config;
         let [batch, steps, channels] = x.dims();
         let span = c.dilation_rate.saturating_mul(c.kernel_size - 1).saturating_add(1);
@@ -77,6 +78,16 @@ impl Conv1d {
             dilation: c.dilation_rate,
             pad: padding,
         };
+        // relu in the convolution's own pass (M2, M3): two full passes fewer
+        let relu = c.activation == Activation::Relu;
+        let cpu = self.path != Path::Reference && fused::available(&x.device(), x.dtype());
+        if let (true, Sequence::Embedded(e)) = (cpu, &x) {
+            // straight after an Embedding: on the ids (M2's and M3's first Conv1D)
+            if let Some(y) = fused_embed::conv1d(shape, e, self.kernel.val(), self.bias.val(), relu) {
+                return if relu { y } else { apply(c.activation, y) };
+            }
+        }
+        let x = x.values();
         if self.path != Path::Reference && fused_gpu::linear_available(&x.device(), x.dtype()) {
             // Kiln's matmul over the windows (conv_cube.rs): 2 dispatches forward, 4 backward
             let cols = fused_gpu::windows(shape, x); // [batch·out, kernel_size·in]
@@ -84,9 +95,7 @@ impl Conv1d {
             let y = fused_gpu::linear(cols, w, Some(self.bias.val().reshape([1, c.filters])));
             return apply(c.activation, y.reshape([batch, shape.out_steps(), c.filters]));
         }
-        if self.path != Path::Reference && fused::available(&x.device(), x.dtype()) {
-            // relu in the convolution's own pass (M2, M3): two full passes fewer
-            let relu = c.activation == Activation::Relu;
+        if cpu {
             let y = fused_conv::conv1d(shape, x, self.kernel.val(), self.bias.val(), relu);
             return if relu { y } else { apply(c.activation, y) };
         }

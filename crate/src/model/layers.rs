@@ -4,6 +4,7 @@ use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::activation;
 
+use super::fused;
 use super::init::Init;
 use crate::dto::Activation;
 
@@ -26,6 +27,74 @@ impl Embedding {
     pub fn forward(&self, ids: Tensor<2, Int>) -> Tensor<3> {
         let weight = if self.trainable { self.weight.val() } else { self.weight.val().detach() };
         burn::tensor::module::embedding(weight, ids)
+    }
+
+    /// The ids and the table, not yet looked up: on the CPU a Conv1D or recurrent
+    /// layer next reads them directly (fused_embed.rs); `None` elsewhere.
+    pub fn lazy(&self, ids: &Tensor<2, Int>) -> Option<Embedded> {
+        let weight = if self.trainable { self.weight.val() } else { self.weight.val().detach() };
+        fused::available(&weight.device(), weight.dtype()).then(|| Embedded { ids: ids.clone(), table: weight })
+    }
+}
+
+/// An Embedding's output as its ids `[batch, steps]` and table `[vocab, dim]`.
+#[derive(Debug, Clone)]
+pub struct Embedded {
+    pub ids: Tensor<2, Int>,
+    pub table: Tensor<2>,
+}
+
+/// A sequence layer's input: values `[batch, steps, dim]`, or an Embedding's ids
+/// that a layer may read without the values ([`Sequence::values`] looks them up).
+#[derive(Debug, Clone)]
+pub enum Sequence {
+    Values(Tensor<3>),
+    Embedded(Embedded),
+}
+
+impl Sequence {
+    pub fn values(self) -> Tensor<3> {
+        match self {
+            Sequence::Values(x) => x,
+            Sequence::Embedded(e) => burn::tensor::module::embedding(e.table, e.ids),
+        }
+    }
+
+    /// `[batch, steps, dim]`.
+    pub fn dims(&self) -> [usize; 3] {
+        match self {
+            Sequence::Values(x) => x.dims(),
+            Sequence::Embedded(e) => {
+                let ([batch, steps], [_, dim]) = (e.ids.dims(), e.table.dims());
+                [batch, steps, dim]
+            }
+        }
+    }
+
+    pub fn device(&self) -> Device {
+        match self {
+            Sequence::Values(x) => x.device(),
+            Sequence::Embedded(e) => e.table.device(),
+        }
+    }
+
+    pub fn dtype(&self) -> burn::tensor::DType {
+        match self {
+            Sequence::Values(x) => x.dtype(),
+            Sequence::Embedded(e) => e.table.dtype(),
+        }
+    }
+}
+
+impl From<Tensor<3>> for Sequence {
+    fn from(x: Tensor<3>) -> Self {
+        Sequence::Values(x)
+    }
+}
+
+impl From<Embedded> for Sequence {
+    fn from(e: Embedded) -> Self {
+        Sequence::Embedded(e)
     }
 }
 

@@ -6,6 +6,7 @@ mod conv;
 mod conv_cube;
 mod fused;
 mod fused_conv;
+mod fused_embed;
 mod fused_pool;
 #[cfg(feature = "gpu")]
 mod fused_gpu;
@@ -27,7 +28,7 @@ use burn::prelude::*;
 pub use build::{Built, Head, build, summarize};
 pub use conv::{Conv1d, average_pooling_1d, conv_output_len, max_pooling_1d, max_pooling_1d_on, pool_output_len};
 pub use init::Init;
-pub use layers::{Dense, Embedding, apply, global_average_pooling_1d, global_max_pooling_1d};
+pub use layers::{Dense, Embedded, Embedding, Sequence, apply, global_average_pooling_1d, global_max_pooling_1d};
 pub use norm::{BatchNorm, dropout, spatial_dropout_1d};
 pub use recurrent::{Bidirectional, Cell, Path, Recurrent, use_reference_path, use_rolled_kernels};
 pub use weights::{LayerWeights, Weight};
@@ -75,6 +76,7 @@ pub enum Layer {
 /// What flows between layers.
 enum Act {
     Ids(Tensor<2, Int>), // [batch, steps]
+    Embedded(Embedded),  // an Embedding's ids and table, not yet looked up (CPU)
     Seq(Tensor<3>),      // [batch, steps, features]
     Flat(Tensor<2>),     // [batch, features]
 }
@@ -140,7 +142,17 @@ impl Layer {
     fn forward(&self, x: Act) -> Act {
         use Act::*;
         match (self, x) {
-            (Layer::Embedding(l), Ids(ids)) => Seq(l.forward(ids)),
+            (Layer::Embedding(l), Ids(ids)) => match l.lazy(&ids) {
+                Some(e) => Embedded(e),
+                None => Seq(l.forward(ids)),
+            },
+            // the layers that can read the ids themselves; the others get the values
+            (Layer::Recurrent(l), Embedded(e)) if l.config.return_sequences => Seq(l.sequence(e)),
+            (Layer::Recurrent(l), Embedded(e)) => Flat(l.last(e)),
+            (Layer::Bidirectional(l), Embedded(e)) if l.forward.config.return_sequences => Seq(l.sequence(e)),
+            (Layer::Bidirectional(l), Embedded(e)) => Flat(l.last(e)),
+            (Layer::Conv1d(l), Embedded(e)) => Seq(l.forward(e)),
+            (layer, Embedded(e)) => layer.forward(Seq(Sequence::from(e).values())),
             (Layer::Dense(l), Flat(x)) => Flat(l.forward(x)),
             (Layer::Dense(l), Seq(x)) => Seq(l.forward_seq(x)),
             (Layer::Recurrent(l), Seq(x)) if l.config.return_sequences => Seq(l.sequence(x)),

@@ -5,9 +5,9 @@ use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::{Distribution, activation};
 
-use super::{fused, fused_conv, fused_gpu};
+use super::{fused, fused_conv, fused_embed, fused_gpu};
 use super::init::Init;
-use super::layers::apply;
+use super::layers::{Sequence, apply};
 use crate::dto::{Activation, MergeMode, RecurrentConfig};
 
 /// The cell: SimpleRNN, LSTM or GRU; the kernels' enum, with Keras' gate order and parameter count.
@@ -98,12 +98,12 @@ impl Recurrent {
     ///
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, units]`
-    pub fn last(&self, x: Tensor<3>) -> Tensor<2> {
-        self.last_state(x, false)
+    pub fn last(&self, x: impl Into<Sequence>) -> Tensor<2> {
+        self.last_state(x.into(), false)
     }
 
     /// The state after the last step read, forwards or `backwards`.
-    fn last_state(&self, x: Tensor<3>, backwards: bool) -> Tensor<2> {
+    fn last_state(&self, x: Sequence, backwards: bool) -> Tensor<2> {
         match self.fused(x.clone(), backwards, true) {
             Some(hs) => {
                 // every state, or (on the GPU) the last one alone, [batch, 1, units], which
@@ -113,7 +113,7 @@ impl Recurrent {
                 let hs = if seq == 1 { hs } else { hs.slice([0..batch, t..t + 1, 0..units]) };
                 hs.reshape([batch, units])
             }
-            None => self.scan(x, backwards, |_| {}),
+            None => self.scan(x.values(), backwards, |_| {}),
         }
     }
 
@@ -121,16 +121,17 @@ impl Recurrent {
     ///
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, units]`
-    pub fn sequence(&self, x: Tensor<3>) -> Tensor<3> {
-        self.states(x, false)
+    pub fn sequence(&self, x: impl Into<Sequence>) -> Tensor<3> {
+        self.states(x.into(), false)
     }
 
     /// Every hidden state in time order; `backwards` reads the sequence from its
     /// end (Keras' `go_backwards`) and puts the outputs back in time order.
-    fn states(&self, x: Tensor<3>, backwards: bool) -> Tensor<3> {
+    fn states(&self, x: Sequence, backwards: bool) -> Tensor<3> {
         if let Some(hs) = self.fused(x.clone(), backwards, false) {
             return hs;
         }
+        let x = x.values();
         let mut hs = Vec::with_capacity(x.dims()[1]);
         self.scan(x, backwards, |h| hs.push(h.unsqueeze_dim::<3>(1))); // [batch, 1, units] each
         if backwards {
@@ -145,7 +146,7 @@ impl Recurrent {
     /// lack (softmax, gelu). The dropout masks (input, and recurrent while training) are
     /// drawn exactly as the reference path draws them, so one seed gives both paths the
     /// same masks. `last` lets the GPU loop return the last state read alone.
-    fn fused(&self, x: Tensor<3>, backwards: bool, last: bool) -> Option<Tensor<3>> {
+    fn fused(&self, x: Sequence, backwards: bool, last: bool) -> Option<Tensor<3>> {
         let device = x.device();
         let act = match self.config.activation {
             Activation::Linear => kiln_kernels::rnn::Act::Linear,
@@ -276,8 +277,22 @@ impl Projection {
     ///
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, g·u]`
-    fn apply_all(&self, x: Tensor<3>) -> Tensor<3> {
+    fn apply_all(&self, x: Sequence) -> Tensor<3> {
         let [batch, seq, input] = x.dims();
+        let (device, on_cpu) = (x.device(), fused::available(&x.device(), x.dtype()));
+        let shape = kiln_kernels::conv::Shape { batch, steps: seq, channels: input, filters: self.w.dims()[1], kernel: 1, stride: 1, dilation: 1, pad: (0, 0) };
+        let bias = || match &self.bias {
+            Some(b) => b.clone().reshape([shape.filters]),
+            None => Tensor::zeros([shape.filters], &device),
+        };
+        if let (true, Mask::None, Sequence::Embedded(e)) = (on_cpu, &self.mask, &x) {
+            // straight after an Embedding: T = E_used·W for the ids the batch uses, then
+            // a row of T per token (M1, M5)
+            if let Some(y) = fused_embed::conv1d(shape, e, self.w.clone().unsqueeze_dim(0), bias(), false) {
+                return y; // [batch, seq, g·u]
+            }
+        }
+        let x = x.values();
         let x = match &self.mask {
             Mask::None => x,
             Mask::Shared(mask) => x * mask.clone().unsqueeze_dim::<3>(1), // [batch, 1, in]
@@ -294,16 +309,10 @@ impl Projection {
                 return y.reshape([batch, seq, g * u]);
             }
         };
-        if fused::KILN_MATMULS && fused::available(&x.device(), x.dtype()) {
+        if fused::KILN_MATMULS && on_cpu {
             // A Dense over the sequence is a Conv1D of kernel size 1: Kiln's kernel reads
             // x in place and writes no zeroed-then-copied output as burn-flex's matmul does.
-            let [_, width] = self.w.dims();
-            let shape = kiln_kernels::conv::Shape { batch, steps: seq, channels: input, filters: width, kernel: 1, stride: 1, dilation: 1, pad: (0, 0) };
-            let bias = match &self.bias {
-                Some(b) => b.clone().reshape([width]),
-                None => Tensor::zeros([width], &x.device()),
-            };
-            return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias, false); // [batch, seq, g·u]
+            return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias(), false); // [batch, seq, g·u]
         }
         let x = x.reshape([batch * seq, input]);
         let y = if fused_gpu::linear_available(&x.device(), x.dtype()) {
@@ -370,13 +379,15 @@ impl Bidirectional {
 
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, 2·units]` (concat) or `[batch, units]`
-    pub fn last(&self, x: Tensor<3>) -> Tensor<2> {
+    pub fn last(&self, x: impl Into<Sequence>) -> Tensor<2> {
+        let x = x.into();
         self.merge(self.forward.last(x.clone()), self.backward.last_state(x, true))
     }
 
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, 2·units]` (concat) or `[batch, seq, units]`
-    pub fn sequence(&self, x: Tensor<3>) -> Tensor<3> {
+    pub fn sequence(&self, x: impl Into<Sequence>) -> Tensor<3> {
+        let x = x.into();
         self.merge(self.forward.sequence(x.clone()), self.backward.states(x, true))
     }
 
