@@ -21,7 +21,7 @@ use std::ops::Range;
 use crate::buf::Lazy;
 use crate::conv::Shape;
 use crate::gemm::{Packed, matmul_acc_packed, matmul_tn, transpose};
-use crate::rnn::{cut, map, split, threads};
+use crate::rnn::{cut, map, threads};
 
 /// Which ids a batch uses: `used[s]` is the id of slot `s` (in order of first
 /// appearance), `slots[i]` the slot of token `i`.
@@ -48,6 +48,27 @@ impl Lookup {
             slots.push(slot_of[id]);
         }
         Some(Self { used, slots })
+    }
+
+    /// The slots in `parts` contiguous ranges holding about as many tokens each.
+    pub fn bands(&self, parts: usize) -> Vec<Range<usize>> {
+        let mut count = vec![0usize; self.used.len()];
+        self.slots.iter().for_each(|&s| count[s as usize] += 1);
+        let parts = parts.clamp(1, self.used.len().max(1));
+        let (mut bands, mut start, mut seen) = (Vec::with_capacity(parts), 0, 0);
+        for (s, n) in count.iter().enumerate() {
+            // cut where the tokens so far come closest to the next share (·parts)
+            let share = self.slots.len() * (bands.len() + 1);
+            if bands.len() + 1 < parts && (seen + n) * parts >= share {
+                let before = s > start && share - seen * parts < (seen + n) * parts - share;
+                let end = if before { s } else { s + 1 };
+                bands.push(start..end);
+                start = end;
+            }
+            seen += n;
+        }
+        bands.push(start..self.used.len());
+        bands
     }
 
     /// The table's used rows, `[used, channels]`.
@@ -92,11 +113,12 @@ fn taps_side_by_side(sh: &Shape, kernel: &[f32]) -> Vec<f32> {
     w
 }
 
-/// For output step `t`, each tap `j` that falls inside the sequence and its input step.
-fn taps(sh: &Shape, t: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// For input step `at`, each tap `j` that reads it and the output step it feeds:
+/// `step·stride + j·dilation − pad.0 = at`.
+fn steps_fed(sh: &Shape, at: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     (0..sh.kernel).filter_map(move |j| {
-        let at = (t * sh.stride + j * sh.dilation).checked_sub(sh.pad.0)?;
-        (at < sh.steps).then_some((j, at))
+        let from = (at + sh.pad.0).checked_sub(j * sh.dilation)?;
+        (from % sh.stride == 0 && from / sh.stride < sh.out_steps()).then_some((j, from / sh.stride))
     })
 }
 
@@ -120,14 +142,17 @@ pub fn forward(sh: &Shape, lookup: &Lookup, rows: &[f32], kernel: &[f32], bias: 
     map((0..sh.batch).zip(parts).collect(), |(b, yb)| {
         let yb = if f == 0 { yb.filled(&[0.0]) } else { yb.filled(bias) };
         let slots = &lookup.slots[b * sh.steps..][..sh.steps];
-        for (step, yt) in yb.chunks_exact_mut(f.max(1)).enumerate().take(out) {
-            for (j, at) in taps(sh, step) {
-                let row = &t[(slots[at] as usize * k + j) * f..][..f];
-                yt.iter_mut().zip(row).for_each(|(y, v)| *y += v);
+        // token by token: T's row for the token's id, `[k·f]`, is read once and each tap's
+        // part added to the output step it feeds (a tap at a time, output step by step,
+        // read k scattered rows per step: M2's 4.5 MB T went to memory 7 times a token)
+        for (at, &slot) in slots.iter().enumerate() {
+            let row = &t[slot as usize * k * f..][..k * f];
+            for (j, step) in steps_fed(sh, at) {
+                yb[step * f..][..f].iter_mut().zip(&row[j * f..][..f]).for_each(|(y, v)| *y += v);
             }
-            if with_relu {
-                yt.iter_mut().for_each(|v| *v = relu(*v));
-            }
+        }
+        if with_relu {
+            yb.iter_mut().for_each(|v| *v = relu(*v));
         }
     });
     y.into_vec()
@@ -170,32 +195,24 @@ pub fn backward(sh: &Shape, lookup: &Lookup, rows: &[f32], kernel: &[f32], dy: &
     };
     // dT[slot, j·f + o] = Σ dz[b, t, o] over the steps t whose tap j reads that slot: each
     // thread owns a band of dT's columns and walks every token, so nothing is shared
+    // token by token as forward: each thread owns a band of dT's rows (ids), as many
+    // tokens' worth as the others, and walks every token, so nothing is shared
     let mut dt = vec![0.0f32; used * kf];
-    let bands = split(kf, threads());
-    let mut band_sums = map(bands.clone(), |cols| {
-        let mut part = vec![0.0f32; used * cols.len()];
-        for b in 0..sh.batch {
-            let slots = &lookup.slots[b * sh.steps..][..sh.steps];
-            for step in 0..out {
-                let at_dy = (b * out + step) * f;
-                for (j, at) in taps(sh, step) {
-                    let lo = cols.start.max(j * f);
-                    let hi = cols.end.min((j + 1) * f);
-                    if lo >= hi {
-                        continue;
-                    }
-                    let dst = &mut part[slots[at] as usize * cols.len() + lo - cols.start..][..hi - lo];
-                    dst.iter_mut().zip(&dz[at_dy + lo - j * f..][..hi - lo]).for_each(|(d, g)| *d += g);
-                }
+    let bands = lookup.bands(threads());
+    let parts = cut(&mut dt, &bands, kf);
+    map(bands.iter().cloned().zip(parts).collect(), |(own, part)| {
+        for (i, &slot) in lookup.slots.iter().enumerate() {
+            let slot = slot as usize;
+            if !own.contains(&slot) {
+                continue;
+            }
+            let (b, at) = (i / sh.steps, i % sh.steps);
+            let row = &mut part[(slot - own.start) * kf..][..kf];
+            for (j, step) in steps_fed(sh, at) {
+                row[j * f..][..f].iter_mut().zip(&dz[(b * out + step) * f..][..f]).for_each(|(d, g)| *d += g);
             }
         }
-        part
     });
-    for (cols, part) in bands.iter().zip(band_sums.drain(..)) {
-        for s in 0..used {
-            dt[s * kf + cols.start..][..cols.len()].copy_from_slice(&part[s * cols.len()..][..cols.len()]);
-        }
-    }
     let mut bias = vec![0.0f32; f];
     for row in dz.chunks_exact(f.max(1)) {
         bias.iter_mut().zip(row).for_each(|(s, g)| *s += g);
@@ -241,6 +258,10 @@ mod tests {
         assert_eq!(lookup.used, [3, 0, 1]);
         assert_eq!(lookup.slots, [0, 1, 0, 2, 1]);
         assert_eq!(lookup.rows(&[0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], 2), [3.0, 3.5, 0.0, 0.5, 1.0, 1.5]);
+        assert_eq!(lookup.bands(2), [0..1, 1..3]); // 2 tokens of id 3, then 3 of the others
+        assert_eq!(lookup.bands(1), [0..3]);
+        assert_eq!(lookup.bands(9), [0..1, 1..2, 2..3]);
+        assert_eq!(Lookup::new(&[], 4).unwrap().bands(2), [0..0]);
         assert_eq!(Lookup::new(&[0, 4], 4), None);
         assert_eq!(Lookup::new(&[-1], 4), None);
     }
