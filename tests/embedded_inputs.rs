@@ -93,6 +93,7 @@ fn layers_on_ids_match_layers_on_looked_up_values() {
     };
     let cases: Vec<(&str, Vec<L>)> = vec![
         ("lstm (M1)", vec![L::embedding(8), L::lstm(5), L::dense(1, Sigmoid)]),
+        ("gru, simple_rnn", vec![L::embedding(8), seq(L::gru(3)), L::simple_rnn(2), L::dense(1, Sigmoid)]),
         ("bi-lstm (M5)", vec![L::embedding(8), L::bidirectional(L::lstm(4)), L::dense(1, Sigmoid)]),
         ("bi-gru sequences", vec![L::embedding(8), L::bidirectional(seq(L::gru(3))), L::global_max_pooling1d(), L::dense(1, Sigmoid)]),
         ("conv same, rnn (M3)", vec![L::embedding(8), conv(6, 3, ConvPadding::Same, 1, Relu), L::max_pooling1d(2), L::simple_rnn(4), L::dense(1, Sigmoid)]),

@@ -158,6 +158,19 @@ pub fn forward(sh: &Shape, lookup: &Lookup, rows: &[f32], kernel: &[f32], bias: 
     y.into_vec()
 }
 
+/// A projection's table (a kernel of size 1, `w` `[channels, filters]`): `rows·w + bias`
+/// `[used, filters]`, the row [`forward`] gives every token of an id. The recurrent
+/// loop reads it in place of the projected sequence (`rnn::Inputs::Table`).
+pub fn projected(rows: &[f32], channels: usize, w: &[f32], bias: &[f32]) -> Vec<f32> {
+    let f = bias.len();
+    assert!(channels > 0 && rows.len().is_multiple_of(channels) && w.len() == channels * f);
+    let mut t = matmul(rows.len() / channels, channels, f, rows, w);
+    for row in t.chunks_exact_mut(f.max(1)) {
+        row.iter_mut().zip(bias).for_each(|(v, b)| *v += b);
+    }
+    t
+}
+
 /// Gradients of [`forward`].
 #[derive(Debug, Clone, Default)]
 pub struct Grads {
@@ -264,6 +277,19 @@ mod tests {
         assert_eq!(Lookup::new(&[], 4).unwrap().bands(2), [0..0]);
         assert_eq!(Lookup::new(&[0, 4], 4), None);
         assert_eq!(Lookup::new(&[-1], 4), None);
+    }
+
+    #[test]
+    fn a_projections_table_gives_each_token_its_forward_row() {
+        let (c, f, vocab) = (6, 10, 9);
+        let sh = Shape { batch: 3, steps: 7, channels: c, filters: f, kernel: 1, stride: 1, dilation: 1, pad: (0, 0) };
+        let ids = ids(sh.batch * sh.steps, vocab);
+        let lookup = Lookup::new(&ids, vocab).unwrap();
+        let rows = lookup.rows(&lcg(1, vocab * c, 1.0), c);
+        let (w, bias) = (lcg(2, c * f, 1.0), lcg(3, f, 1.0));
+        let table = projected(&rows, c, &w, &bias);
+        let via_table: Vec<f32> = lookup.slots.iter().flat_map(|&s| table[s as usize * f..][..f].to_vec()).collect();
+        assert_eq!(via_table, forward(&sh, &lookup, &rows, &w, &bias, false));
     }
 
     /// The same numbers as `conv` on the embedded sequence, forward and backward (the

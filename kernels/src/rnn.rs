@@ -287,13 +287,61 @@ fn mask_rows(mask: &[f32], gates: usize, batch: usize, units: usize, rows: &Rang
 /// `xz` `[batch, seq, g·u]`, `u` `[u, g·u]`, `b_rec` `[g·u]` (GRU only, else ignored),
 /// `mask` Keras' recurrent dropout, `[g, batch, u]`: gate `g` reads `h ⊙ mask[g]`.
 pub fn forward(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
+    forward_on(sh, Inputs::Rows(xz), u, b_rec, mask, save)
+}
+
+/// [`forward`] from `xz` given either way ([`Inputs`]).
+pub fn forward_on(sh: &Shape, xz: Inputs<'_>, u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool) -> (Vec<f32>, Option<Saved>) {
     forward_in(sh, xz, u, b_rec, mask, save, default_parts(sh.batch))
 }
 
+/// The projected inputs `xz = x·W + b` the loop reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Inputs<'a> {
+    /// Every token's row, `[batch, seq, g·u]`.
+    Rows(&'a [f32]),
+    /// After an Embedding, one row per id the batch uses, `[used, g·u]`, and each token's
+    /// row in it, `[batch, seq]` (`crate::embed`): the loop reads the row, and the
+    /// `[batch, seq, g·u]` projection is never written.
+    Table { rows: &'a [f32], slots: &'a [u32] },
+}
+
+impl<'a> Inputs<'a> {
+    fn check(&self, sh: &Shape) {
+        let (batch, seq, width) = (sh.batch, sh.seq, sh.width());
+        match *self {
+            Inputs::Rows(xz) => assert_eq!(xz.len(), batch * seq * width, "xz is [batch, seq, g·u]"),
+            Inputs::Table { rows, slots } => {
+                assert_eq!(slots.len(), batch * seq, "slots are [batch, seq]");
+                assert!(slots.iter().all(|&s| (s as usize + 1) * width <= rows.len()), "every slot has a row");
+            }
+        }
+    }
+
+    /// The batch rows `r` alone.
+    fn batch_rows(self, r: &Range<usize>, sh: &Shape) -> Self {
+        let (seq, width) = (sh.seq, sh.width());
+        match self {
+            Inputs::Rows(xz) => Inputs::Rows(&xz[r.start * seq * width..r.end * seq * width]),
+            Inputs::Table { rows, slots } => Inputs::Table { rows, slots: &slots[r.start * seq..r.end * seq] },
+        }
+    }
+
+    /// Batch row `b`'s row at time `t`, `[g·u]`.
+    #[inline]
+    fn row(&self, b: usize, t: usize, sh: &Shape) -> &'a [f32] {
+        let width = sh.width();
+        match *self {
+            Inputs::Rows(xz) => &xz[(b * sh.seq + t) * width..][..width],
+            Inputs::Table { rows, slots } => &rows[slots[b * sh.seq + t] as usize * width..][..width],
+        }
+    }
+}
+
 /// [`forward`] with the batch cut into `parts` slices (the results do not depend on it).
-fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, parts: usize) -> (Vec<f32>, Option<Saved>) {
+fn forward_in(sh: &Shape, xz: Inputs<'_>, u: &[f32], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, parts: usize) -> (Vec<f32>, Option<Saved>) {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
-    assert_eq!(xz.len(), batch * seq * width, "xz is [batch, seq, g·u]");
+    xz.check(sh);
     assert_eq!(u.len(), units * width, "U is [u, g·u]");
     let b_rec = if sh.cell == Cell::Gru { b_rec } else { None };
     if let Some(b) = b_rec {
@@ -312,7 +360,7 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
     let done = map(jobs, |(rows, out)| {
         let sub = Shape { batch: rows.len(), ..*sh };
         let m = mask.map(|m| mask_rows(m, sh.cell.gates(), batch, units, &rows));
-        let xs = &xz[rows.start * seq * width..rows.end * seq * width];
+        let xs = xz.batch_rows(&rows, sh);
         with_function!(sh.act, forward_with(&sub, xs, &up, &blocks, b_rec, m.as_deref(), save, out)).map(|p| Part { rows, ..p })
     });
     let saved = save.then(|| Saved { parts: done.into_iter().flatten().collect() });
@@ -323,7 +371,7 @@ fn forward_in(sh: &Shape, xz: &[f32], u: &[f32], b_rec: Option<&[f32]>, mask: Op
 /// its output; the record is returned when `save`. `blocks`: `U`'s gate blocks under
 /// recurrent dropout (else empty).
 #[allow(clippy::too_many_arguments)]
-fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &Packed<'_>, blocks: &[Packed<'_>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
+fn forward_with<A: Function>(sh: &Shape, xz: Inputs<'_>, u: &Packed<'_>, blocks: &[Packed<'_>], b_rec: Option<&[f32]>, mask: Option<&[f32]>, save: bool, hs: &mut [f32]) -> Option<Part> {
     let (batch, seq, units, width) = (sh.batch, sh.seq, sh.units, sh.width());
     let mut masked = mask.map(|m| Masked::new(sh, blocks, m));
     let step_pre = batch * width;
@@ -363,14 +411,14 @@ fn forward_with<A: Function>(sh: &Shape, xz: &[f32], u: &Packed<'_>, blocks: &[P
             }
         } else {
             for (b, row) in pre.chunks_exact_mut(width).enumerate() {
-                row.copy_from_slice(&xz[(b * seq + t) * width..][..width]);
+                row.copy_from_slice(xz.row(b, t, sh));
             }
             if s > 0 {
                 add_recurrent(pre);
             }
         }
         for b in 0..batch {
-            let x = &xz[(b * seq + t) * width..][..width];
+            let x = xz.row(b, t, sh);
             let rr = &r[b * width..][..width];
             let p = &mut pre[b * width..][..width];
             let hb = &mut h[b * units..][..units];
@@ -735,7 +783,7 @@ mod tests {
             let mask: Vec<f32> = lcg(15, cell.gates() * batch * 5, 1.0).iter().map(|v| if *v < 0.3 { 1.6 } else { 0.0 }).collect();
             let mask = masked.then_some(&mask[..]);
             let run = |parts: usize| {
-                let (hs, saved) = forward_in(&sh, &xz, &u, Some(&b_rec), mask, true, parts);
+                let (hs, saved) = forward_in(&sh, Inputs::Rows(&xz), &u, Some(&b_rec), mask, true, parts);
                 (hs, backward(&sh, &u, &saved.unwrap(), &dhs, mask))
             };
             let (hs1, g1) = run(1);
@@ -752,6 +800,22 @@ mod tests {
     }
 
     /// `Σ hs·R` for the finite differences.
+    #[test]
+    fn a_table_of_rows_gives_what_the_rows_give() {
+        for cell in [Cell::SimpleRnn, Cell::Lstm, Cell::Gru] {
+            let sh = Shape { cell, act: Act::Tanh, batch: 5, seq: 6, units: 3, backwards: true };
+            let w = sh.width();
+            let (table, u, b_rec) = (lcg(1, 4 * w, 1.0), lcg(2, 3 * w, 0.5), lcg(3, w, 0.5));
+            let slots: Vec<u32> = (0..5 * 6).map(|i| (i * 7 % 4) as u32).collect();
+            let xz: Vec<f32> = slots.iter().flat_map(|&s| table[s as usize * w..][..w].to_vec()).collect();
+            for parts in [1, 2] {
+                let (hs, _) = forward_in(&sh, Inputs::Table { rows: &table, slots: &slots }, &u, Some(&b_rec), None, true, parts);
+                let (want, _) = forward_in(&sh, Inputs::Rows(&xz), &u, Some(&b_rec), None, true, parts);
+                assert_eq!(hs, want, "{cell:?}, {parts} parts");
+            }
+        }
+    }
+
     fn loss(sh: &Shape, xz: &[f32], u: &[f32], b_rec: &[f32], mask: Option<&[f32]>, r: &[f32]) -> f64 {
         let (hs, _) = forward(sh, xz, u, Some(b_rec), mask, false);
         hs.iter().zip(r).map(|(h, r)| f64::from(*h) * f64::from(*r)).sum()

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::{BalancedCheckpointing, CheckpointStrategy, NoCheckpointing};
+use burn::backend::autodiff::NodeId;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::flex::FlexTensor;
@@ -108,25 +109,33 @@ impl Backward<Flex, 3> for FusedRecurrent {
         let dhs = grads.consume::<Flex>(&ops.node);
         let State { shape, u, saved, mask } = ops.state;
         let g = rnn::backward(&shape, &u, &saved, &f32s(&dhs), mask.as_deref().map(|m| &m[..]));
-        let (rows, width) = (shape.batch * shape.seq, shape.width());
-        let dxz = flex(g.xz, [rows, width]);
-        let drec = g.recurrent.map_or_else(|| dxz.clone(), |r| flex(r, [rows, width])); // [batch·seq, g·u]
-        if let Some(node) = u_node {
-            let units = shape.units;
-            let du = match mask.as_deref() {
-                Some(mask) => flex(rnn::recurrent_grad(&shape, &g.prev_states, &f32s(&drec), mask), [units, width]),
-                None if KILN_MATMULS => flex(gemm::matmul_tn(rows, units, width, &g.prev_states, &f32s(&drec)), [units, width]),
-                None => Flex::float_matmul(Flex::float_transpose(flex(g.prev_states, [rows, units])), drec), // [u, batch·seq]·…
-            };
-            grads.register::<Flex>(node.id, du);
-        }
-        if let (Some(node), Some(db)) = (b_node, g.b_rec) {
-            grads.register::<Flex>(node.id, flex(db, [width]));
+        let (dxz, db_rec) = register_recurrent(&shape, g, mask.as_deref().map(|m| &m[..]), u_node.map(|n| n.id), grads);
+        if let (Some(node), Some(db)) = (b_node, db_rec) {
+            grads.register::<Flex>(node.id, flex(db, [shape.width()]));
         }
         if let Some(node) = xz_node {
-            grads.register::<Flex>(node.id, dxz.reshape([shape.batch, shape.seq, width].into()));
+            grads.register::<Flex>(node.id, dxz.reshape([shape.batch, shape.seq, shape.width()].into()));
         }
     }
+}
+
+/// Registers the gradient of `U` (under `u`) from one backward pass; returns `dxz`
+/// `[batch·seq, g·u]` and GRU's recurrent bias' gradient `[g·u]` (the caller registers it
+/// in its node's shape: a gradient of another shape breaks the steps behind it).
+pub(super) fn register_recurrent(shape: &rnn::Shape, g: rnn::Grads, mask: Option<&[f32]>, u: Option<NodeId>, grads: &mut Gradients) -> (FlexTensor, Option<Vec<f32>>) {
+    let (rows, width) = (shape.batch * shape.seq, shape.width());
+    let dxz = flex(g.xz, [rows, width]);
+    let drec = g.recurrent.map_or_else(|| dxz.clone(), |r| flex(r, [rows, width])); // [batch·seq, g·u]
+    if let Some(id) = u {
+        let units = shape.units;
+        let du = match mask {
+            Some(mask) => flex(rnn::recurrent_grad(shape, &g.prev_states, &f32s(&drec), mask), [units, width]),
+            None if KILN_MATMULS => flex(gemm::matmul_tn(rows, units, width, &g.prev_states, &f32s(&drec)), [units, width]),
+            None => Flex::float_matmul(Flex::float_transpose(flex(g.prev_states, [rows, units])), drec), // [u, batch·seq]·…
+        };
+        grads.register::<Flex>(id, du);
+    }
+    (dxz, g.b_rec)
 }
 
 /// The values of a flex tensor, borrowed when contiguous.

@@ -14,10 +14,10 @@ use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::flex::FlexTensor;
 use burn::backend::{Autodiff, DispatchKindConversion, DispatchTensor, Flex, GradientCheckpointingStrategy};
 use burn::prelude::*;
-use kiln_kernels::conv;
+use kiln_kernels::{conv, rnn};
 use kiln_kernels::embed::{self, Lookup};
 
-use super::fused::{f32s, flex};
+use super::fused::{f32s, flex, register_recurrent};
 use super::layers::Embedded;
 
 /// `conv(table[ids], kernel) + bias`, then relu when `relu`: ids `[batch, steps]`, table
@@ -100,20 +100,143 @@ impl Backward<Flex, 3> for FusedEmbedConv {
         let relu_out = relu_out.as_ref().map(f32s);
         let g = embed::backward(&sh, &lookup, &rows, &f32s(&kernel), &f32s(&dy), relu_out.as_deref(), t_node.is_some());
         if let Some(node) = t_node {
-            // the used rows' gradients into the whole table's (the other rows get 0, as
-            // burn's embedding gives them)
-            let c = sh.channels;
-            let mut dtable = vec![0.0f32; vocab * c];
-            for (s, &id) in lookup.used.iter().enumerate() {
-                dtable[id as usize * c..][..c].copy_from_slice(&g.rows[s * c..][..c]);
-            }
-            grads.register::<Flex>(node.id, flex(dtable, [vocab, c]));
+            grads.register::<Flex>(node.id, whole_table(&lookup, &g.rows, vocab, sh.channels));
         }
         if let Some(node) = k_node {
             grads.register::<Flex>(node.id, flex(g.kernel, [sh.kernel, sh.channels, sh.filters]));
         }
         if let Some(node) = b_node {
             grads.register::<Flex>(node.id, flex(g.bias, [sh.filters]));
+        }
+    }
+}
+
+/// The used rows' gradients `[used, dim]` as the whole table's `[vocab, dim]` (the other
+/// rows get 0, as burn's embedding gives them).
+fn whole_table(lookup: &Lookup, rows: &[f32], vocab: usize, dim: usize) -> FlexTensor {
+    let mut dtable = vec![0.0f32; vocab * dim];
+    for (s, &id) in lookup.used.iter().enumerate() {
+        dtable[id as usize * dim..][..dim].copy_from_slice(&rows[s * dim..][..dim]);
+    }
+    flex(dtable, [vocab, dim])
+}
+
+/// Every state of a recurrent layer straight after an Embedding, `[batch, seq, units]`
+/// in time order, as `fused::states` gives them from `xz = table[ids]·w + bias`: the
+/// loop reads `E_used·w + bias`, one row per id the batch uses (`rnn::Inputs::Table`),
+/// and the `[batch, seq, g·u]` projection is never written (51 MB a step for M1).
+/// Gradients flow to the table, `w`, `bias`, `u` and `b_rec`. `None` when an id is
+/// outside the table. The caller checks `fused::available`; `mask` as `fused::states`.
+pub fn states(shape: rnn::Shape, x: &Embedded, w: Tensor<2>, bias: Tensor<1>, u: Tensor<2>, b_rec: Tensor<1>, mask: Option<Tensor<3>>) -> Option<Tensor<3>> {
+    let [vocab, dim] = x.table.dims();
+    let ids: Vec<i64> = x.ids.to_data().iter::<i64>().collect();
+    let lookup = Lookup::new(&ids, vocab)?;
+    let mask = mask.map(|m| f32s(&m.inner().try_into_primitive::<Flex>().expect("a flex tensor (fused::available)")).into_owned());
+    let table = x.table.clone();
+    Some(match table.device().gradient_checkpointing_strategy() {
+        None => {
+            const FLEX: &str = "a flex tensor (fused::available)";
+            let [t, w, bias, u, b_rec] = [table, w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)].map(|t| t.try_into_primitive::<Flex>().expect(FLEX));
+            let rows = lookup.rows(&f32s(&t), dim);
+            let xz = embed::projected(&rows, dim, &f32s(&w), &f32s(&bias));
+            let inputs = rnn::Inputs::Table { rows: &xz, slots: &lookup.slots };
+            let (hs, _) = rnn::forward_on(&shape, inputs, &f32s(&u), Some(&f32s(&b_rec)), mask.as_deref(), false);
+            Tensor::from_primitive::<Flex>(flex(hs, [shape.batch, shape.seq, shape.units]))
+        }
+        Some(GradientCheckpointingStrategy::Disabled) => states_tracked::<NoCheckpointing>(shape, lookup, [table, w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)], mask),
+        Some(GradientCheckpointingStrategy::Balanced) => states_tracked::<BalancedCheckpointing>(shape, lookup, [table, w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)], mask),
+    })
+}
+
+/// `params`: the table, `w`, `bias` `[1, g·u]`, `u`, `b_rec` `[1, g·u]`.
+fn states_tracked<C: CheckpointStrategy>(shape: rnn::Shape, lookup: Lookup, params: [Tensor<2>; 5], mask: Option<Vec<f32>>) -> Tensor<3>
+where
+    DispatchTensor: DispatchKindConversion<Autodiff<Flex, C>>,
+{
+    const AD: &str = "an autodiff flex tensor (fused::available)";
+    let [vocab, dim] = params[0].dims();
+    let [t, w, bias, u, b_rec] = params.map(|t| t.try_into_primitive::<Autodiff<Flex, C>>().expect(AD));
+    let rows = lookup.rows(&f32s(t.primitive()), dim);
+    let xz = embed::projected(&rows, dim, &f32s(w.primitive()), &f32s(bias.primitive()));
+    let inputs = rnn::Inputs::Table { rows: &xz, slots: &lookup.slots };
+    let us = f32s(u.primitive());
+    let b_recs = f32s(b_rec.primitive());
+    let dims = [shape.batch, shape.seq, shape.units];
+    let nodes = [t.node(), w.node(), bias.node(), u.node(), b_rec.node()];
+    let out = match EmbeddedRecurrent.prepare::<C>(nodes).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => {
+            let (hs, saved) = rnn::forward_on(&shape, inputs, &us, Some(&b_recs), mask.as_deref(), true);
+            let state = RecurrentState {
+                shape,
+                vocab,
+                dim,
+                lookup: Arc::new(lookup),
+                rows: Arc::new(rows),
+                w: w.primitive().clone(),
+                u: Arc::new(us.into_owned()),
+                saved: Arc::new(saved.expect("saved when asked")),
+                mask: mask.map(Arc::new),
+            };
+            prep.finish(state, flex(hs, dims))
+        }
+        OpsKind::UnTracked(prep) => prep.finish(flex(rnn::forward_on(&shape, inputs, &us, Some(&b_recs), mask.as_deref(), false).0, dims)),
+    };
+    Tensor::from_primitive::<Autodiff<Flex, C>>(out)
+}
+
+/// BPTT as `fused.rs`, then the projection's gradients from `dxz` by `embed::backward`
+/// (a kernel of size 1): per id, not per token.
+#[derive(Debug)]
+struct EmbeddedRecurrent;
+
+#[derive(Clone)]
+struct RecurrentState {
+    shape: rnn::Shape,
+    vocab: usize,
+    /// The table's width, the projection's input.
+    dim: usize,
+    lookup: Arc<Lookup>,
+    /// The table rows the batch used, `[used, in]`.
+    rows: Arc<Vec<f32>>,
+    w: FlexTensor,
+    u: Arc<Vec<f32>>,
+    saved: Arc<rnn::Saved>,
+    mask: Option<Arc<Vec<f32>>>,
+}
+
+impl fmt::Debug for RecurrentState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RecurrentState({:?}, {} ids used)", self.shape, self.lookup.used.len())
+    }
+}
+
+impl Backward<Flex, 5> for EmbeddedRecurrent {
+    type State = RecurrentState;
+
+    fn backward(self, ops: Ops<RecurrentState, 5>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        let [t_node, w_node, b_node, u_node, brec_node] = ops.parents;
+        let dhs = grads.consume::<Flex>(&ops.node);
+        let RecurrentState { shape, vocab, dim, lookup, rows, w, u, saved, mask } = ops.state;
+        let mask = mask.as_deref().map(|m| &m[..]);
+        let g = rnn::backward(&shape, &u, &saved, &f32s(&dhs), mask);
+        let (dxz, db_rec) = register_recurrent(&shape, g, mask, u_node.map(|n| n.id), grads);
+        if let (Some(node), Some(db)) = (brec_node, db_rec) {
+            grads.register::<Flex>(node.id, flex(db, [1, shape.width()]));
+        }
+        if t_node.is_none() && w_node.is_none() && b_node.is_none() {
+            return;
+        }
+        let width = shape.width();
+        let sh = conv::Shape { batch: shape.batch, steps: shape.seq, channels: dim, filters: width, kernel: 1, stride: 1, dilation: 1, pad: (0, 0) };
+        let g = embed::backward(&sh, &lookup, &rows, &f32s(&w), &f32s(&dxz), None, t_node.is_some());
+        if let Some(node) = t_node {
+            grads.register::<Flex>(node.id, whole_table(&lookup, &g.rows, vocab, dim));
+        }
+        if let Some(node) = w_node {
+            grads.register::<Flex>(node.id, flex(g.kernel, [dim, width]));
+        }
+        if let Some(node) = b_node {
+            grads.register::<Flex>(node.id, flex(g.bias, [1, width]));
         }
     }
 }

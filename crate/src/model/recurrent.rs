@@ -168,7 +168,17 @@ impl Recurrent {
         let shape = kiln_kernels::rnn::Shape { cell: self.cell, act, batch, seq, units: self.config.units, backwards };
         let mask = recurrent.gate_masks(); // recurrent dropout while training: [g, batch, u]
         let b_rec = recurrent.bias.map(|b| b.reshape([shape.width()]));
-        let xz = inputs.apply_all(x);
+        if let (true, Mask::None, Sequence::Embedded(e)) = (cpu, &inputs.mask, &x) {
+            // straight after an Embedding: the loop reads E_used·W + b, a row per id the
+            // batch uses, and the projected sequence is never made (M1, M5)
+            let width = shape.width();
+            let bias = inputs.bias.clone().map_or_else(|| Tensor::zeros([width], &device), |b| b.reshape([width]));
+            let b_rec = b_rec.clone().unwrap_or_else(|| Tensor::zeros([width], &device)); // ignored outside GRU
+            if let Some(hs) = fused_embed::states(shape, e, inputs.w.clone(), bias, recurrent.w.clone(), b_rec, mask.clone()) {
+                return Some(hs);
+            }
+        }
+        let xz = inputs.apply_all(x.values());
         Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask, last, self.path == Path::Auto) })
     }
 
@@ -277,22 +287,8 @@ impl Projection {
     ///
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, g·u]`
-    fn apply_all(&self, x: Sequence) -> Tensor<3> {
+    fn apply_all(&self, x: Tensor<3>) -> Tensor<3> {
         let [batch, seq, input] = x.dims();
-        let (device, on_cpu) = (x.device(), fused::available(&x.device(), x.dtype()));
-        let shape = kiln_kernels::conv::Shape { batch, steps: seq, channels: input, filters: self.w.dims()[1], kernel: 1, stride: 1, dilation: 1, pad: (0, 0) };
-        let bias = || match &self.bias {
-            Some(b) => b.clone().reshape([shape.filters]),
-            None => Tensor::zeros([shape.filters], &device),
-        };
-        if let (true, Mask::None, Sequence::Embedded(e)) = (on_cpu, &self.mask, &x) {
-            // straight after an Embedding: T = E_used·W for the ids the batch uses, then
-            // a row of T per token (M1, M5)
-            if let Some(y) = fused_embed::conv1d(shape, e, self.w.clone().unsqueeze_dim(0), bias(), false) {
-                return y; // [batch, seq, g·u]
-            }
-        }
-        let x = x.values();
         let x = match &self.mask {
             Mask::None => x,
             Mask::Shared(mask) => x * mask.clone().unsqueeze_dim::<3>(1), // [batch, 1, in]
@@ -309,10 +305,16 @@ impl Projection {
                 return y.reshape([batch, seq, g * u]);
             }
         };
-        if fused::KILN_MATMULS && on_cpu {
+        if fused::KILN_MATMULS && fused::available(&x.device(), x.dtype()) {
             // A Dense over the sequence is a Conv1D of kernel size 1: Kiln's kernel reads
             // x in place and writes no zeroed-then-copied output as burn-flex's matmul does.
-            return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias(), false); // [batch, seq, g·u]
+            let [_, width] = self.w.dims();
+            let shape = kiln_kernels::conv::Shape { batch, steps: seq, channels: input, filters: width, kernel: 1, stride: 1, dilation: 1, pad: (0, 0) };
+            let bias = match &self.bias {
+                Some(b) => b.clone().reshape([width]),
+                None => Tensor::zeros([width], &x.device()),
+            };
+            return fused_conv::conv1d(shape, x, self.w.clone().unsqueeze_dim(0), bias, false); // [batch, seq, g·u]
         }
         let x = x.reshape([batch * seq, input]);
         let y = if fused_gpu::linear_available(&x.device(), x.dtype()) {
