@@ -118,6 +118,11 @@ fn layers_on_ids_match_layers_on_looked_up_values() {
             }
         };
         close(&logits, &want_logits, "logits");
+        // and in evaluation (no autodiff: the operations' untracked paths)
+        let (inner, batch_ids) = (Device::flex(), TensorData::new(ids.clone(), [batch, steps]));
+        let eval = |m: &Model| values(m.valid().forward_logits(Tensor::<2, Int>::from_data(batch_ids.clone(), &inner)));
+        close(&eval(&model), &eval(&on_values), "evaluation logits");
+        close(&eval(&model), &logits, "evaluation against training logits");
         for ((what, g), (_, w)) in grads.iter().zip(&want_grads) {
             assert!(what.contains("table") && name == "frozen table" || !g.is_empty(), "{name} {what}: no gradient");
             close(g, w, what);

@@ -132,19 +132,19 @@ pub fn states(shape: rnn::Shape, x: &Embedded, w: Tensor<2>, bias: Tensor<1>, u:
     let ids: Vec<i64> = x.ids.to_data().iter::<i64>().collect();
     let lookup = Lookup::new(&ids, vocab)?;
     let mask = mask.map(|m| f32s(&m.inner().try_into_primitive::<Flex>().expect("a flex tensor (fused::available)")).into_owned());
-    let table = x.table.clone();
-    Some(match table.device().gradient_checkpointing_strategy() {
+    let params = [x.table.clone(), w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)];
+    Some(match x.table.device().gradient_checkpointing_strategy() {
         None => {
             const FLEX: &str = "a flex tensor (fused::available)";
-            let [t, w, bias, u, b_rec] = [table, w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)].map(|t| t.try_into_primitive::<Flex>().expect(FLEX));
+            let [t, w, bias, u, b_rec] = params.map(|t| t.try_into_primitive::<Flex>().expect(FLEX));
             let rows = lookup.rows(&f32s(&t), dim);
             let xz = embed::projected(&rows, dim, &f32s(&w), &f32s(&bias));
             let inputs = rnn::Inputs::Table { rows: &xz, slots: &lookup.slots };
             let (hs, _) = rnn::forward_on(&shape, inputs, &f32s(&u), Some(&f32s(&b_rec)), mask.as_deref(), false);
             Tensor::from_primitive::<Flex>(flex(hs, [shape.batch, shape.seq, shape.units]))
         }
-        Some(GradientCheckpointingStrategy::Disabled) => states_tracked::<NoCheckpointing>(shape, lookup, [table, w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)], mask),
-        Some(GradientCheckpointingStrategy::Balanced) => states_tracked::<BalancedCheckpointing>(shape, lookup, [table, w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)], mask),
+        Some(GradientCheckpointingStrategy::Disabled) => states_tracked::<NoCheckpointing>(shape, lookup, params, mask),
+        Some(GradientCheckpointingStrategy::Balanced) => states_tracked::<BalancedCheckpointing>(shape, lookup, params, mask),
     })
 }
 
