@@ -6,6 +6,8 @@
 mod common;
 #[path = "recurrent_common.rs"]
 mod recurrent_common;
+#[path = "embedded_common.rs"]
+mod embedded_common;
 
 use burn::prelude::Device;
 use kiln::data::Dataset;
@@ -187,6 +189,13 @@ async fn fused_recurrent_matches_reference(base: &Device) {
 
 /// Kiln's CPU convolution (kiln_kernels::conv, simd128 here) against burn's
 /// `conv1d` in wasm: output and gradients (tests/layers_conv.rs has the full table).
+/// A Conv1D or recurrent layer on an Embedding's ids (the CPU's `fused_embed.rs`) against
+/// the same model on the looked-up values, in the browser's wasm.
+#[wasm_bindgen_test]
+fn layers_on_embedding_ids_match_the_reference() {
+    embedded_common::layers_on_ids_match_layers_on_looked_up_values();
+}
+
 #[wasm_bindgen_test]
 async fn conv1d_cpu_kernel_matches_reference() {
     conv1d_matches_reference(&Device::flex()).await;

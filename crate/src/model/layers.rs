@@ -25,15 +25,19 @@ impl Embedding {
     /// # Shapes
     /// - ids `[batch, seq]` → `[batch, seq, output_dim]`
     pub fn forward(&self, ids: Tensor<2, Int>) -> Tensor<3> {
-        let weight = if self.trainable { self.weight.val() } else { self.weight.val().detach() };
-        burn::tensor::module::embedding(weight, ids)
+        burn::tensor::module::embedding(self.table(), ids)
     }
 
     /// The ids and the table, not yet looked up: on the CPU a Conv1D or recurrent
     /// layer next reads them directly (fused_embed.rs); `None` elsewhere.
     pub fn lazy(&self, ids: &Tensor<2, Int>) -> Option<Embedded> {
-        let weight = if self.trainable { self.weight.val() } else { self.weight.val().detach() };
-        fused::available(&weight.device(), weight.dtype()).then(|| Embedded { ids: ids.clone(), table: weight })
+        let table = self.table();
+        fused::available(&table.device(), table.dtype()).then(|| Embedded { ids: ids.clone(), table })
+    }
+
+    /// The weights, without a gradient when frozen.
+    fn table(&self) -> Tensor<2> {
+        if self.trainable { self.weight.val() } else { self.weight.val().detach() }
     }
 }
 
