@@ -114,11 +114,11 @@ fn taps_side_by_side(sh: &Shape, kernel: &[f32]) -> Vec<f32> {
 }
 
 /// For input step `at`, each tap `j` that reads it and the output step it feeds:
-/// `step·stride + j·dilation − pad.0 = at`.
-fn steps_fed(sh: &Shape, at: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// `step·stride + j·dilation − pad.0 = at`, `step < out` (`sh.out_steps()`).
+fn steps_fed(sh: &Shape, out: usize, at: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     (0..sh.kernel).filter_map(move |j| {
         let from = (at + sh.pad.0).checked_sub(j * sh.dilation)?;
-        (from % sh.stride == 0 && from / sh.stride < sh.out_steps()).then_some((j, from / sh.stride))
+        (from % sh.stride == 0 && from / sh.stride < out).then_some((j, from / sh.stride))
     })
 }
 
@@ -147,7 +147,7 @@ pub fn forward(sh: &Shape, lookup: &Lookup, rows: &[f32], kernel: &[f32], bias: 
         // read k scattered rows per step: M2's 4.5 MB T went to memory 7 times a token)
         for (at, &slot) in slots.iter().enumerate() {
             let row = &t[slot as usize * k * f..][..k * f];
-            for (j, step) in steps_fed(sh, at) {
+            for (j, step) in steps_fed(sh, out, at) {
                 yb[step * f..][..f].iter_mut().zip(&row[j * f..][..f]).for_each(|(y, v)| *y += v);
             }
         }
@@ -206,10 +206,9 @@ pub fn backward(sh: &Shape, lookup: &Lookup, rows: &[f32], kernel: &[f32], dy: &
             Cow::Owned(dz)
         }
     };
-    // dT[slot, j·f + o] = Σ dz[b, t, o] over the steps t whose tap j reads that slot: each
-    // thread owns a band of dT's columns and walks every token, so nothing is shared
-    // token by token as forward: each thread owns a band of dT's rows (ids), as many
-    // tokens' worth as the others, and walks every token, so nothing is shared
+    // dT[slot, j·f + o] = Σ dz[b, t, o] over the steps t whose tap j reads that slot, token by
+    // token as forward: each thread owns a band of dT's rows (ids), as many tokens' worth as
+    // the others, and walks every token, so nothing is shared
     let mut dt = vec![0.0f32; used * kf];
     let bands = lookup.bands(threads());
     let parts = cut(&mut dt, &bands, kf);
@@ -221,7 +220,7 @@ pub fn backward(sh: &Shape, lookup: &Lookup, rows: &[f32], kernel: &[f32], dy: &
             }
             let (b, at) = (i / sh.steps, i % sh.steps);
             let row = &mut part[(slot - own.start) * kf..][..kf];
-            for (j, step) in steps_fed(sh, at) {
+            for (j, step) in steps_fed(sh, out, at) {
                 row[j * f..][..f].iter_mut().zip(&dz[(b * out + step) * f..][..f]).for_each(|(d, g)| *d += g);
             }
         }
