@@ -92,7 +92,7 @@ impl Conv1d {
             // Kiln's matmul over the windows (conv_cube.rs): 2 dispatches forward, 4 backward
             let cols = fused_gpu::windows(shape, x); // [batch·out, kernel_size·in]
             let w = self.kernel.val().reshape([c.kernel_size * channels, c.filters]);
-            let y = fused_gpu::linear(cols, w, Some(self.bias.val().reshape([1, c.filters])));
+            let y = fused_gpu::linear(cols, w, Some(self.bias.val().reshape([1, c.filters])), self.path == Path::Rolled);
             return apply(c.activation, y.reshape([batch, shape.out_steps(), c.filters]));
         }
         if cpu {

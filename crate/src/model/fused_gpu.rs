@@ -306,7 +306,7 @@ impl<const N: usize> Backward<Cube, N> for FusedRecurrentGpu {
         let recurrent = Cube::float_reshape(if gru { drec } else { dxz.clone() }, [rows, width].into());
         if let Some(node) = u_node {
             let du = match mask {
-                None => gemm_cube::matmul(Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())), recurrent.clone(), None),
+                None => gemm_cube::matmul(Cube::float_transpose(Cube::float_reshape(prev, [rows, sh.units].into())), recurrent.clone(), None, !software_forms),
                 Some(mask) => masked_recurrent_grad(&sh, prev, recurrent.clone(), mask),
             };
             grads.register::<Cube>(node.id, du);

@@ -18,7 +18,7 @@ pub fn linear_available(_device: &Device, _dtype: DType) -> bool {
     false
 }
 
-pub fn linear(_x: Tensor<2>, _w: Tensor<2>, _bias: Option<Tensor<2>>) -> Tensor<2> {
+pub fn linear(_x: Tensor<2>, _w: Tensor<2>, _bias: Option<Tensor<2>>, _rolled: bool) -> Tensor<2> {
     unreachable!("fused_gpu::linear_available is false without the `gpu` feature")
 }
 

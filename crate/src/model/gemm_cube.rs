@@ -222,14 +222,15 @@ enum Form {
 
 /// `a·b (+ bias)` for `a` `[m, k]` and `b` `[k, p]` (contiguous or transposed views) and
 /// `bias` with `p` values, as a contiguous `[m, p]` tensor, in one dispatch: the panel
-/// kernel on a software adapter, the block kernel on a GPU ([`form`]).
-pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>) -> CubeTensor {
-    let form = form(software(&a), super::recurrent::rolled_kernels());
+/// kernel on a software adapter, the block kernel on a GPU or for a layer on
+/// `Path::Rolled` (`rolled`; [`form`]).
+pub fn matmul(a: CubeTensor, b: CubeTensor, bias: Option<CubeTensor>, rolled: bool) -> CubeTensor {
+    let form = form(software(&a), rolled);
     product(a, b, bias, form)
 }
 
-/// The panel kernel on a software adapter, unless the page asked for the GPU forms there
-/// (`kernels=rolled`, `use_rolled_kernels`, to measure them side by side); else the block kernel.
+/// The panel kernel on a software adapter, unless the layer asks for the GPU forms there
+/// (`Path::Rolled`: the page's `kernels=rolled`, to measure them side by side); else the block kernel.
 fn form(software: bool, rolled: bool) -> Form {
     if software && !rolled { Form::Panel } else { Form::Block }
 }
@@ -316,20 +317,21 @@ pub fn linear_available(device: &Device, dtype: DType) -> bool {
 /// `x·w + bias` (`[m, k]·[k, p] + [1, p]`) through Kiln's GPU matmul, one autodiff
 /// operation of one dispatch whose backward uses the same kernel (`dx = dy·wᵀ`,
 /// `dw = xᵀ·dy`) and one sum for `dbias`: the recurrent layers' input projection over
-/// every timestep. The caller checks [`linear_available`].
-pub fn linear(x: BurnTensor<2>, w: BurnTensor<2>, bias: Option<BurnTensor<2>>) -> BurnTensor<2> {
+/// every timestep. `rolled`: the layer is on `Path::Rolled` ([`matmul`]). The caller checks
+/// [`linear_available`].
+pub fn linear(x: BurnTensor<2>, w: BurnTensor<2>, bias: Option<BurnTensor<2>>, rolled: bool) -> BurnTensor<2> {
     const CUBE: &str = "a cubecl tensor (fused_gpu::linear_available)";
     match x.device().gradient_checkpointing_strategy() {
         None => {
             let prim = |t: BurnTensor<2>| t.try_into_primitive::<Cube>().expect(CUBE);
-            BurnTensor::from_primitive::<Cube>(matmul(prim(x), prim(w), bias.map(prim)))
+            BurnTensor::from_primitive::<Cube>(matmul(prim(x), prim(w), bias.map(prim), rolled))
         }
-        Some(GradientCheckpointingStrategy::Disabled) => linear_tracked::<NoCheckpointing>(x, w, bias),
-        Some(GradientCheckpointingStrategy::Balanced) => linear_tracked::<BalancedCheckpointing>(x, w, bias),
+        Some(GradientCheckpointingStrategy::Disabled) => linear_tracked::<NoCheckpointing>(x, w, bias, rolled),
+        Some(GradientCheckpointingStrategy::Balanced) => linear_tracked::<BalancedCheckpointing>(x, w, bias, rolled),
     }
 }
 
-fn linear_tracked<C: CheckpointStrategy>(x: BurnTensor<2>, w: BurnTensor<2>, bias: Option<BurnTensor<2>>) -> BurnTensor<2>
+fn linear_tracked<C: CheckpointStrategy>(x: BurnTensor<2>, w: BurnTensor<2>, bias: Option<BurnTensor<2>>, rolled: bool) -> BurnTensor<2>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Cube, C>>,
 {
@@ -338,8 +340,8 @@ where
     let (x, w, bias) = (prim(x), prim(w), bias.map(prim));
     let (xp, wp, bp) = (x.primitive().clone(), w.primitive().clone(), bias.as_ref().map(|b| b.primitive().clone()));
     let out = match bias {
-        Some(b) => record_linear(GpuLinear.prepare::<C>([x.node(), w.node(), b.node()]), xp, wp, bp),
-        None => record_linear(GpuLinear.prepare::<C>([x.node(), w.node()]), xp, wp, bp),
+        Some(b) => record_linear(GpuLinear.prepare::<C>([x.node(), w.node(), b.node()]), xp, wp, bp, rolled),
+        None => record_linear(GpuLinear.prepare::<C>([x.node(), w.node()]), xp, wp, bp, rolled),
     };
     BurnTensor::from_primitive::<Autodiff<Cube, C>>(out)
 }
@@ -349,19 +351,20 @@ fn record_linear<C: CheckpointStrategy, const N: usize>(
     x: CubeTensor,
     w: CubeTensor,
     bias: Option<CubeTensor>,
+    rolled: bool,
 ) -> FloatTensor<Autodiff<Cube, C>>
 where
     GpuLinear: Backward<Cube, N, State = LinearState>,
 {
     match prep.compute_bound().stateful() {
-        OpsKind::Tracked(prep) => prep.finish(LinearState(x.clone(), w.clone()), matmul(x, w, bias)),
-        OpsKind::UnTracked(prep) => prep.finish(matmul(x, w, bias)),
+        OpsKind::Tracked(prep) => prep.finish(LinearState(x.clone(), w.clone(), rolled), matmul(x, w, bias, rolled)),
+        OpsKind::UnTracked(prep) => prep.finish(matmul(x, w, bias, rolled)),
     }
 }
 
-/// What the backward pass reads: `x` and `w`.
+/// What the backward pass reads: `x`, `w` and the matmul's form (`rolled`).
 #[derive(Clone, Debug)]
-struct LinearState(CubeTensor, CubeTensor);
+struct LinearState(CubeTensor, CubeTensor, bool);
 
 #[derive(Debug)]
 struct GpuLinear;
@@ -372,15 +375,15 @@ impl<const N: usize> Backward<Cube, N> for GpuLinear {
     fn backward(self, ops: Ops<LinearState, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let (x_node, w_node, b_node) = (ops.parents[0].clone(), ops.parents[1].clone(), ops.parents.get(2).cloned().flatten());
         let dy = grads.consume::<Cube>(&ops.node);
-        let LinearState(x, w) = ops.state;
+        let LinearState(x, w, rolled) = ops.state;
         if let Some(node) = b_node {
             grads.register::<Cube>(node.id, Cube::float_sum_dim(dy.clone(), 0)); // [1, p]
         }
         if let Some(node) = x_node {
-            grads.register::<Cube>(node.id, matmul(dy.clone(), Cube::float_transpose(w), None));
+            grads.register::<Cube>(node.id, matmul(dy.clone(), Cube::float_transpose(w), None, rolled));
         }
         if let Some(node) = w_node {
-            grads.register::<Cube>(node.id, matmul(Cube::float_transpose(x), dy, None));
+            grads.register::<Cube>(node.id, matmul(Cube::float_transpose(x), dy, None, rolled));
         }
     }
 }
@@ -454,11 +457,11 @@ mod tests {
         for (m, k, p, at, bt, biased) in cases {
             let (a, b) = (normal(if at { [k, m] } else { [m, k] }), normal(if bt { [p, k] } else { [k, p] }));
             let (bias, r) = (normal([1, p]), normal([m, p]));
-            let run = |kiln: bool| {
+            let run = |kiln: bool, rolled: bool| {
                 let (a, b, bias) = (a.clone().require_grad(), b.clone().require_grad(), bias.clone().require_grad());
                 let (va, vb) = (if at { a.clone().transpose() } else { a.clone() }, if bt { b.clone().transpose() } else { b.clone() });
                 let y = match (kiln, biased) {
-                    (true, _) => linear(va, vb, biased.then(|| bias.clone())),
+                    (true, _) => linear(va, vb, biased.then(|| bias.clone()), rolled),
                     (false, true) => va.matmul(vb) + bias.clone(),
                     (false, false) => va.matmul(vb),
                 };
@@ -469,14 +472,17 @@ mod tests {
                 }
                 out
             };
-            let (kiln, burn) = (run(true), run(false));
-            assert_eq!(kiln.len(), burn.len());
-            for ((what, x), y) in ["x·w", "dx", "dw", "dbias"].iter().zip(kiln).zip(burn) {
-                let (x, y) = (x.try_to_vec::<f32>().unwrap(), y.try_to_vec::<f32>().unwrap());
-                assert_eq!(x.len(), y.len());
-                // sums of k (dbias: m) products of N(0, 1) values: rounding grows like √k
-                let worst = x.iter().zip(&y).map(|(x, y)| (x - y).abs() / ((k.max(m) as f32).sqrt() + y.abs())).fold(0.0, f32::max);
-                assert!(worst < 1e-5, "[{m}, {k}]·[{k}, {p}] (a transposed {at}, b transposed {bt}, bias {biased}): {what} off by {worst}");
+            // a layer on Path::Rolled takes the block kernel on this software adapter too
+            for rolled in [false, true] {
+                let (kiln, burn) = (run(true, rolled), run(false, rolled));
+                assert_eq!(kiln.len(), burn.len());
+                for ((what, x), y) in ["x·w", "dx", "dw", "dbias"].iter().zip(kiln).zip(burn) {
+                    let (x, y) = (x.try_to_vec::<f32>().unwrap(), y.try_to_vec::<f32>().unwrap());
+                    assert_eq!(x.len(), y.len());
+                    // sums of k (dbias: m) products of N(0, 1) values: rounding grows like √k
+                    let worst = x.iter().zip(&y).map(|(x, y)| (x - y).abs() / ((k.max(m) as f32).sqrt() + y.abs())).fold(0.0, f32::max);
+                    assert!(worst < 1e-5, "[{m}, {k}]·[{k}, {p}] (a transposed {at}, b transposed {bt}, bias {biased}, rolled {rolled}): {what} off by {worst}");
+                }
             }
         }
     }

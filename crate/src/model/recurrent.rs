@@ -45,9 +45,9 @@ pub struct Recurrent {
 /// burn's `conv1d` (`kiln-train bench rnn=reference` measures Kiln's kernels against
 /// them); tests set `path` per layer.
 static REFERENCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-/// Recurrent layers built after `use_rolled_kernels(true)` take `Path::Rolled`, and GPU
-/// matmuls from then on the block kernel (the page's `kernels=rolled`, to measure the software
-/// adapter's kernel forms against the GPU forms).
+/// Recurrent and Conv1D layers built after `use_rolled_kernels(true)` take `Path::Rolled`: the
+/// GPU forms of their kernels and matmuls on a software adapter too (the page's `kernels=rolled`,
+/// to measure the software adapter's forms against the GPU forms).
 static ROLLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub fn use_reference_path(on: bool) {
@@ -56,12 +56,6 @@ pub fn use_reference_path(on: bool) {
 
 pub fn use_rolled_kernels(on: bool) {
     ROLLED.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Whether `use_rolled_kernels(true)` is in force (`gemm_cube::matmul`'s form).
-#[cfg_attr(not(feature = "gpu"), allow(dead_code))]
-pub(super) fn rolled_kernels() -> bool {
-    ROLLED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The path of a layer built now.
@@ -178,7 +172,7 @@ impl Recurrent {
                 return Some(hs);
             }
         }
-        let xz = inputs.apply_all(x.values());
+        let xz = inputs.apply_all(x.values(), self.path == Path::Rolled);
         Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask, last, self.path == Path::Auto) })
     }
 
@@ -287,7 +281,7 @@ impl Projection {
     ///
     /// # Shapes
     /// - x `[batch, seq, in]` → `[batch, seq, g·u]`
-    fn apply_all(&self, x: Tensor<3>) -> Tensor<3> {
+    fn apply_all(&self, x: Tensor<3>, rolled: bool) -> Tensor<3> {
         let [batch, seq, input] = x.dims();
         let x = match &self.mask {
             Mask::None => x,
@@ -318,7 +312,7 @@ impl Projection {
         }
         let x = x.reshape([batch * seq, input]);
         let y = if fused_gpu::linear_available(&x.device(), x.dtype()) {
-            fused_gpu::linear(x, self.w.clone(), self.bias.clone()) // burn's matmul was slower than the time loop here
+            fused_gpu::linear(x, self.w.clone(), self.bias.clone(), rolled) // burn's matmul was slower than the time loop here
         } else {
             let y = x.matmul(self.w.clone());
             match &self.bias {
