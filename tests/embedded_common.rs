@@ -5,8 +5,8 @@
 //! (embedded_inputs.rs) and in Chromium (wasm.rs).
 
 use burn::prelude::*;
-use kiln::dto::{Activation, ConvPadding, LayerConfig as L};
-use kiln::model::{Layer, Model, Path, build};
+use kiln::dto::{Activation, ConvPadding, LayerConfig as L, PoolPadding, Pooling1dConfig};
+use kiln::model::{Layer, Model, Op, Path, Stateless, build};
 
 fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
     t.into_data().try_to_vec::<f32>().expect("f32 tensor")
@@ -46,7 +46,9 @@ fn gradients(model: &Model, grads: &burn::tensor::Gradients) -> Vec<(String, Vec
     out
 }
 
-fn reference(model: &mut Model) {
+/// The model on burn's reference ops: Conv1D and recurrent layers on `Path::Reference`, and
+/// `GlobalAveragePooling1D` (which has no path) as `AveragePooling1D(steps)` then `Flatten`.
+fn reference(model: &mut Model, steps: usize) {
     for layer in &mut model.layers {
         match layer {
             Layer::Conv1d(l) => l.path = Path::Reference,
@@ -55,6 +57,15 @@ fn reference(model: &mut Model) {
             _ => {}
         }
     }
+    let whole = Pooling1dConfig { pool_size: steps, strides: None, padding: PoolPadding::Valid };
+    let stateless = |op| Layer::Stateless(Stateless { op });
+    model.layers = std::mem::take(&mut model.layers)
+        .into_iter()
+        .flat_map(|l| match l {
+            Layer::Stateless(Stateless { op: Op::GlobalAveragePooling1d }) => vec![stateless(Op::AveragePooling1d(whole.clone())), stateless(Op::Flatten)],
+            l => vec![l],
+        })
+        .collect();
 }
 
 /// Logits and gradients of `sum(logits · r)`.
@@ -101,6 +112,7 @@ pub fn layers_on_ids_match_layers_on_looked_up_values() {
         ("conv valid (M2)", vec![L::embedding(4), conv(5, 4, ConvPadding::Valid, 1, Relu), L::global_max_pooling1d(), L::dense(1, Sigmoid)]),
         ("conv strided causal, tanh", vec![L::embedding(5), conv(3, 3, ConvPadding::Causal, 2, Tanh), L::flatten(), L::dense(1, Sigmoid)]),
         ("frozen table", vec![frozen, conv(4, 2, ConvPadding::Valid, 1, Linear), L::lstm(3), L::dense(1, Sigmoid)]),
+        ("pooled (M4)", vec![L::embedding(6), L::global_average_pooling1d(), L::dense(4, Relu), L::dense(1, Sigmoid)]),
     ];
     let (vocab, batch, steps) = (23, 5, 11);
     // ids repeat (so rows gather several tokens' gradients) and 0 pads the front, as pad_sequences does
@@ -109,7 +121,7 @@ pub fn layers_on_ids_match_layers_on_looked_up_values() {
     for (name, layers) in cases {
         let model = build(&layers, vocab, steps, 7, &device).unwrap_or_else(|e| panic!("{name}: {e}")).model;
         let mut on_values = model.clone();
-        reference(&mut on_values);
+        reference(&mut on_values, steps);
         let (logits, grads) = run(&model, &ids, [batch, steps], &device);
         let (want_logits, want_grads) = run(&on_values, &ids, [batch, steps], &device);
         let close = |a: &[f32], b: &[f32], what: &str| {

@@ -171,6 +171,49 @@ pub fn projected(rows: &[f32], channels: usize, w: &[f32], bias: &[f32]) -> Vec<
     t
 }
 
+/// `GlobalAveragePooling1D` of the embedded sequence, `[batch, channels]`: each batch row's
+/// mean of its tokens' rows of `rows` (`lookup.rows(table)`, `[used, channels]`), which a
+/// few thousand ids keep in cache where the `[batch, steps, channels]` values would not.
+pub fn mean(lookup: &Lookup, rows: &[f32], batch: usize, channels: usize) -> Vec<f32> {
+    let c = channels;
+    let steps = lookup.slots.len() / batch.max(1);
+    assert!(lookup.slots.len() == batch * steps && rows.len() == lookup.used.len() * c);
+    let mut y = vec![0.0f32; batch * c];
+    let pieces = pieces(batch);
+    let parts = cut(&mut y, &pieces, c);
+    map(pieces.iter().cloned().zip(parts).collect(), |(r, y)| {
+        for (b, yb) in r.zip(y.chunks_exact_mut(c.max(1))) {
+            for &slot in &lookup.slots[b * steps..][..steps] {
+                yb.iter_mut().zip(&rows[slot as usize * c..][..c]).for_each(|(y, v)| *y += v);
+            }
+            yb.iter_mut().for_each(|v| *v /= steps as f32);
+        }
+    });
+    y
+}
+
+/// The gradient of [`mean`] for the used rows, `[used, channels]`, from `dy` `[batch,
+/// channels]`: each token adds its row's `dy / steps`; each thread owns a band of ids.
+pub fn mean_backward(lookup: &Lookup, dy: &[f32], batch: usize, channels: usize) -> Vec<f32> {
+    let c = channels;
+    let steps = lookup.slots.len() / batch.max(1);
+    assert!(lookup.slots.len() == batch * steps && dy.len() == batch * c);
+    let scaled: Vec<f32> = dy.iter().map(|g| g / steps as f32).collect();
+    let mut drows = vec![0.0f32; lookup.used.len() * c];
+    let bands = lookup.bands(threads());
+    let parts = cut(&mut drows, &bands, c);
+    map(bands.iter().cloned().zip(parts).collect(), |(own, part)| {
+        for (i, &slot) in lookup.slots.iter().enumerate() {
+            let slot = slot as usize;
+            if own.contains(&slot) {
+                let row = &mut part[(slot - own.start) * c..][..c];
+                row.iter_mut().zip(&scaled[i / steps * c..][..c]).for_each(|(d, g)| *d += g);
+            }
+        }
+    });
+    drows
+}
+
 /// Gradients of [`forward`].
 #[derive(Debug, Clone, Default)]
 pub struct Grads {
@@ -289,6 +332,29 @@ mod tests {
         let table = projected(&rows, c, &w, &bias);
         let via_table: Vec<f32> = lookup.slots.iter().flat_map(|&s| table[s as usize * f..][..f].to_vec()).collect();
         assert_eq!(via_table, forward(&sh, &lookup, &rows, &w, &bias, false));
+    }
+
+    #[test]
+    fn the_mean_of_the_rows_and_its_gradient() {
+        let (batch, steps, c, vocab) = (5, 7, 3, 6);
+        let ids = ids(batch * steps, vocab);
+        let lookup = Lookup::new(&ids, vocab).unwrap();
+        let table = lcg(1, vocab * c, 1.0);
+        let y = mean(&lookup, &lookup.rows(&table, c), batch, c);
+        let dy = lcg(2, batch * c, 1.0);
+        let drows = mean_backward(&lookup, &dy, batch, c);
+        for b in 0..batch {
+            for i in 0..c {
+                let want: f32 = ids[b * steps..][..steps].iter().map(|&id| table[id as usize * c + i]).sum::<f32>() / steps as f32;
+                assert!((y[b * c + i] - want).abs() < 1e-6, "y[{b}, {i}]");
+            }
+        }
+        for (s, &id) in lookup.used.iter().enumerate() {
+            for i in 0..c {
+                let want: f32 = (0..batch * steps).filter(|&t| ids[t] == i64::from(id)).map(|t| dy[t / steps * c + i] / steps as f32).sum();
+                assert!((drows[s * c + i] - want).abs() < 1e-6, "drows[{s}, {i}]");
+            }
+        }
     }
 
     /// The same numbers as `conv` on the embedded sequence, forward and backward (the

@@ -240,3 +240,66 @@ impl Backward<Flex, 5> for EmbeddedRecurrent {
         }
     }
 }
+
+/// `GlobalAveragePooling1D` straight after an Embedding, `[batch, dim]`: each batch row's
+/// mean of its tokens' table rows (`embed::mean`), without the `[batch, steps, dim]`
+/// values (M4). `None` when an id is outside the table. The caller checks `fused::available`.
+pub fn mean(x: &Embedded) -> Option<Tensor<2>> {
+    let ([batch, _], [vocab, dim]) = (x.ids.dims(), x.table.dims());
+    let ids: Vec<i64> = x.ids.to_data().iter::<i64>().collect();
+    let lookup = Lookup::new(&ids, vocab)?;
+    Some(match x.table.device().gradient_checkpointing_strategy() {
+        None => {
+            let t = x.table.clone().try_into_primitive::<Flex>().expect("a flex tensor (fused::available)");
+            let y = embed::mean(&lookup, &lookup.rows(&f32s(&t), dim), batch, dim);
+            Tensor::from_primitive::<Flex>(flex(y, [batch, dim]))
+        }
+        Some(GradientCheckpointingStrategy::Disabled) => mean_tracked::<NoCheckpointing>(lookup, x.table.clone(), batch),
+        Some(GradientCheckpointingStrategy::Balanced) => mean_tracked::<BalancedCheckpointing>(lookup, x.table.clone(), batch),
+    })
+}
+
+fn mean_tracked<C: CheckpointStrategy>(lookup: Lookup, table: Tensor<2>, batch: usize) -> Tensor<2>
+where
+    DispatchTensor: DispatchKindConversion<Autodiff<Flex, C>>,
+{
+    let [vocab, dim] = table.dims();
+    let t = table.try_into_primitive::<Autodiff<Flex, C>>().expect("an autodiff flex tensor (fused::available)");
+    let y = flex(embed::mean(&lookup, &lookup.rows(&f32s(t.primitive()), dim), batch, dim), [batch, dim]);
+    let out = match EmbeddedMean.prepare::<C>([t.node()]).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => prep.finish(MeanState { batch, vocab, dim, lookup: Arc::new(lookup) }, y),
+        OpsKind::UnTracked(prep) => prep.finish(y),
+    };
+    Tensor::from_primitive::<Autodiff<Flex, C>>(out)
+}
+
+#[derive(Debug)]
+struct EmbeddedMean;
+
+#[derive(Clone)]
+struct MeanState {
+    batch: usize,
+    vocab: usize,
+    dim: usize,
+    lookup: Arc<Lookup>,
+}
+
+impl fmt::Debug for MeanState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MeanState([{}, {}], {} ids used)", self.batch, self.dim, self.lookup.used.len())
+    }
+}
+
+impl Backward<Flex, 1> for EmbeddedMean {
+    type State = MeanState;
+
+    fn backward(self, ops: Ops<MeanState, 1>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        let [t_node] = ops.parents;
+        let dy = grads.consume::<Flex>(&ops.node);
+        let MeanState { batch, vocab, dim, lookup } = ops.state;
+        if let Some(node) = t_node {
+            let drows = embed::mean_backward(&lookup, &f32s(&dy), batch, dim);
+            grads.register::<Flex>(node.id, whole_table(&lookup, &drows, vocab, dim));
+        }
+    }
+}
