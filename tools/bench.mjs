@@ -497,7 +497,7 @@ const header = [
     `${ONLY.includes('native') ? `native ${NATIVE_PROFILE}` : 'no native run'}; ${meta.browser ?? 'no browser run'}; WebGPU: ${meta.webgpu_reason ?? '–'}; ${meta.host.cpus} cores, ` +
     `load average ${la(loadBefore)} before, ${la(meta.loadavg_after)} after; mode ${meta.mode}; ${meta.started_utc.slice(0, 16)}Z, ${meta.wall_s} s.`,
   'ms per training step: median (p10–p90) after the warm-up. Ratios: Kiln\'s median ÷ the peer\'s (below 1×: Kiln is faster). ' +
-    `Browser CPU: ${meta.cpu_reason ?? '–'} (the threaded build where the page is cross-origin isolated); ` +
+    `Browser CPU: ${meta.cpu_reason ?? '–'} (the threaded build where the page is cross-origin isolated, one thread for a step under 400 M multiply-adds forward); ` +
     'browser CPU, 1 thread: `threads=1`, the single-threaded build. Both use wasm SIMD; the matmuls of the threaded build also use relaxed SIMD (a fused multiply-add). Keras-CPU uses 2 threads; TF.js wasm 1 thread.',
 ];
 const table = [

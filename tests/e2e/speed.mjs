@@ -51,9 +51,11 @@ export const speedTests = [
     timeout: 15 * MIN,
     async run(browser, base) {
       const built = existsSync(resolve(ROOT, 'www/pkg-mt/kiln.js'));
+      // large enough a step for threads (www/src/threads.ts SMALL_STEP): the LSTM's 82 k weights
+      // at 200 steps, 32 rows, 530 M multiply-adds forward
       const query = 'data=imdb-1k&model=custom&layers=' +
-        layers([EMB, LSTM(true), { kind: 'conv1d', filters: 8, kernel_size: 3, activation: 'relu' }, { kind: 'global_max_pooling1d' }, OUT]) +
-        '&maxlen=48&num_words=1000&batch_size=32&epochs=2&patience=&seed=5&backend=cpu&autostart=1';
+        layers([{ kind: 'embedding', output_dim: 32 }, { kind: 'lstm', units: 128, return_sequences: true }, { kind: 'conv1d', filters: 8, kernel_size: 3, activation: 'relu' }, { kind: 'global_max_pooling1d' }, OUT]) +
+        '&maxlen=200&num_words=1000&batch_size=32&epochs=2&patience=&seed=5&backend=cpu&autostart=1';
       const train = async (extra) => {
         const t = await open(browser, base, query + extra);
         try {

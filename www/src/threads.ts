@@ -6,7 +6,7 @@
 
 import { errorText, type KilnModule } from "./kiln_wasm.js";
 import { probeMemory } from "./probe.js";
-import type { RunConfig } from "./protocol.js";
+import type { RunConfig, Summary } from "./protocol.js";
 
 /** From www/dist/worker.js: www/pkg-mt/kiln.js. */
 export const KILN_MT_URL = new URL("../pkg-mt/kiln.js", import.meta.url);
@@ -72,13 +72,46 @@ function within<T>(promise: Promise<T>, ms: number, why: string): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** Why `config` trains on the single-threaded build even where threads are available, or null. */
-export function singleThreadOnly(config: RunConfig, hasValidationFile: boolean, oneThread = ONE_THREAD): string | null {
+/**
+ * Multiply-adds a training step's forward pass below which one thread is faster: handing a
+ * parallel loop to a second thread and waiting for it costs more than such a step's loops save.
+ * `./build.sh bench`, 2026-12-08 (2 cores): M2 at batch 64 (32 M) took 3.0–3.3 ms on one thread
+ * against 4.5–4.7 on two, M4 (0.02–0.15 M) 0.66–2.5 against 1.4–3.2, M2 at 512 (254 M) the same
+ * on both; the recurrent models (0.85–1.7 G) are 1.4–1.7× faster on two.
+ */
+export const SMALL_STEP = 400e6;
+
+/**
+ * The forward multiply-adds of one sample, roughly: each layer's parameters times the steps it
+ * applies them at (a Conv1D its output steps; a recurrent or Dense layer its input steps, 1 on a
+ * flat input). Embedding and BatchNormalization rows are look-ups and scalings: none.
+ */
+export function multiplyAdds(summary: Summary): number {
+  let total = 0;
+  let steps = 1; // of the previous layer's output
+  for (const row of summary.rows) {
+    const out = row.output_shape.length === 3 ? (row.output_shape[1] ?? 1) : 1;
+    if (row.kind !== "Embedding" && row.kind !== "BatchNormalization") total += row.params * (row.kind === "Conv1D" ? out : steps);
+    steps = out;
+  }
+  return total;
+}
+
+/**
+ * Why `config` trains on the single-threaded build even where threads are available, or null.
+ * `summary` (the model's, when known) lets a small step stay on one thread ([`SMALL_STEP`]).
+ */
+export function singleThreadOnly(config: RunConfig, hasValidationFile: boolean, oneThread = ONE_THREAD, summary?: Summary): string | null {
   if (oneThread) return "threads=1 in the address";
   if (hasValidationFile) return "a validation file is loaded in the single-threaded build";
   const layers = config.layers ?? [];
   if (layers.some((l) => "embeddings_initializer" in l && l.embeddings_initializer === "word2vec")) {
     return "the Embedding starts from the page's word vectors, which live in the single-threaded build";
+  }
+  const work = summary ? multiplyAdds(summary) * config.batch_size : Infinity;
+  if (work < SMALL_STEP) {
+    const millions = work < 1e6 ? (work / 1e6).toFixed(2) : Math.round(work / 1e6);
+    return `a small step (${millions} M multiply-adds forward): one thread is faster than handing its loops to others`;
   }
   return null;
 }

@@ -9,7 +9,7 @@ import { translate, type MessageKey, type Params, type Text } from "./i18n.js";
 import { loadDataset } from "./imdb_data.js";
 import { dispatchCount, installProbe, PROBE, probeLine } from "./probe.js";
 import { RunVectors } from "./run_vectors.js";
-import { loadThreaded, singleThreadOnly, withThreads, type Threaded } from "./threads.js";
+import { ONE_THREAD, loadThreaded, singleThreadOnly, withThreads, type Threaded } from "./threads.js";
 import { eventsFromHistory, getRun, putRun, storageError } from "./saved_runs.js";
 import {
   errorText, loadKiln, type KilnBaseline, type KilnData, type KilnFileBuffer, type KilnModule, type KilnRun,
@@ -149,7 +149,8 @@ async function threadedFile(kiln: KilnModule, source: FileSource): Promise<KilnD
 async function buildFor(backend: string, config: RunConfig): Promise<{ kiln: KilnModule; threaded: Threaded | null }> {
   const kiln = await loadKiln();
   if (backend !== "cpu") return { kiln, threaded: null };
-  const why = singleThreadOnly(config, valData !== null);
+  const summary = await kiln.summarize(config).catch(() => undefined); // a bad config fails later, with its message
+  const why = singleThreadOnly(config, valData !== null, ONE_THREAD, summary);
   const threaded: Threaded = why
     ? { kiln: null, why }
     : await loadThreaded(scope.crossOriginIsolated === true, scope.navigator.hardwareConcurrency ?? 1);
