@@ -106,7 +106,8 @@ const tests = [
     title: 'pause, resume, stop',
     timeout: 15 * MIN,
     async run(browser, base) {
-      const t = await open(browser, base, `${TINY}&epochs=50&batch_size=32&backend=cpu&autostart=1`);
+      // stopped by the test: TINY's step is small enough for one thread, an epoch takes ms
+      const t = await open(browser, base, `${TINY}&epochs=1000&batch_size=32&backend=cpu&autostart=1`);
       try {
         await until(t, (s) => status(s) === 'training' && s.events > 0, 'training to start', 10 * MIN);
         await t.page.click('#pause');
@@ -124,7 +125,7 @@ const tests = [
         await t.page.click('#stop');
         const s = await until(t, (x) => status(x) === 'done', 'state done after stop', 10 * MIN);
         assertAccuracy(s);
-        assert(s.history.loss.length < 50, `stop should end training early, history has ${s.history.loss.length} epochs`);
+        assert(s.history.loss.length < 1000, `stop should end training early, history has ${s.history.loss.length} epochs`);
         assertClean(t);
         return `paused at ${e1} events, stopped after ${s.history.loss.length} epoch(s), acc=${s.state.test.accuracy.toFixed(3)}`;
       } finally {
@@ -252,7 +253,7 @@ const tests = [
     async run(browser, base) {
       // Real divergence is hard to provoke on demand (the loss is computed stably from logits),
       // so the worker's error message is injected once training has drawn a few steps.
-      const t = await open(browser, base, `${TINY}&epochs=50&batch_size=32&backend=cpu&autostart=1`, { initScript: captureWorker });
+      const t = await open(browser, base, `${TINY}&epochs=1000&batch_size=32&backend=cpu&autostart=1`, { initScript: captureWorker }); // paused by the test
       try {
         await until(t, (s) => status(s) === 'training' && s.events > 3, 'a few steps', 10 * MIN);
         await t.page.click('#pause');
@@ -289,7 +290,8 @@ const tests = [
           // longtask not supported: round-trips still measured
         }
       };
-      const t = await open(browser, base, `${TINY}&epochs=50&batch_size=32&backend=cpu&autostart=1`, { initScript });
+      // stopped after the measurement: TINY's step is small enough for one thread, ~1 ms
+      const t = await open(browser, base, `${TINY}&epochs=1000&batch_size=32&backend=cpu&autostart=1`, { initScript });
       try {
         await until(t, (s) => status(s) === 'training' && s.events > 0, 'training to start', 10 * MIN);
         const since = await t.page.evaluate(() => performance.now());
