@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { KO } from './evaluation.mjs';
 import { MIN, OUT, assert, assertClean, open, screenshot, sleep, snapshot, until } from './helpers.mjs';
 
-/** Enough epochs that the reload lands mid-run: this small model trains an epoch in ~20 ms. */
-const EPOCHS = 60;
+/** Enough epochs that the reload lands mid-run: this small model trains an epoch in a few ms (one thread). */
+const EPOCHS = 300;
 const QUERY = `${KO}&epochs=${EPOCHS}&seed=7`;
 
 /** The saved-runs table as `{key, name, state, epochs}` rows. */
