@@ -83,9 +83,8 @@ impl Conv1d {
         let cpu = self.path != Path::Reference && fused::available(&x.device(), x.dtype());
         if let (true, Sequence::Embedded(e)) = (cpu, &x) {
             // straight after an Embedding: on the ids (M2's and M3's first Conv1D)
-            if let Some(y) = fused_embed::conv1d(shape, e, self.kernel.val(), self.bias.val(), relu) {
-                return if relu { y } else { apply(c.activation, y) };
-            }
+            let y = fused_embed::conv1d(shape, e, self.kernel.val(), self.bias.val(), relu);
+            return if relu { y } else { apply(c.activation, y) };
         }
         let x = x.values();
         if self.path != Path::Reference && fused_gpu::linear_available(&x.device(), x.dtype()) {

@@ -22,16 +22,12 @@ use super::layers::Embedded;
 
 /// `conv(table[ids], kernel) + bias`, then relu when `relu`: ids `[batch, steps]`, table
 /// `[vocab, in]`, kernel `[kernel_size, in, filters]`, bias `[filters]` →
-/// `[batch, out_steps, filters]`. `None` when an id is outside the table (the caller
-/// then looks the ids up with burn's embedding, which reports it).
+/// `[batch, out_steps, filters]`.
 ///
 /// The caller checks `fused::available` first.
-pub fn conv1d(shape: conv::Shape, x: &Embedded, kernel: Tensor<3>, bias: Tensor<1>, relu: bool) -> Option<Tensor<3>> {
-    let [vocab, _] = x.table.dims();
-    let ids: Vec<i64> = x.ids.to_data().iter::<i64>().collect();
-    let lookup = Lookup::new(&ids, vocab)?;
-    let table = x.table.clone();
-    Some(match table.device().gradient_checkpointing_strategy() {
+pub fn conv1d(shape: conv::Shape, x: &Embedded, kernel: Tensor<3>, bias: Tensor<1>, relu: bool) -> Tensor<3> {
+    let (lookup, table) = (x.lookup.clone(), x.table.clone());
+    match table.device().gradient_checkpointing_strategy() {
         None => {
             const FLEX: &str = "a flex tensor (fused::available)";
             let t = table.try_into_primitive::<Flex>().expect(FLEX);
@@ -43,10 +39,10 @@ pub fn conv1d(shape: conv::Shape, x: &Embedded, kernel: Tensor<3>, bias: Tensor<
         }
         Some(GradientCheckpointingStrategy::Disabled) => tracked::<NoCheckpointing>(shape, lookup, table, kernel, bias, relu),
         Some(GradientCheckpointingStrategy::Balanced) => tracked::<BalancedCheckpointing>(shape, lookup, table, kernel, bias, relu),
-    })
+    }
 }
 
-fn tracked<C: CheckpointStrategy>(shape: conv::Shape, lookup: Lookup, table: Tensor<2>, kernel: Tensor<3>, bias: Tensor<1>, relu: bool) -> Tensor<3>
+fn tracked<C: CheckpointStrategy>(shape: conv::Shape, lookup: Arc<Lookup>, table: Tensor<2>, kernel: Tensor<3>, bias: Tensor<1>, relu: bool) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Flex, C>>,
 {
@@ -61,7 +57,7 @@ where
     let out = match FusedEmbedConv.prepare::<C>([t.node(), k.node(), b.node()]).compute_bound().stateful() {
         OpsKind::Tracked(prep) => {
             let relu_out = relu.then(|| y.clone());
-            let state = State { shape, vocab, lookup: Arc::new(lookup), rows: Arc::new(rows), kernel: k.primitive().clone(), relu_out };
+            let state = State { shape, vocab, lookup, rows: Arc::new(rows), kernel: k.primitive().clone(), relu_out };
             prep.finish(state, y)
         }
         OpsKind::UnTracked(prep) => prep.finish(y),
@@ -125,15 +121,12 @@ fn whole_table(lookup: &Lookup, rows: &[f32], vocab: usize, dim: usize) -> FlexT
 /// in time order, as `fused::states` gives them from `xz = table[ids]·w + bias`: the
 /// loop reads `E_used·w + bias`, one row per id the batch uses (`rnn::Inputs::Table`),
 /// and the `[batch, seq, g·u]` projection is never written (51 MB a step for M1).
-/// Gradients flow to the table, `w`, `bias`, `u` and `b_rec`. `None` when an id is
-/// outside the table. The caller checks `fused::available`; `mask` as `fused::states`.
-pub fn states(shape: rnn::Shape, x: &Embedded, w: Tensor<2>, bias: Tensor<1>, u: Tensor<2>, b_rec: Tensor<1>, mask: Option<Tensor<3>>) -> Option<Tensor<3>> {
-    let [vocab, dim] = x.table.dims();
-    let ids: Vec<i64> = x.ids.to_data().iter::<i64>().collect();
-    let lookup = Lookup::new(&ids, vocab)?;
+/// Gradients flow to the table, `w`, `bias`, `u` and `b_rec`. The caller checks `fused::available`; `mask` as `fused::states`.
+pub fn states(shape: rnn::Shape, x: &Embedded, w: Tensor<2>, bias: Tensor<1>, u: Tensor<2>, b_rec: Tensor<1>, mask: Option<Tensor<3>>) -> Tensor<3> {
+    let ([_, dim], lookup) = (x.table.dims(), x.lookup.clone());
     let mask = mask.map(|m| f32s(&m.inner().try_into_primitive::<Flex>().expect("a flex tensor (fused::available)")).into_owned());
     let params = [x.table.clone(), w, bias.unsqueeze_dim(0), u, b_rec.unsqueeze_dim(0)];
-    Some(match x.table.device().gradient_checkpointing_strategy() {
+    match x.table.device().gradient_checkpointing_strategy() {
         None => {
             const FLEX: &str = "a flex tensor (fused::available)";
             let [t, w, bias, u, b_rec] = params.map(|t| t.try_into_primitive::<Flex>().expect(FLEX));
@@ -145,11 +138,11 @@ pub fn states(shape: rnn::Shape, x: &Embedded, w: Tensor<2>, bias: Tensor<1>, u:
         }
         Some(GradientCheckpointingStrategy::Disabled) => states_tracked::<NoCheckpointing>(shape, lookup, params, mask),
         Some(GradientCheckpointingStrategy::Balanced) => states_tracked::<BalancedCheckpointing>(shape, lookup, params, mask),
-    })
+    }
 }
 
 /// `params`: the table, `w`, `bias` `[1, g·u]`, `u`, `b_rec` `[1, g·u]`.
-fn states_tracked<C: CheckpointStrategy>(shape: rnn::Shape, lookup: Lookup, params: [Tensor<2>; 5], mask: Option<Vec<f32>>) -> Tensor<3>
+fn states_tracked<C: CheckpointStrategy>(shape: rnn::Shape, lookup: Arc<Lookup>, params: [Tensor<2>; 5], mask: Option<Vec<f32>>) -> Tensor<3>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Flex, C>>,
 {
@@ -170,7 +163,7 @@ where
                 shape,
                 vocab,
                 dim,
-                lookup: Arc::new(lookup),
+                lookup,
                 rows: Arc::new(rows),
                 w: w.primitive().clone(),
                 u: Arc::new(us.into_owned()),
@@ -243,12 +236,10 @@ impl Backward<Flex, 5> for EmbeddedRecurrent {
 
 /// `GlobalAveragePooling1D` straight after an Embedding, `[batch, dim]`: each batch row's
 /// mean of its tokens' table rows (`embed::mean`), without the `[batch, steps, dim]`
-/// values (M4). `None` when an id is outside the table. The caller checks `fused::available`.
-pub fn mean(x: &Embedded) -> Option<Tensor<2>> {
-    let ([batch, _], [vocab, dim]) = (x.ids.dims(), x.table.dims());
-    let ids: Vec<i64> = x.ids.to_data().iter::<i64>().collect();
-    let lookup = Lookup::new(&ids, vocab)?;
-    Some(match x.table.device().gradient_checkpointing_strategy() {
+/// values (M4). The caller checks `fused::available`.
+pub fn mean(x: &Embedded) -> Tensor<2> {
+    let ([batch, _], [_, dim], lookup) = (x.ids.dims(), x.table.dims(), x.lookup.clone());
+    match x.table.device().gradient_checkpointing_strategy() {
         None => {
             let t = x.table.clone().try_into_primitive::<Flex>().expect("a flex tensor (fused::available)");
             let y = embed::mean(&lookup, &lookup.rows(&f32s(&t), dim), batch, dim);
@@ -256,10 +247,10 @@ pub fn mean(x: &Embedded) -> Option<Tensor<2>> {
         }
         Some(GradientCheckpointingStrategy::Disabled) => mean_tracked::<NoCheckpointing>(lookup, x.table.clone(), batch),
         Some(GradientCheckpointingStrategy::Balanced) => mean_tracked::<BalancedCheckpointing>(lookup, x.table.clone(), batch),
-    })
+    }
 }
 
-fn mean_tracked<C: CheckpointStrategy>(lookup: Lookup, table: Tensor<2>, batch: usize) -> Tensor<2>
+fn mean_tracked<C: CheckpointStrategy>(lookup: Arc<Lookup>, table: Tensor<2>, batch: usize) -> Tensor<2>
 where
     DispatchTensor: DispatchKindConversion<Autodiff<Flex, C>>,
 {
@@ -267,7 +258,7 @@ where
     let t = table.try_into_primitive::<Autodiff<Flex, C>>().expect("an autodiff flex tensor (fused::available)");
     let y = flex(embed::mean(&lookup, &lookup.rows(&f32s(t.primitive()), dim), batch, dim), [batch, dim]);
     let out = match EmbeddedMean.prepare::<C>([t.node()]).compute_bound().stateful() {
-        OpsKind::Tracked(prep) => prep.finish(MeanState { batch, vocab, dim, lookup: Arc::new(lookup) }, y),
+        OpsKind::Tracked(prep) => prep.finish(MeanState { batch, vocab, dim, lookup }, y),
         OpsKind::UnTracked(prep) => prep.finish(y),
     };
     Tensor::from_primitive::<Autodiff<Flex, C>>(out)

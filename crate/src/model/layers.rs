@@ -4,6 +4,10 @@ use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::activation;
 
+use std::sync::Arc;
+
+use kiln_kernels::embed::Lookup;
+
 use super::fused;
 use super::init::Init;
 use crate::dto::Activation;
@@ -28,11 +32,18 @@ impl Embedding {
         burn::tensor::module::embedding(self.table(), ids)
     }
 
-    /// The ids and the table, not yet looked up: on the CPU a Conv1D or recurrent
-    /// layer next reads them directly (fused_embed.rs); `None` elsewhere.
+    /// The ids and the table, not yet looked up: on the CPU a Conv1D, recurrent layer or
+    /// average pooling next reads them directly (fused_embed.rs). `None` elsewhere, and
+    /// for an id outside the table (burn's embedding then reports it). The ids' lookup is
+    /// made here, once for every layer that reads it (both directions of a Bidirectional).
     pub fn lazy(&self, ids: &Tensor<2, Int>) -> Option<Embedded> {
         let table = self.table();
-        fused::available(&table.device(), table.dtype()).then(|| Embedded { ids: ids.clone(), table })
+        if !fused::available(&table.device(), table.dtype()) {
+            return None;
+        }
+        let values: Vec<i64> = ids.to_data().iter::<i64>().collect(); // a CPU read
+        let lookup = Arc::new(Lookup::new(&values, table.dims()[0])?);
+        Some(Embedded { ids: ids.clone(), table, lookup })
     }
 
     /// The weights, without a gradient when frozen.
@@ -41,11 +52,13 @@ impl Embedding {
     }
 }
 
-/// An Embedding's output as its ids `[batch, steps]` and table `[vocab, dim]`.
+/// An Embedding's output as its ids `[batch, steps]` and table `[vocab, dim]`, with the
+/// ids the batch uses (`kiln_kernels::embed::Lookup`).
 #[derive(Debug, Clone)]
 pub struct Embedded {
     pub ids: Tensor<2, Int>,
     pub table: Tensor<2>,
+    pub lookup: Arc<Lookup>,
 }
 
 /// A sequence layer's input: values `[batch, steps, dim]`, or an Embedding's ids

@@ -152,10 +152,8 @@ impl Layer {
             (Layer::Bidirectional(l), Embedded(e)) if l.forward.config.return_sequences => Seq(l.sequence(e)),
             (Layer::Bidirectional(l), Embedded(e)) => Flat(l.last(e)),
             (Layer::Conv1d(l), Embedded(e)) => Seq(l.forward(e)),
-            (Layer::Stateless(Stateless { op: Op::GlobalAveragePooling1d }), Embedded(e)) => match fused_embed::mean(&e) {
-                Some(y) => Flat(y), // M4: the mean of the table rows, without the values
-                None => Flat(global_average_pooling_1d(Sequence::from(e).values())),
-            },
+            // M4: the mean of the table rows, without the values
+            (Layer::Stateless(Stateless { op: Op::GlobalAveragePooling1d }), Embedded(e)) => Flat(fused_embed::mean(&e)),
             (layer, Embedded(e)) => layer.forward(Seq(Sequence::from(e).values())),
             (Layer::Dense(l), Flat(x)) => Flat(l.forward(x)),
             (Layer::Dense(l), Seq(x)) => Seq(l.forward_seq(x)),

@@ -167,10 +167,8 @@ impl Recurrent {
             // batch uses, and the projected sequence is never made (M1, M5)
             let width = shape.width();
             let bias = inputs.bias.clone().map_or_else(|| Tensor::zeros([width], &device), |b| b.reshape([width]));
-            let b_rec = b_rec.clone().unwrap_or_else(|| Tensor::zeros([width], &device)); // ignored outside GRU
-            if let Some(hs) = fused_embed::states(shape, e, inputs.w.clone(), bias, recurrent.w.clone(), b_rec, mask.clone()) {
-                return Some(hs);
-            }
+            let b_rec = b_rec.unwrap_or_else(|| Tensor::zeros([width], &device)); // ignored outside GRU
+            return Some(fused_embed::states(shape, e, inputs.w.clone(), bias, recurrent.w.clone(), b_rec, mask));
         }
         let xz = inputs.apply_all(x.values(), self.path == Path::Rolled);
         Some(if cpu { fused::states(shape, xz, recurrent.w, b_rec, mask) } else { fused_gpu::states(shape, xz, recurrent.w, b_rec, mask, last, self.path == Path::Auto) })
